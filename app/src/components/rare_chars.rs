@@ -1,0 +1,271 @@
+//! The rare-character picker (生僻字输入). With JavaScript, the button beside the name field
+//! opens a dialog: the holder types pinyin, sees candidates (common ones first, then the
+//! extensions) drawn as server-rendered glyphs, and taps one to insert it at the cursor.
+//! Without JavaScript the button opens the picker page in a new tab, where a character can be
+//! copied.
+
+use crate::error::AppError;
+use crate::i18n::{t, use_lang, Lang, Msg};
+use crate::server_fns::rare_chars::{search_rare_chars, CharCandidate};
+use leptos::prelude::*;
+
+/// The URL of a candidate's glyph, drawn by the server from its installed fonts, so that the
+/// character is legible on a device that has no font for it.
+pub fn glyph_url(hex: &str) -> String {
+    format!("/glyph/{hex}.svg")
+}
+
+fn describe(c: &CharCandidate, lang: Lang) -> String {
+    let block = match lang {
+        Lang::Zh => &c.block_zh,
+        Lang::En => &c.block_en,
+    };
+    format!("{} {} U+{} {}", c.ch, c.readings.join(" "), c.hex, block)
+}
+
+/// The [生僻字输入] button. Opens `open`'s dialog when JavaScript runs, the picker page in a new
+/// tab otherwise (so the form being filled in is not lost).
+#[component]
+pub fn RareCharButton(open: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <a
+            href="/rare-chars"
+            target="_blank"
+            rel="noopener"
+            class="button button--secondary button--inline"
+            aria-haspopup="dialog"
+            data-testid="rare-char-button"
+            on:click=move |ev| {
+                ev.prevent_default();
+                open.set(true);
+            }
+        >
+            {t(Msg::RareCharButton)}
+        </a>
+    }
+}
+
+/// Candidates as a grid of buttons; `on_pick` receives the chosen character.
+#[component]
+pub fn CandidateGrid(candidates: Vec<CharCandidate>, on_pick: Callback<String>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <ul class="char-grid" on:keydown=move_focus_with_arrows>
+            {candidates
+                .into_iter()
+                .map(|c| {
+                    let label = describe(&c, lang);
+                    let ch = c.ch.clone();
+                    let block = if lang == Lang::Zh { c.block_zh.clone() } else { c.block_en.clone() };
+                    view! {
+                        <li>
+                            <button
+                                type="button"
+                                class="char-candidate"
+                                class:char-candidate--rare=c.rare
+                                aria-label=label
+                                data-char=c.ch.clone()
+                                on:click=move |_| on_pick.run(ch.clone())
+                            >
+                                <img src=glyph_url(&c.hex) alt="" width="48" height="48" loading="lazy"/>
+                                <span class="char-candidate__reading">{c.readings.first().cloned()}</span>
+                                <span class="char-candidate__code">"U+" {c.hex.clone()}</span>
+                                <span class="char-candidate__block">{block}</span>
+                            </button>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+/// Arrow keys move between candidates, as in a grid.
+fn move_focus_with_arrows(ev: leptos::ev::KeyboardEvent) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let forward = matches!(ev.key().as_str(), "ArrowRight" | "ArrowDown");
+        let backward = matches!(ev.key().as_str(), "ArrowLeft" | "ArrowUp");
+        if !forward && !backward {
+            return;
+        }
+        let Some(item) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("li").ok().flatten())
+        else {
+            return;
+        };
+        let sibling = if forward {
+            item.next_element_sibling()
+        } else {
+            item.previous_element_sibling()
+        };
+        if let Some(button) = sibling
+            .and_then(|li| li.query_selector("button").ok().flatten())
+            .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            ev.prevent_default();
+            let _ = button.focus();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ev;
+}
+
+/// The picker dialog for the input with id `target`.
+#[component]
+pub fn RareCharDialog(open: RwSignal<bool>, target: &'static str) -> impl IntoView {
+    let lang = use_lang();
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
+    let results: RwSignal<Option<Result<Vec<CharCandidate>, AppError>>> = RwSignal::new(None);
+    // Answers can arrive out of order; only the newest query's answer is shown.
+    let latest = StoredValue::new(0u64);
+
+    Effect::new(move |_| {
+        let is_open = open.get();
+        if let Some(dialog) = dialog.get() {
+            if is_open && !dialog.open() {
+                let _ = dialog.show_modal();
+            } else if !is_open && dialog.open() {
+                dialog.close();
+            }
+        }
+    });
+
+    let search = move |query: String| {
+        let seq = latest.get_value() + 1;
+        latest.set_value(seq);
+        if query.trim().is_empty() {
+            results.set(None);
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let answer = search_rare_chars(query).await;
+            if latest.get_value() == seq {
+                results.set(Some(answer));
+            }
+        });
+    };
+
+    let pick = Callback::new(move |ch: String| {
+        insert_at_cursor(target, &ch);
+        open.set(false);
+    });
+
+    view! {
+        <dialog
+            node_ref=dialog
+            class="picker-dialog"
+            aria-labelledby="picker-title"
+            on:close=move |_| open.set(false)
+        >
+            <div class="picker-dialog__head">
+                <h2 id="picker-title">{t(Msg::RareCharTitle)}</h2>
+                <button
+                    type="button"
+                    class="button button--secondary button--inline"
+                    on:click=move |_| open.set(false)
+                >
+                    {t(Msg::Close)}
+                </button>
+            </div>
+            <p class="field__hint">{t(Msg::RareCharHowTo)}</p>
+            <label class="field__label" for="picker-query">{t(Msg::PinyinLabel)}</label>
+            <input
+                id="picker-query"
+                type="search"
+                autocomplete="off"
+                autocapitalize="off"
+                spellcheck="false"
+                placeholder="yan / yan3 / yǎn"
+                data-testid="picker-query"
+                on:input=move |ev| search(event_target_value(&ev))
+            />
+            <div class="picker-dialog__results" aria-live="polite">
+                {move || match results.get() {
+                    None => view! { <p class="muted">{t(Msg::RareCharPrompt)}</p> }.into_any(),
+                    Some(Err(err)) => view! {
+                        <p class="field__error">{err.user_message(lang)}</p>
+                    }.into_any(),
+                    Some(Ok(list)) if list.is_empty() => view! {
+                        <p class="muted">{t(Msg::RareCharNone)}</p>
+                    }.into_any(),
+                    Some(Ok(list)) => view! {
+                        <CandidateGrid candidates=list on_pick=pick/>
+                    }.into_any(),
+                }}
+            </div>
+        </dialog>
+    }
+}
+
+/// Inserts `text` into the input `target` where its cursor was (replacing a selection), and
+/// puts the cursor after it.
+fn insert_at_cursor(target: &str, text: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(input) = document()
+            .get_element_by_id(target)
+            .and_then(|el| el.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let value = input.value();
+        let len16 = value.encode_utf16().count() as u32;
+        let start = input
+            .selection_start()
+            .ok()
+            .flatten()
+            .unwrap_or(len16)
+            .min(len16);
+        let end = input
+            .selection_end()
+            .ok()
+            .flatten()
+            .unwrap_or(start)
+            .clamp(start, len16);
+        let (before, after) = (byte_index(&value, start), byte_index(&value, end));
+        let new_value = format!("{}{}{}", &value[..before], text, &value[after..]);
+        input.set_value(&new_value);
+        let cursor = start + text.encode_utf16().count() as u32;
+        let _ = input.focus();
+        let _ = input.set_selection_range(cursor, cursor);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (target, text);
+}
+
+/// The byte index in `s` of the UTF-16 offset `offset16` (what the DOM's selection reports);
+/// characters outside the BMP count two there and four bytes here.
+pub fn byte_index(s: &str, offset16: u32) -> usize {
+    let mut units = 0u32;
+    for (i, c) in s.char_indices() {
+        if units >= offset16 {
+            return i;
+        }
+        units += c.len_utf16() as u32;
+    }
+    s.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::byte_index;
+
+    #[test]
+    fn utf16_offsets_map_to_byte_offsets() {
+        let s = "张𪚥明";
+        assert_eq!(byte_index(s, 0), 0);
+        assert_eq!(byte_index(s, 1), 3);
+        assert_eq!(
+            byte_index(s, 3),
+            7,
+            "𪚥 takes two UTF-16 units and four bytes"
+        );
+        assert_eq!(byte_index(s, 4), 10);
+        assert_eq!(byte_index(s, 99), 10);
+    }
+}

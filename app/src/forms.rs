@@ -1,0 +1,302 @@
+//! Forms that work with and without JavaScript, through one code path on the server.
+//!
+//! Every form is a plain `<form method="post">` to its page's own URL. Without JavaScript the
+//! browser posts it; the server runs the action and either redirects (success) or renders the
+//! same page again with the typed values and the errors ([`FormEcho`]). With JavaScript the
+//! submit is intercepted and sent to the action's server function instead; its errors appear
+//! next to the fields without a reload. Both paths call the same server-side action.
+
+use crate::error::AppError;
+use crate::i18n::{t, use_lang, Msg, Text};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What a successful action tells the page.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormDone {
+    /// Where to go next (full page load, so the header reflects a new session).
+    pub redirect: Option<String>,
+    /// A confirmation to show when staying on the page.
+    pub message: Option<Text>,
+}
+
+impl FormDone {
+    pub fn redirect(to: impl Into<String>) -> FormDone {
+        FormDone {
+            redirect: Some(to.into()),
+            message: None,
+        }
+    }
+
+    pub fn message(text: impl Into<Text>) -> FormDone {
+        FormDone {
+            redirect: None,
+            message: Some(text.into()),
+        }
+    }
+}
+
+/// What the server sends back into a page after a form post without JavaScript: the values as
+/// typed (never passwords) and the outcome.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormEcho {
+    /// The form the echo belongs to (a page may have several).
+    pub form: String,
+    pub values: Vec<(String, String)>,
+    pub error: Option<AppError>,
+    pub message: Option<Text>,
+}
+
+impl FormEcho {
+    pub fn value(&self, field: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Field values a form may send back to the page after an error. Implementations leave out
+/// passwords.
+pub trait EchoValues {
+    fn echo_values(&self) -> Vec<(String, String)>;
+}
+
+/// The state of one form on a page: its errors, whether it is being submitted, its last
+/// confirmation, and the values to pre-fill.
+#[derive(Clone, Copy)]
+pub struct FormState {
+    pub error: RwSignal<Option<AppError>>,
+    pub message: RwSignal<Option<Text>>,
+    pub pending: RwSignal<bool>,
+    echo: StoredValue<FormEcho>,
+}
+
+impl FormState {
+    /// Creates the state for the form named `form`, starting from the server's echo if the
+    /// page is the answer to a post of that form.
+    pub fn new(form: &'static str) -> FormState {
+        let shared = SharedValue::new(move || {
+            #[cfg(feature = "ssr")]
+            {
+                use_context::<FormEcho>()
+                    .filter(|echo| echo.form == form)
+                    .unwrap_or_default()
+            }
+            #[cfg(not(feature = "ssr"))]
+            {
+                let _ = form;
+                FormEcho::default()
+            }
+        });
+        let echo = shared.into_inner();
+        FormState {
+            error: RwSignal::new(echo.error.clone()),
+            message: RwSignal::new(echo.message.clone()),
+            pending: RwSignal::new(false),
+            echo: StoredValue::new(echo),
+        }
+    }
+
+    /// The value to pre-fill `field` with (empty unless the server echoed one).
+    pub fn value(&self, field: &str) -> String {
+        self.echo
+            .with_value(|echo| echo.value(field).map(str::to_string))
+            .unwrap_or_default()
+    }
+
+    pub fn field_error(&self, field: &str) -> Option<Text> {
+        self.error
+            .with(|e| e.as_ref().and_then(|e| e.field_text(field)).cloned())
+    }
+
+    /// Submits through `action` (the form's server function) when JavaScript runs. The form's
+    /// fields are read as `T` exactly as the server would read a plain post.
+    pub fn submit_with<T, F, Fut>(self, action: F) -> impl Fn(SubmitEvent) + 'static
+    where
+        T: serde::de::DeserializeOwned + 'static,
+        F: Fn(T) -> Fut + Clone + 'static,
+        Fut: std::future::Future<Output = Result<FormDone, AppError>> + 'static,
+    {
+        move |ev: SubmitEvent| {
+            #[cfg(feature = "hydrate")]
+            {
+                ev.prevent_default();
+                if self.pending.get_untracked() {
+                    return;
+                }
+                let form: web_sys::HtmlFormElement =
+                    wasm_bindgen::JsCast::unchecked_into(ev.target().expect("submit target"));
+                let values = match read_form::<T>(&form) {
+                    Ok(values) => values,
+                    Err(err) => {
+                        self.error.set(Some(err));
+                        return;
+                    }
+                };
+                self.pending.set(true);
+                self.message.set(None);
+                let action = action.clone();
+                leptos::task::spawn_local(async move {
+                    let result = action(values).await;
+                    self.pending.set(false);
+                    match result {
+                        Ok(done) => {
+                            self.error.set(None);
+                            if let Some(to) = done.redirect {
+                                let _ = window().location().set_href(&to);
+                            } else {
+                                self.message.set(done.message);
+                                form.reset();
+                            }
+                        }
+                        Err(err) => {
+                            self.error.set(Some(err));
+                            focus_first_invalid(&form);
+                        }
+                    }
+                });
+            }
+            #[cfg(not(feature = "hydrate"))]
+            {
+                let _ = (&ev, &action);
+            }
+        }
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn read_form<T: serde::de::DeserializeOwned>(
+    form: &web_sys::HtmlFormElement,
+) -> Result<T, AppError> {
+    let data = web_sys::FormData::new_with_form(form).map_err(|_| AppError::BadRequest)?;
+    let params = web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data)
+        .map_err(|_| AppError::BadRequest)?;
+    let encoded: String = params.to_string().into();
+    serde_urlencoded::from_str(&encoded).map_err(|_| AppError::BadRequest)
+}
+
+#[cfg(feature = "hydrate")]
+fn focus_first_invalid(form: &web_sys::HtmlFormElement) {
+    // After the error signal re-renders, move focus to the first field marked invalid.
+    let form = form.clone();
+    request_animation_frame(move || {
+        if let Ok(Some(el)) = form.query_selector("[aria-invalid=\"true\"]") {
+            if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+                let _ = el.focus();
+            }
+        }
+    });
+}
+
+/// A form-level notice: the error that is not about one field, or a summary of the field
+/// errors; or the confirmation of success.
+#[component]
+pub fn FormNotice(state: FormState) -> impl IntoView {
+    let lang = use_lang();
+    move || {
+        if let Some(error) = state.error.get() {
+            let text = match &error {
+                AppError::Invalid(errors) => {
+                    Msg::FormHasErrors.format(lang, &[&errors.len().to_string()])
+                }
+                other => other.user_message(lang),
+            };
+            view! {
+                <div class="notice notice--error" role="alert" data-testid="form-error">
+                    <span class="notice__icon" aria-hidden="true">"!"</span>
+                    <span>{text}</span>
+                </div>
+            }
+            .into_any()
+        } else if let Some(message) = state.message.get() {
+            view! {
+                <div class="notice notice--ok" role="status" data-testid="form-done">
+                    <span class="notice__icon" aria-hidden="true">"✓"</span>
+                    <span>{message.render(lang)}</span>
+                </div>
+            }
+            .into_any()
+        } else {
+            ().into_any()
+        }
+    }
+}
+
+/// A labelled input with its hint and its error, wired for assistive technology.
+#[component]
+pub fn Field(
+    state: FormState,
+    name: &'static str,
+    label: Msg,
+    #[prop(optional)] hint: Option<Msg>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] maxlength: Option<usize>,
+    /// Whether the server may pre-fill it (never for passwords).
+    #[prop(default = true)]
+    prefill: bool,
+    /// Extra controls after the input (e.g. the rare-character button).
+    #[prop(optional)]
+    children: Option<Children>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let id = format!("field-{name}");
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let value = if prefill {
+        state.value(name)
+    } else {
+        String::new()
+    };
+    let invalid = move || state.field_error(name).is_some();
+    let describedby = {
+        let hint_id = hint_id.clone();
+        let error_id = error_id.clone();
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if invalid() {
+                ids.push(error_id.clone());
+            }
+            ids.join(" ")
+        }
+    };
+    view! {
+        <div class="field" class:field--invalid=invalid>
+            <label class="field__label" for=id.clone()>{t(label)}</label>
+            <div class="field__control">
+                <input
+                    id=id
+                    name=name
+                    type=kind
+                    value=value
+                    autocomplete=autocomplete
+                    inputmode=inputmode
+                    maxlength=maxlength.map(|m| m.to_string())
+                    aria-invalid=move || if invalid() { "true" } else { "false" }
+                    aria-describedby=describedby
+                />
+                {children.map(|c| c())}
+            </div>
+            {hint.map(|h| view! { <p class="field__hint" id=hint_id>{t(h)}</p> })}
+            <p class="field__error" id=error_id data-testid=format!("error-{name}")>
+                {move || state.field_error(name).map(|text| text.render(lang))}
+            </p>
+        </div>
+    }
+}
+
+/// The submit button, disabled while a JavaScript submission is in flight.
+#[component]
+pub fn SubmitButton(state: FormState, label: Msg) -> impl IntoView {
+    view! {
+        <button type="submit" class="button" disabled=move || state.pending.get()>
+            {move || if state.pending.get() { t(Msg::Submitting) } else { t(label) }}
+        </button>
+    }
+}

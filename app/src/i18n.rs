@@ -1,0 +1,420 @@
+//! The one translation layer. Every user-visible string is a [`Msg`] with a zh-CN and an English
+//! text; the `messages!` macro refuses to compile an entry that lacks either language, and the
+//! tests below refuse blank texts and placeholders that differ between the two.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The interface language. zh-CN is the default; English is remembered in a cookie.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+/// Name of the cookie that remembers the chosen language.
+pub const LANG_COOKIE: &str = "lang";
+
+impl Lang {
+    /// The BCP 47 tag used in `<html lang>`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// The short code used in URLs and the cookie.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code {
+            "zh" | "zh-CN" => Some(Lang::Zh),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The language named by a `Cookie` header, or the default.
+    pub fn from_cookie_header(header: &str) -> Lang {
+        header
+            .split(';')
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == LANG_COOKIE)
+            .and_then(|(_, value)| Lang::from_code(value))
+            .unwrap_or_default()
+    }
+
+    /// The other language, for the switch in the header.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+
+    /// Works out the language of the page being rendered: from the request cookie on the
+    /// server, from `<html lang>` (which the server wrote) in the browser.
+    pub fn detect() -> Lang {
+        #[cfg(feature = "ssr")]
+        {
+            use_context::<http::request::Parts>()
+                .and_then(|parts| {
+                    parts
+                        .headers
+                        .get(http::header::COOKIE)
+                        .and_then(|v| v.to_str().ok())
+                        .map(Lang::from_cookie_header)
+                })
+                .unwrap_or_default()
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            #[cfg(feature = "hydrate")]
+            {
+                web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.document_element())
+                    .and_then(|e| e.get_attribute("lang"))
+                    .and_then(|tag| Lang::from_code(&tag))
+                    .unwrap_or_default()
+            }
+            #[cfg(not(feature = "hydrate"))]
+            {
+                Lang::default()
+            }
+        }
+    }
+}
+
+/// The language of the current page, provided once by the app root.
+pub fn use_lang() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}
+
+/// The text of `msg` in the current page's language.
+pub fn t(msg: Msg) -> &'static str {
+    msg.text(use_lang())
+}
+
+/// The text of `msg` with `{0}`, `{1}`, … replaced by `args`.
+pub fn tf(msg: Msg, args: &[&str]) -> String {
+    msg.format(use_lang(), args)
+}
+
+/// A message key with its arguments, as carried by errors from the server to the page, so that
+/// the page can show it in the reader's language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Text {
+    pub msg: Msg,
+    pub args: Vec<String>,
+}
+
+impl Text {
+    pub fn new(msg: Msg) -> Self {
+        Text {
+            msg,
+            args: Vec::new(),
+        }
+    }
+
+    pub fn with(msg: Msg, args: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Text {
+            msg,
+            args: args.into_iter().map(Into::into).collect(),
+        }
+    }
+
+    pub fn render(&self, lang: Lang) -> String {
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        self.msg.format(lang, &args)
+    }
+}
+
+impl From<Msg> for Text {
+    fn from(msg: Msg) -> Self {
+        Text::new(msg)
+    }
+}
+
+impl Msg {
+    pub fn format(self, lang: Lang, args: &[&str]) -> String {
+        let mut out = self.text(lang).to_string();
+        for (i, arg) in args.iter().enumerate() {
+            out = out.replace(&format!("{{{i}}}"), arg);
+        }
+        out
+    }
+}
+
+macro_rules! messages {
+    ($( $(#[$doc:meta])* $key:ident { zh: $zh:literal, en: $en:literal $(,)? } )*) => {
+        /// Every user-visible text of the product.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum Msg { $( $(#[$doc])* $key, )* }
+
+        impl Msg {
+            /// All messages, for the completeness tests.
+            pub const ALL: &'static [Msg] = &[ $( Msg::$key, )* ];
+
+            pub fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $( (Msg::$key, Lang::Zh) => $zh, (Msg::$key, Lang::En) => $en, )*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    // ---- shell ----
+    SiteName { zh: "专业技术人员职业资格证书查询验证系统", en: "Professional Qualification Certificate Query and Verification" }
+    SiteShortName { zh: "证书查询验证", en: "Certificate Portal" }
+    SiteTagline { zh: "持证人查询下载 · 电子证书加注 · 证书查询验证", en: "Find and download your certificates · Annotate e-certificates · Verify a certificate" }
+    SkipToContent { zh: "跳到正文", en: "Skip to main content" }
+    NavMain { zh: "主导航", en: "Main navigation" }
+    NavHome { zh: "首页", en: "Home" }
+    NavCertificates { zh: "持证人查询下载", en: "My certificates" }
+    NavVerify { zh: "查询验证", en: "Verify a certificate" }
+    NavFaq { zh: "常见问题", en: "FAQ" }
+    NavLogin { zh: "登录", en: "Log in" }
+    NavRegister { zh: "用户注册", en: "Register" }
+    NavAccount { zh: "我的账户", en: "My account" }
+    NavLogout { zh: "退出登录", en: "Log out" }
+    MenuToggle { zh: "菜单", en: "Menu" }
+    LangSwitchLabel { zh: "English", en: "中文" }
+    LangSwitchHint { zh: "Switch to English", en: "切换到中文" }
+    FooterHelp { zh: "咨询电话", en: "Help line" }
+    FooterHours { zh: "工作日 9:00–17:00", en: "Working days 9:00–17:00" }
+    FooterNote { zh: "证书信息以证书发放机构的记录为准。本系统为开源软件。", en: "The issuing authority's records are authoritative. This system is open-source software." }
+    FooterLicense { zh: "开源许可：MIT 或 Apache-2.0", en: "Licence: MIT or Apache-2.0" }
+
+    // ---- home ----
+    HomeTitle { zh: "证书查询、下载与验证", en: "Find, download and verify certificates" }
+    HomeIntro { zh: "持证人可在此查看本人持有的专业技术人员职业资格证书，申请电子证书加注，并在几秒钟内查看和下载经数字签名的加注件。用人单位等验证方无需注册即可验证证书。", en: "Certificate holders can see their professional qualification certificates, apply for an e-certificate annotation and view and download the digitally signed annotated copy within seconds. Employers and other verifiers can check a certificate without an account." }
+    HomeHolderTitle { zh: "我是持证人", en: "I hold a certificate" }
+    HomeHolderText { zh: "使用取得证书时所用证件的证件号码登录，查看和下载证书。", en: "Log in with the ID document number you used when you obtained the certificate." }
+    HomeHolderAction { zh: "持证人查询下载", en: "Go to my certificates" }
+    HomeVerifierTitle { zh: "我要验证证书", en: "I want to verify a certificate" }
+    HomeVerifierText { zh: "扫描加注件上的二维码，或输入管理号和持证人姓名，或上传 PDF 文件。", en: "Scan the QR code on an annotated copy, enter the certificate number and holder name, or upload the PDF." }
+    HomeVerifierAction { zh: "查询验证", en: "Verify a certificate" }
+    HomeStepsTitle { zh: "电子证书下载步骤", en: "How to get your e-certificate" }
+    HomeStep1 { zh: "注册并登录，阅读服务须知后点击[同意]。", en: "Register and log in; read the service terms and press [Agree]." }
+    HomeStep2 { zh: "在证书列表中点击[下载]，检查证书信息。", en: "In your certificate list press [Download] and check the certificate data." }
+    HomeStep3 { zh: "点击[申请证书加注]，选择使用场景和加注有效期（最长 90 天）。", en: "Press [Apply for annotation], choose the usage scenario and a validity of up to 90 days." }
+    HomeStep4 { zh: "加注件几秒钟内生成，即可[查看]或[下载]。", en: "The annotated copy is ready within seconds: [View] or [Download] it." }
+
+    // ---- errors ----
+    NotFoundTitle { zh: "页面不存在", en: "Page not found" }
+    NotFoundText { zh: "您访问的页面不存在或已被移除。请检查地址，或返回首页。", en: "The page you asked for does not exist or has been removed. Check the address or go back to the home page." }
+    BackHome { zh: "返回首页", en: "Back to the home page" }
+    ServerErrorTitle { zh: "系统暂时出错", en: "Something went wrong" }
+    ServerErrorText { zh: "系统处理您的请求时出错，请稍后重试。如问题持续，请拨打咨询电话并提供以下参考编号：{0}", en: "We could not complete your request. Please try again later. If it keeps happening, call the help line and quote this reference: {0}" }
+    UnavailableTitle { zh: "系统繁忙", en: "Service busy" }
+    UnavailableText { zh: "系统暂时无法处理请求，请稍后重试。", en: "The service cannot handle the request right now. Please try again shortly." }
+    BadRequestText { zh: "请求无法处理，请返回上一页重试。", en: "The request could not be processed. Go back and try again." }
+    CrossSiteRefused { zh: "请求来源无效，已拒绝。请从本站页面重新提交。", en: "The request did not come from this site and was refused. Please submit it again from this site's page." }
+    Loading { zh: "加载中…", en: "Loading…" }
+
+    // ---- identity ----
+    IdTypeResident { zh: "居民身份证", en: "Resident ID card" }
+    IdTypeHkMo { zh: "港澳居民来往内地通行证", en: "Mainland Travel Permit for Hong Kong and Macao Residents" }
+    IdTypeTw { zh: "台湾居民来往大陆通行证", en: "Mainland Travel Permit for Taiwan Residents" }
+    IdTypePassport { zh: "护照", en: "Passport" }
+    IdTypeForeign { zh: "外国人永久居留身份证", en: "Foreign Permanent Resident ID Card" }
+    IdHintResident { zh: "18 位，最后一位可能是 X", en: "18 characters; the last may be X" }
+    IdHintHkMo { zh: "H 或 M 开头，后接 8 位或 10 位数字", en: "H or M followed by 8 or 10 digits" }
+    IdHintTw { zh: "8 位或 10 位数字", en: "8 or 10 digits" }
+    IdHintPassport { zh: "5 至 17 位字母或数字", en: "5 to 17 letters or digits" }
+    IdHintForeign { zh: "15 位（3 个字母加 12 位数字）或 9 开头的 18 位", en: "15 characters (3 letters and 12 digits) or 18 characters starting with 9" }
+    IdTypeMissing { zh: "请选择证件类型", en: "Choose the type of ID document" }
+    IdTypeUnknown { zh: "证件类型无效，请从列表中选择", en: "Unknown ID document type; choose one from the list" }
+    IdNumberMissing { zh: "请填写证件号码", en: "Enter the ID number" }
+    IdNumberHasSpaces { zh: "证件号码中不能有空格", en: "The ID number must not contain spaces" }
+    IdNumberTooLong { zh: "证件号码过长", en: "The ID number is too long" }
+    IdNumberNotAscii { zh: "证件号码只能包含半角字母和数字（请关闭全角输入）", en: "The ID number may only contain plain letters and digits (no full-width characters)" }
+    ResidentIdLength { zh: "居民身份证号码应为 18 位", en: "A resident ID number has 18 characters" }
+    ResidentIdDigits { zh: "居民身份证号码的前 17 位必须是数字", en: "The first 17 characters of a resident ID number must be digits" }
+    ResidentIdLastChar { zh: "居民身份证号码的最后一位必须是数字或 X", en: "The last character of a resident ID number must be a digit or X" }
+    ResidentIdRegion { zh: "居民身份证号码的前 6 位地区码无效", en: "The region code (first 6 digits) is not valid" }
+    ResidentIdBirthDate { zh: "居民身份证号码中的出生日期（第 7–14 位）不是有效日期", en: "The birth date in the ID number (characters 7–14) is not a real date" }
+    ResidentIdBirthFuture { zh: "居民身份证号码中的出生日期晚于今天", en: "The birth date in the ID number is in the future" }
+    ResidentIdCheckChar { zh: "证件号码校验位不正确，请核对每一位", en: "The check character does not match; please check every digit" }
+    HkMoPrefix { zh: "港澳通行证号码应以 H 或 M 开头", en: "The permit number must start with H or M" }
+    HkMoShape { zh: "港澳通行证号码应为 H 或 M 后接 8 位或 10 位数字", en: "The permit number must be H or M followed by 8 or 10 digits" }
+    TwShape { zh: "台湾居民来往大陆通行证号码应为 8 位或 10 位数字", en: "The permit number must have 8 or 10 digits" }
+    PassportShape { zh: "护照号码应为 5 至 17 位字母或数字", en: "A passport number has 5 to 17 letters or digits" }
+    ForeignShape { zh: "外国人永久居留身份证号码应为 15 位（3 个字母加 12 位数字）或以 9 开头的 18 位", en: "The card number must be 15 characters (3 letters and 12 digits) or 18 characters starting with 9" }
+
+    // ---- names ----
+    NameMissing { zh: "请填写姓名", en: "Enter the name" }
+    NameControlChars { zh: "姓名中含有不可见的控制字符，请重新输入", en: "The name contains invisible control characters; please type it again" }
+    NameOuterSpaces { zh: "姓名开头或结尾有空格，请删除", en: "The name starts or ends with a space; please remove it" }
+    NameTooLong { zh: "姓名过长（最多 60 个字）", en: "The name is too long (at most 60 characters)" }
+    NameDotPlacement { zh: "间隔号“·”只能用在两个字之间", en: "The middle dot “·” may only stand between two parts of the name" }
+    NameDoubleSpace { zh: "姓名中不能有连续的空格", en: "The name must not contain two spaces in a row" }
+    NameOddSpace { zh: "姓名中含有全角或特殊空格，请使用普通空格或间隔号“·”", en: "The name contains a full-width or special space; use a normal space or the middle dot “·”" }
+    NameBadChar { zh: "姓名中含有不允许的字符（只能使用汉字、间隔号“·”或外文字母）", en: "The name contains a character that is not allowed (use Chinese characters, the middle dot “·” or letters)" }
+    NameNoLetters { zh: "姓名中必须有汉字或字母", en: "The name must contain Chinese characters or letters" }
+    NameTooShort { zh: "中文姓名至少两个字", en: "A Chinese name has at least two characters" }
+
+    // ---- contact and password ----
+    MobileMissing { zh: "请填写手机号码", en: "Enter the mobile number" }
+    MobileHasSpaces { zh: "手机号码中不能有空格", en: "The mobile number must not contain spaces" }
+    MobileShape { zh: "手机号码应为 11 位（1 开头），境外号码请以 + 加国家代码开头", en: "Enter an 11-digit mainland number starting with 1, or an international number starting with + and the country code" }
+    PasswordMissing { zh: "请设置密码", en: "Choose a password" }
+    PasswordTooShort { zh: "密码至少 8 位", en: "The password needs at least 8 characters" }
+    PasswordTooLong { zh: "密码最多 128 位", en: "The password may have at most 128 characters" }
+    PasswordControlChars { zh: "密码中含有不可见的控制字符", en: "The password contains invisible control characters" }
+    PasswordNeedsLettersAndDigits { zh: "密码必须同时包含字母和数字", en: "The password must contain both letters and digits" }
+    PasswordContainsId { zh: "密码不能包含证件号码", en: "The password must not contain your ID number" }
+    // ---- forms ----
+    FormHasErrors { zh: "提交的信息有 {0} 处需要修改，请查看下方标出的栏目。", en: "{0} field(s) need correcting; see the marked fields below." }
+    Submitting { zh: "正在提交…", en: "Submitting…" }
+    Close { zh: "关闭", en: "Close" }
+    Search { zh: "查询", en: "Search" }
+    FieldIdType { zh: "证件类型", en: "ID document type" }
+    FieldIdNumber { zh: "证件号码", en: "ID number" }
+    FieldName { zh: "姓名", en: "Full name" }
+    FieldMobile { zh: "手机号码", en: "Mobile number" }
+    FieldPassword { zh: "密码", en: "Password" }
+    FieldPassword2 { zh: "确认密码", en: "Repeat the password" }
+    FieldCurrentPassword { zh: "当前密码", en: "Current password" }
+    FieldNewPassword { zh: "新密码", en: "New password" }
+    IdNumberHint { zh: "请使用取得证书时所用证件的号码。居民身份证为 18 位，末位可能是 X。", en: "Use the number of the ID document you used when you obtained the certificate. A resident ID number has 18 characters; the last may be X." }
+    NameHint { zh: "与证件上的姓名完全一致。输入法打不出的字，请点击[生僻字输入]。", en: "Exactly as on your ID document. For a character your keyboard cannot type, use [Rare characters]." }
+    PasswordHint { zh: "至少 8 位，须同时包含字母和数字，不能包含证件号码。", en: "At least 8 characters with letters and digits, not containing your ID number." }
+    PasswordsDiffer { zh: "两次输入的密码不一致", en: "The two passwords differ" }
+    AlreadyRegistered { zh: "该证件号码已注册，请直接登录", en: "An account with this ID number already exists; please log in" }
+    LoginFailed { zh: "证件号码或密码错误", en: "Wrong ID number or password" }
+    LoginLocked { zh: "登录失败次数过多，请于 {0} 后再试", en: "Too many failed attempts. Try again after {0}" }
+    CurrentPasswordWrong { zh: "当前密码不正确", en: "The current password is wrong" }
+    PasswordChanged { zh: "密码已修改。您在其他设备上的登录已全部退出。", en: "Your password has been changed. You have been logged out everywhere else." }
+
+    // ---- register / login ----
+    RegisterTitle { zh: "用户注册", en: "Register" }
+    RegisterIntro { zh: "请使用取得证书时所用证件的证件号码和本人真实姓名注册。如考试机构更正过您的姓名或证件号码，请使用更正后的信息重新注册。", en: "Register with the ID number you used when you obtained your certificate and your real name. If the examination authority corrected your name or ID number, register again with the corrected data." }
+    RegisterSubmit { zh: "注册", en: "Register" }
+    HaveAccount { zh: "已有账户？", en: "Already registered?" }
+    LoginTitle { zh: "登录", en: "Log in" }
+    LoginIntro { zh: "持证人请使用注册时的证件类型、证件号码和密码登录。", en: "Log in with the ID document type, ID number and password you registered with." }
+    LoginSubmit { zh: "登录", en: "Log in" }
+    NoAccount { zh: "还没有账户？", en: "No account yet?" }
+
+    // ---- rare characters ----
+    RareCharButton { zh: "生僻字输入", en: "Rare characters" }
+    RareCharTitle { zh: "生僻字输入", en: "Enter a rare character" }
+    RareCharHowTo { zh: "输入拼音（如 yan、yan3 或 yǎn），在结果中点选正确的汉字，它会插入到姓名中光标所在的位置。常用字在前，扩展区生僻字在后。", en: "Type the pinyin (e.g. yan, yan3 or yǎn) and choose the right character; it is inserted into the name where the cursor was. Common characters come first, then the rare extension characters." }
+    RareCharPageIntro { zh: "输入拼音查询汉字，然后复制所需的字，粘贴到注册页的姓名栏中。每个字都显示字形图和编码，即使您的设备没有相应字体也能辨认。", en: "Search characters by pinyin, then copy the one you need and paste it into the name field of the registration page. Each character is shown as a drawn glyph with its code, so you can recognise it even if your device has no font for it." }
+    RareCharPrompt { zh: "请输入拼音。", en: "Type a pinyin syllable." }
+    RareCharNone { zh: "没有找到该拼音对应的汉字，请检查拼写。", en: "No characters have this reading; check the spelling." }
+    RareCharCount { zh: "找到 {0} 个字。选中字框中的字即可复制。", en: "{0} characters found. Select the character in its box to copy it." }
+    PinyinLabel { zh: "拼音", en: "Pinyin" }
+    PinyinEmpty { zh: "请输入拼音", en: "Type a pinyin syllable" }
+    PinyinTooLong { zh: "拼音过长，请只输入一个音节", en: "Too long; type one syllable" }
+    PinyinInvalid { zh: "这不是有效的拼音（可用 yan、yan3、yǎn、lv 等形式）", en: "This is not valid pinyin (try forms like yan, yan3, yǎn or lv)" }
+
+    // ---- terms ----
+    TermsTitle { zh: "服务须知", en: "Service terms" }
+    TermsIntro { zh: "首次登录请认真阅读以下服务须知，点击[同意]后方可使用本系统。", en: "Please read these terms before using the system for the first time, then press [Agree]." }
+    Terms1 { zh: "本系统供持证人查询、下载本人持有的专业技术人员职业资格证书及其电子证书、证书电子文件，并供用人单位等验证方查询验证证书。", en: "This system lets holders find and download their own professional qualification certificates, e-certificates and certificate electronic files, and lets employers and other verifiers check certificates." }
+    Terms2 { zh: "请使用本人证件注册并妥善保管密码，不得将账户转借他人。因个人原因造成的信息泄露由本人负责。", en: "Register with your own ID document and keep your password safe; do not let others use your account." }
+    Terms3 { zh: "2021年12月17日之后制发的电子证书，须经加注并在加注有效期内查看、下载和使用；每次加注有效期最长 90 天，同一证书 90 日内最多存在 3 次加注。", en: "E-certificates issued after 17 December 2021 can only be viewed, downloaded and used through an annotation within its validity; an annotation lasts at most 90 days, and one certificate can have at most 3 annotations within 90 days." }
+    Terms4 { zh: "加注件带有发证机构的电子印章和数字签名，任何修改都会使其失效。验证方扫描二维码或上传文件即可核验。", en: "Annotated copies carry the issuer's electronic seal and digital signature; any change invalidates them. Verifiers check them by scanning the QR code or uploading the file." }
+    Terms5 { zh: "您的证书被验证时，系统会记录验证时间、方式和验证方填写的用途，您可以在证书页面查看。", en: "When your certificate is verified, the system records when, how and for what stated purpose; you can see this on your certificate page." }
+    Terms6 { zh: "证书信息以证书发放机构的记录为准。如有疑问，请联系证书发放机构或拨打咨询电话。", en: "The issuing authority's records are authoritative. If in doubt, contact the issuing authority or call the help line." }
+    TermsAgree { zh: "同意", en: "Agree" }
+    TermsDecline { zh: "不同意并退出", en: "Decline and log out" }
+    TermsAlreadyAccepted { zh: "您已同意当前版本的服务须知。", en: "You have accepted the current version of these terms." }
+
+    // ---- account ----
+    AccountTitle { zh: "我的账户", en: "My account" }
+    AccountDetails { zh: "账户信息", en: "Account details" }
+    AccountRegisteredAt { zh: "注册时间", en: "Registered" }
+    AccountTermsAcceptedAt { zh: "同意服务须知时间", en: "Service terms accepted" }
+    AccountCorrectionNote { zh: "姓名和证件号码不能修改。如考试机构更正过您的姓名或证件号码，请使用更正后的信息重新注册。", en: "Your name and ID number cannot be changed here. If the examination authority corrected them, register again with the corrected data." }
+    ChangePasswordTitle { zh: "修改密码", en: "Change password" }
+    ChangePasswordIntro { zh: "修改后，您在其他设备上的登录将全部退出。", en: "After the change you will be logged out on all other devices." }
+    ChangePasswordSubmit { zh: "修改密码", en: "Change password" }
+    LoginRequired { zh: "请先登录", en: "Please log in first" }
+    TermsRequiredText { zh: "请先阅读并同意服务须知", en: "Please read and accept the service terms first" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placeholders(s: &str) -> Vec<String> {
+        let mut found: Vec<String> = s
+            .match_indices('{')
+            .filter_map(|(i, _)| {
+                let rest = &s[i + 1..];
+                let end = rest.find('}')?;
+                let inner = &rest[..end];
+                inner
+                    .chars()
+                    .all(|c| c.is_ascii_digit())
+                    .then(|| inner.to_string())
+            })
+            .collect();
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn every_message_has_text_in_both_languages() {
+        for msg in Msg::ALL {
+            for lang in [Lang::Zh, Lang::En] {
+                assert!(
+                    !msg.text(lang).trim().is_empty(),
+                    "{msg:?} has no {lang:?} text"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn both_languages_use_the_same_placeholders() {
+        for msg in Msg::ALL {
+            assert_eq!(
+                placeholders(msg.text(Lang::Zh)),
+                placeholders(msg.text(Lang::En)),
+                "{msg:?} placeholders differ"
+            );
+        }
+    }
+
+    #[test]
+    fn chinese_texts_are_chinese() {
+        // Catches an English string pasted into the zh slot (a "translation" that is not one).
+        let exempt = [Msg::LangSwitchLabel, Msg::LangSwitchHint];
+        for msg in Msg::ALL.iter().filter(|m| !exempt.contains(m)) {
+            let zh = msg.text(Lang::Zh);
+            assert!(
+                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{msg:?} zh text has no Chinese: {zh}"
+            );
+        }
+    }
+
+    #[test]
+    fn cookie_header_selects_language() {
+        assert_eq!(Lang::from_cookie_header("a=b; lang=en"), Lang::En);
+        assert_eq!(Lang::from_cookie_header("lang=zh"), Lang::Zh);
+        assert_eq!(Lang::from_cookie_header("lang=fr"), Lang::Zh);
+        assert_eq!(Lang::from_cookie_header(""), Lang::Zh);
+    }
+
+    #[test]
+    fn format_substitutes_arguments() {
+        assert!(Msg::ServerErrorText
+            .format(Lang::En, &["ABC123"])
+            .ends_with("ABC123"));
+    }
+}

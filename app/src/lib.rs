@@ -1,0 +1,101 @@
+//! The certificate holder portal and verification system: pages, components, server functions
+//! and domain types. Server-only code (storage, sessions, signing) is compiled with `ssr`.
+
+#![recursion_limit = "256"]
+
+pub mod accounts;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod forms;
+pub mod i18n;
+pub mod pages;
+pub mod server_fns;
+pub mod session;
+pub mod urls;
+
+#[cfg(feature = "ssr")]
+pub mod state;
+#[cfg(feature = "ssr")]
+pub mod storage;
+
+use crate::components::layout::{Footer, Header};
+use crate::i18n::{t, Lang, Msg};
+use crate::pages::{
+    account::AccountPage, home::HomePage, login::LoginPage, not_found::NotFoundPage,
+    rare_chars::RareCharsPage, register::RegisterPage, terms::TermsPage,
+};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    SsrMode, StaticSegment,
+};
+
+/// The HTML document around the app. Runs on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = Lang::detect();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.tag()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#8a1c1c"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = Lang::detect();
+    provide_context(lang);
+    session::provide_session();
+    mark_hydrated();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/certportal.css"/>
+        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
+        <Meta name="description" content=t(Msg::SiteTagline)/>
+        <Title formatter=|page: String| {
+            let site = t(Msg::SiteShortName);
+            if page.is_empty() { site.to_string() } else { format!("{page} - {site}") }
+        }/>
+        <Router>
+            <a class="skip-link" href="#main">{t(Msg::SkipToContent)}</a>
+            <Header/>
+            <main id="main" tabindex="-1">
+                // Async: every page is complete HTML when it arrives, so it works without
+                // JavaScript and can set its HTTP status (404, 403…) before the first byte.
+                <Routes fallback=NotFoundPage>
+                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("register") view=RegisterPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("terms") view=TermsPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("rare-chars") view=RareCharsPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <Footer/>
+        </Router>
+    }
+}
+
+/// Marks `<body data-hydrated>` once the browser has taken over the server-rendered page, so
+/// that end-to-end tests (and styles) can tell an interactive page from a static one.
+fn mark_hydrated() {
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}

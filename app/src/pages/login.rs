@@ -1,0 +1,32 @@
+use crate::components::id_type_select::IdTypeSelect;
+use crate::forms::{Field, FormNotice, FormState, SubmitButton};
+use crate::i18n::{t, Msg};
+use crate::server_fns::accounts::log_in;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+/// 登录 with the ID document and password.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let state = FormState::new("login");
+    let next = use_query_map().with_untracked(|q| q.get("next").unwrap_or_default());
+    view! {
+        <Title text=t(Msg::LoginTitle)/>
+        <section class="panel panel--narrow">
+            <h1>{t(Msg::LoginTitle)}</h1>
+            <p>{t(Msg::LoginIntro)}</p>
+            <FormNotice state/>
+            <form method="post" action="/login" novalidate class="form" on:submit=state.submit_with(log_in)>
+                <input type="hidden" name="next" value=next/>
+                <IdTypeSelect state/>
+                <Field state name="id_number" label=Msg::FieldIdNumber autocomplete="username"/>
+                <Field state name="password" label=Msg::FieldPassword kind="password"
+                    autocomplete="current-password" prefill=false/>
+                <SubmitButton state label=Msg::LoginSubmit/>
+            </form>
+            <p class="form-footer">{t(Msg::NoAccount)} " " <A href="/register">{t(Msg::NavRegister)}</A></p>
+        </section>
+    }
+}

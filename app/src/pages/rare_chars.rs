@@ -1,0 +1,70 @@
+use crate::components::rare_chars::glyph_url;
+use crate::i18n::{t, use_lang, Lang, Msg};
+use crate::server_fns::rare_chars::search_rare_chars;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// The picker as a plain page (no JavaScript needed): search by pinyin, copy the character.
+#[component]
+pub fn RareCharsPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = move || use_query_map().with(|q| q.get("q").unwrap_or_default());
+    let q_now = query();
+    let results = Resource::new_blocking(query, |q| async move {
+        if q.trim().is_empty() {
+            None
+        } else {
+            Some(search_rare_chars(q).await)
+        }
+    });
+    view! {
+        <Title text=t(Msg::RareCharTitle)/>
+        <section class="panel">
+            <h1>{t(Msg::RareCharTitle)}</h1>
+            <p>{t(Msg::RareCharPageIntro)}</p>
+            <form method="get" action="/rare-chars" class="form form--inline" role="search">
+                <label class="field__label" for="rare-q">{t(Msg::PinyinLabel)}</label>
+                <div class="field__control">
+                    <input id="rare-q" name="q" type="search" value=q_now autocomplete="off"
+                        autocapitalize="off" spellcheck="false" placeholder="yan / yan3 / yǎn"/>
+                    <button type="submit" class="button">{t(Msg::Search)}</button>
+                </div>
+            </form>
+        </section>
+        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || results.get().flatten().map(|answer| match answer {
+                Err(err) => view! {
+                    <p class="notice notice--error" role="alert">{err.user_message(lang)}</p>
+                }.into_any(),
+                Ok(list) if list.is_empty() => view! {
+                    <p class="notice notice--info">{t(Msg::RareCharNone)}</p>
+                }.into_any(),
+                Ok(list) => view! {
+                    <p>{tf_count(lang, list.len())}</p>
+                    <ul class="copy-list">
+                        {list.into_iter().map(|c| {
+                            let block = if lang == Lang::Zh { c.block_zh.clone() } else { c.block_en.clone() };
+                            view! {
+                                <li class="copy-list__item">
+                                    <img src=glyph_url(&c.hex) alt="" width="56" height="56" loading="lazy"/>
+                                    <input class="copy-list__char" readonly value=c.ch.clone()
+                                        aria-label=format!("{} U+{}", c.ch, c.hex)/>
+                                    <span class="copy-list__meta">
+                                        <span>{c.readings.join(" ")}</span>
+                                        <span>"U+" {c.hex.clone()}</span>
+                                        <span>{block}</span>
+                                    </span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+fn tf_count(lang: Lang, n: usize) -> String {
+    Msg::RareCharCount.format(lang, &[&n.to_string()])
+}

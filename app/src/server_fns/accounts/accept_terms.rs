@@ -1,0 +1,14 @@
+use crate::accounts::forms::TermsForm;
+use crate::error::AppError;
+use crate::forms::FormDone;
+use leptos::prelude::*;
+
+/// [同意] on the service terms.
+#[server(endpoint = "accounts/accept-terms")]
+pub async fn accept_terms(form: TermsForm) -> Result<FormDone, AppError> {
+    use crate::server_fns::ssr::finish;
+    let state = crate::state::use_app_state()?;
+    let session = crate::accounts::service::require_signed_in()?;
+    let outcome = crate::accounts::service::accept_terms(&state, &session, form).await?;
+    Ok(finish(outcome))
+}

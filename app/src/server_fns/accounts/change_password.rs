@@ -1,0 +1,14 @@
+use crate::accounts::forms::ChangePasswordForm;
+use crate::error::AppError;
+use crate::forms::FormDone;
+use leptos::prelude::*;
+
+/// Changes the password and ends the holder's other sessions.
+#[server(endpoint = "accounts/change-password")]
+pub async fn change_password(form: ChangePasswordForm) -> Result<FormDone, AppError> {
+    use crate::server_fns::ssr::finish;
+    let state = crate::state::use_app_state()?;
+    let session = crate::accounts::service::require_holder()?;
+    let outcome = crate::accounts::service::change_password(&state, &session, form).await?;
+    Ok(finish(outcome))
+}

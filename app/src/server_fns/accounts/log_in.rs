@@ -1,0 +1,13 @@
+use crate::accounts::forms::LoginForm;
+use crate::error::AppError;
+use crate::forms::FormDone;
+use leptos::prelude::*;
+
+/// 登录.
+#[server(endpoint = "accounts/login")]
+pub async fn log_in(form: LoginForm) -> Result<FormDone, AppError> {
+    use crate::server_fns::ssr::{finish, request_meta};
+    let state = crate::state::use_app_state()?;
+    let outcome = crate::accounts::service::login(&state, &request_meta()?, form).await?;
+    Ok(finish(outcome))
+}

@@ -1,0 +1,13 @@
+use crate::accounts::forms::RegisterForm;
+use crate::error::AppError;
+use crate::forms::FormDone;
+use leptos::prelude::*;
+
+/// 用户注册: creates the account and signs the holder in.
+#[server(endpoint = "accounts/register")]
+pub async fn register_holder(form: RegisterForm) -> Result<FormDone, AppError> {
+    use crate::server_fns::ssr::{finish, request_meta};
+    let state = crate::state::use_app_state()?;
+    let outcome = crate::accounts::service::register(&state, &request_meta()?, form).await?;
+    Ok(finish(outcome))
+}

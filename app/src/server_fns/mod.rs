@@ -1,0 +1,34 @@
+//! Server functions: one per file, grouped by area. Each is thin: it reads the request
+//! context, calls the action (which parses, checks ownership and talks to storage) and maps the
+//! result. Without JavaScript the same actions are reached through plain form posts.
+
+pub mod accounts;
+pub mod rare_chars;
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use crate::accounts::service::{Outcome, RequestMeta};
+    use crate::error::AppError;
+    use crate::forms::FormDone;
+    use leptos::prelude::*;
+
+    /// The request facts for the action, from the server function's request.
+    pub fn request_meta() -> Result<RequestMeta, AppError> {
+        use_context::<http::request::Parts>()
+            .map(|parts| RequestMeta::from_parts(&parts))
+            .ok_or(AppError::BadRequest)
+    }
+
+    /// Sends the action's cookies with the server function's response and returns what the
+    /// page needs.
+    pub fn finish(outcome: Outcome) -> FormDone {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            for cookie in outcome.cookies {
+                if let Ok(value) = http::HeaderValue::from_str(&cookie) {
+                    response.append_header(http::header::SET_COOKIE, value);
+                }
+            }
+        }
+        outcome.done
+    }
+}

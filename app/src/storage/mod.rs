@@ -1,0 +1,178 @@
+//! Storage: one interface, one implementation per backend (SQLite, the embedded default, and
+//! PostgreSQL), chosen from the `DATABASE_URL` scheme. The SQL is written once in
+//! [`sql`] and instantiated for each backend, so the two cannot drift apart; where the
+//! dialects differ, each backend supplies its own statement through [`Dialect`].
+
+mod models;
+mod postgres;
+mod sql;
+mod sqlite;
+
+pub use models::*;
+pub use postgres::PgStorage;
+pub use sqlite::SqliteStorage;
+
+use async_trait::async_trait;
+use std::sync::Arc;
+
+/// Which database a [`Storage`] talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Why a storage call failed. `Display` texts are for the log, never for the user.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("no such row")]
+    NotFound,
+    /// A uniqueness rule refused the write; nothing was changed.
+    #[error("conflicting row already exists")]
+    Conflict,
+    /// The database could not be reached or timed out; retrying later may work.
+    #[error("database unavailable")]
+    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// A row read back does not satisfy the domain rules (should never happen).
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+    #[error("database error")]
+    Database(#[source] sqlx::Error),
+    #[error("unsupported database URL (expected sqlite: or postgres:), scheme {0:?}")]
+    BadUrl(String),
+    #[error("migration failed")]
+    Migration(#[source] sqlx::migrate::MigrateError),
+}
+
+impl From<sqlx::Error> for StorageError {
+    fn from(err: sqlx::Error) -> Self {
+        match err {
+            sqlx::Error::RowNotFound => StorageError::NotFound,
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                StorageError::Unavailable(Box::new(err))
+            }
+            sqlx::Error::Database(ref db) if db.is_unique_violation() => StorageError::Conflict,
+            other => StorageError::Database(other),
+        }
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StorageError {
+    fn from(err: sqlx::migrate::MigrateError) -> Self {
+        StorageError::Migration(err)
+    }
+}
+
+pub type StorageResult<T> = Result<T, StorageError>;
+
+/// The statements that differ between SQL dialects.
+pub trait Dialect {
+    const BACKEND: Backend;
+    /// Starts a transaction that will write, taking the write lock up front so that a
+    /// read-then-write sequence cannot be overtaken by another writer.
+    const BEGIN_WRITE: &'static str;
+    /// Appended to a SELECT inside a write transaction to lock the rows it reads.
+    const FOR_UPDATE: &'static str;
+}
+
+/// Everything the rest of the application may ask of the database.
+#[async_trait]
+pub trait Storage: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+
+    /// A cheap round trip, for `/healthz`.
+    async fn ping(&self) -> StorageResult<()>;
+
+    /// Closes the pool, waiting for in-flight queries (graceful shutdown).
+    async fn close(&self);
+
+    // ---- holders ----
+
+    /// Inserts a new holder; `Conflict` if an account with that ID type and number exists.
+    async fn insert_holder(&self, holder: &NewHolder) -> StorageResult<HolderId>;
+
+    async fn holder_by_login(&self, id: &crate::domain::IdNumber) -> StorageResult<Option<Holder>>;
+
+    async fn holder(&self, id: HolderId) -> StorageResult<Holder>;
+
+    async fn count_holders(&self) -> StorageResult<i64>;
+
+    /// Records that the holder accepted version `version` of the service terms.
+    async fn accept_terms(&self, id: HolderId, version: i64, now: Millis) -> StorageResult<()>;
+
+    async fn update_password(&self, id: HolderId, password_hash: &str) -> StorageResult<()>;
+
+    // ---- sessions (only a SHA-256 of the token is stored) ----
+
+    async fn create_session(&self, session: &NewSession) -> StorageResult<()>;
+
+    /// The session with this token hash, joined with what the pages need of its holder.
+    async fn session(&self, token_hash: &str) -> StorageResult<Option<SessionRecord>>;
+
+    async fn touch_session(&self, token_hash: &str, now: Millis) -> StorageResult<()>;
+
+    async fn delete_session(&self, token_hash: &str) -> StorageResult<()>;
+
+    /// Ends every session of the holder except `keep` (after a password change).
+    async fn delete_other_sessions(&self, holder: HolderId, keep: &str) -> StorageResult<u64>;
+
+    /// Removes sessions idle since before `idle_before` or past their absolute expiry.
+    async fn delete_stale_sessions(&self, now: Millis, idle_before: Millis) -> StorageResult<u64>;
+
+    // ---- login throttling ----
+
+    /// The latest lock among `keys` that is still in force at `now`.
+    async fn throttle_locked_until(
+        &self,
+        keys: &[String],
+        now: Millis,
+    ) -> StorageResult<Option<Millis>>;
+
+    /// Counts a failed login against `key`; returns the lock end if this failure locks it.
+    async fn record_login_failure(
+        &self,
+        key: &str,
+        now: Millis,
+        policy: ThrottlePolicy,
+    ) -> StorageResult<Option<Millis>>;
+
+    async fn clear_throttle(&self, key: &str) -> StorageResult<()>;
+
+    // ---- certificates ----
+
+    /// Inserts or updates a certificate record, matched by its number.
+    async fn upsert_certificate(
+        &self,
+        record: &CertificateRecord,
+        now: Millis,
+    ) -> StorageResult<(CertificateId, UpsertOutcome)>;
+
+    async fn certificate_by_number(&self, number: &str) -> StorageResult<Option<Certificate>>;
+
+    /// Attaches an electronic file to a certificate; returns its public id.
+    async fn insert_certificate_file(&self, file: &NewCertificateFile) -> StorageResult<String>;
+
+    async fn files_of_certificate(&self, id: CertificateId) -> StorageResult<Vec<FileMeta>>;
+
+    // ---- audit ----
+
+    async fn append_audit(&self, entry: &AuditEntry) -> StorageResult<()>;
+
+    async fn audit_entries(&self, subject: &str) -> StorageResult<Vec<AuditEntry>>;
+}
+
+pub type DynStorage = Arc<dyn Storage>;
+
+/// Opens the database named by `url` (`sqlite://…` or `postgres://…`) and applies its
+/// migrations.
+pub async fn connect(url: &str) -> StorageResult<DynStorage> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PgStorage::connect(url).await?))
+    } else if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStorage::connect(url).await?))
+    } else {
+        Err(StorageError::BadUrl(
+            url.split(':').next().unwrap_or_default().to_string(),
+        ))
+    }
+}

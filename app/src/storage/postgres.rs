@@ -1,0 +1,38 @@
+//! PostgreSQL, the production choice, selected when `DATABASE_URL` is `postgres://…`.
+
+use super::models::*;
+use super::sql::impl_storage;
+use super::{Backend, Dialect, StorageResult};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::PgPool;
+use std::time::Duration;
+
+pub struct PgStorage {
+    pool: PgPool,
+}
+
+impl Dialect for PgStorage {
+    const BACKEND: Backend = Backend::Postgres;
+    // Rules that span rows take explicit row locks (SELECT … FOR UPDATE) inside the
+    // transaction, so the default isolation level suffices.
+    const BEGIN_WRITE: &'static str = "BEGIN";
+    const FOR_UPDATE: &'static str = " FOR UPDATE";
+}
+
+impl PgStorage {
+    pub async fn connect(url: &str) -> StorageResult<PgStorage> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(PgStorage { pool })
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+impl_storage!(PgStorage);

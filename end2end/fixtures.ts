@@ -1,0 +1,37 @@
+import { test as base, expect, Page } from "@playwright/test";
+
+/** Messages in the browser console that mean something is broken (hydration, panics, 404s). */
+type ConsoleProblem = { type: string; text: string };
+
+export const test = base.extend<{ jsEnabled: boolean; consoleProblems: ConsoleProblem[] }>({
+  jsEnabled: async ({}, use, testInfo) => {
+    await use(testInfo.project.use.javaScriptEnabled !== false);
+  },
+  // Every test in a JavaScript project fails if the page logged an error or a warning
+  // (Leptos reports hydration mismatches as console errors/warnings).
+  consoleProblems: [
+    async ({ page }, use) => {
+      const problems: ConsoleProblem[] = [];
+      page.on("console", (msg) => {
+        if (msg.type() === "error" || msg.type() === "warning") {
+          problems.push({ type: msg.type(), text: msg.text() });
+        }
+      });
+      page.on("pageerror", (err) => problems.push({ type: "pageerror", text: String(err) }));
+      await use(problems);
+      const unexpected = problems.filter((p) => !isExpected(p.text));
+      expect(unexpected, "console errors or warnings").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+/** Responses the tests provoke on purpose (a 404 page, a refused form) log a resource error. */
+function isExpected(text: string): boolean {
+  return /Failed to load resource: the server responded with a status of (404|409|422|429|403)/.test(
+    text,
+  );
+}
+
+export { expect };
+export type { Page };

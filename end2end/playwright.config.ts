@@ -1,0 +1,91 @@
+import { defineConfig, devices } from "@playwright/test";
+import { execSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const root = path.resolve(__dirname, "..");
+
+// One release server per run, on a free port and a fresh data directory. The runner decides
+// them once; the workers it starts inherit them through the environment.
+if (!process.env.PORTAL_E2E_PORT) {
+  process.env.PORTAL_E2E_PORT = execSync(
+    `node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"`,
+  )
+    .toString()
+    .trim();
+  process.env.PORTAL_E2E_DATA = fs.mkdtempSync(path.join(os.tmpdir(), "portal-e2e-"));
+}
+const port = process.env.PORTAL_E2E_PORT;
+const baseURL = `http://127.0.0.1:${port}`;
+
+// Debian's Chromium; Playwright's own browser download is not reachable from here.
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+  ],
+};
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 30_000,
+  expect: { timeout: 7_000 },
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: 2,
+  reporter: [["list"]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    launchOptions: chromium,
+    locale: "zh-CN",
+    timezoneId: "Asia/Shanghai",
+  },
+  projects: [
+    {
+      name: "desktop",
+      testIgnore: /\.nojs\.spec\.ts$/,
+      use: { ...devices["Desktop Chrome"], launchOptions: chromium },
+    },
+    {
+      name: "mobile",
+      testIgnore: /\.nojs\.spec\.ts$/,
+      // The narrowest phones in use (360 CSS px), touch, high density.
+      use: {
+        ...devices["Pixel 7"],
+        viewport: { width: 360, height: 780 },
+        launchOptions: chromium,
+      },
+    },
+    {
+      name: "nojs",
+      testIgnore: /\.hydrate\.spec\.ts$/,
+      use: { ...devices["Desktop Chrome"], javaScriptEnabled: false, launchOptions: chromium },
+    },
+  ],
+  webServer: {
+    command:
+      `"${root}/target/release/server" serve --listen 127.0.0.1:${port} ` +
+      `--data-dir "${process.env.PORTAL_E2E_DATA}" --demo-data --enable-test-controls`,
+    url: `${baseURL}/healthz`,
+    env: {
+      LEPTOS_SITE_ROOT: `${root}/target/site`,
+      PORTAL_LOG: "warn",
+      DATABASE_URL: "",
+    },
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "ignore",
+    stderr: "pipe",
+    gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
+  },
+});

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, unit tests, integration tests against SQLite and a
+# real PostgreSQL, and the Playwright suite (desktop, mobile, no-JavaScript) against the
+# release build. Installs and starts what is missing first.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+started=$(date +%s)
+
+ensure_fonts
+ensure_browser
+ensure_build_tools
+ensure_postgres
+ensure_e2e_deps
+
+step "Formatting (cargo fmt --check)"
+cargo fmt --all -- --check
+
+step "Lints (clippy, server and browser builds)"
+cargo clippy -p app --features ssr --all-targets -- -D warnings
+cargo clippy -p server --all-targets -- -D warnings
+cargo clippy -p hanzi --all-targets -- -D warnings
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+step "Unit tests"
+cargo test -p app --features ssr
+cargo test -p hanzi
+
+step "Integration tests (SQLite and PostgreSQL at ${TEST_DATABASE_URL%%@*}@…)"
+cargo test -p server
+
+build_release
+
+step "End-to-end tests (Playwright: desktop, mobile, no-JavaScript)"
+(cd end2end && npx playwright test)
+
+step "All tests passed in $(( $(date +%s) - started )) s"

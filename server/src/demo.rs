@@ -1,0 +1,313 @@
+//! Demo data: a few holders with valid, revoked, pre- and post-cut-off certificates and
+//! electronic files, so that every state of the product can be seen right after start-up.
+//! Loading is idempotent: running it twice changes nothing.
+
+use app::accounts::password::hash_password;
+use app::domain::{HolderName, IdNumber, IdType, Mobile, NewPassword};
+use app::state::AppState;
+use app::storage::{
+    CertificateRecord, CertificateStatus, NewCertificateFile, NewHolder, StorageError,
+};
+use time::macros::date;
+use time::Date;
+
+/// A demo login, printed by the run command.
+#[derive(Clone, Debug)]
+pub struct DemoLogin {
+    pub id_type: IdType,
+    pub id_number: &'static str,
+    pub name: &'static str,
+    pub password: &'static str,
+    pub what: &'static str,
+}
+
+pub const DEMO_LOGINS: &[DemoLogin] = &[
+    DemoLogin {
+        id_type: IdType::ResidentIdCard,
+        id_number: "110105198001010016",
+        name: "张伟",
+        password: "Demo2026zw",
+        what: "valid, revoked, pre- and post-2021-12-17 certificates, files",
+    },
+    DemoLogin {
+        id_type: IdType::ResidentIdCard,
+        id_number: "320102199203154522",
+        name: "张𪚥",
+        password: "Demo2026zz",
+        what: "rare-character name (U+2A6A5), post-cut-off e-certificate",
+    },
+    DemoLogin {
+        id_type: IdType::ResidentIdCard,
+        id_number: "650102198807062225",
+        name: "阿依古丽·买买提",
+        password: "Demo2026ay",
+        what: "name with a middle dot",
+    },
+    DemoLogin {
+        id_type: IdType::Passport,
+        id_number: "E12345678",
+        name: "JOHN SMITH",
+        password: "Demo2026js",
+        what: "foreign holder with a passport",
+    },
+    DemoLogin {
+        id_type: IdType::ResidentIdCard,
+        id_number: "440106199512123319",
+        name: "李明",
+        password: "Demo2026lm",
+        what: "no certificates (the empty list and its reasons)",
+    },
+];
+
+struct DemoCertificate {
+    number: &'static str,
+    holder: usize,
+    qualification: &'static str,
+    level: &'static str,
+    specialty: &'static str,
+    issued_on: Date,
+    issuer: &'static str,
+    electronic: bool,
+    revoked: Option<(Date, &'static str)>,
+    file: Option<&'static str>,
+}
+
+const HEALTH_ISSUER: &str = "国家卫生健康委员会人才交流服务中心";
+const PERSONNEL_ISSUER: &str = "人力资源和社会保障部人事考试中心";
+
+fn demo_certificates() -> Vec<DemoCertificate> {
+    vec![
+        DemoCertificate {
+            number: "2023110100123456",
+            holder: 0,
+            qualification: "卫生专业技术资格",
+            level: "中级",
+            specialty: "儿科学（主治医师）",
+            issued_on: date!(2023 - 06 - 30),
+            issuer: HEALTH_ISSUER,
+            electronic: true,
+            revoked: None,
+            file: Some("成绩合格证明.pdf"),
+        },
+        DemoCertificate {
+            number: "2020110100654321",
+            holder: 0,
+            qualification: "卫生专业技术资格",
+            level: "初级（师）",
+            specialty: "临床医学检验技术",
+            issued_on: date!(2020 - 09 - 01),
+            issuer: HEALTH_ISSUER,
+            electronic: true,
+            revoked: None,
+            file: None,
+        },
+        DemoCertificate {
+            number: "2015110100777001",
+            holder: 0,
+            qualification: "经济专业技术资格",
+            level: "初级",
+            specialty: "人力资源管理",
+            issued_on: date!(2015 - 11 - 20),
+            issuer: PERSONNEL_ISSUER,
+            electronic: false,
+            revoked: None,
+            file: Some("证书扫描件.pdf"),
+        },
+        DemoCertificate {
+            number: "2019110100888002",
+            holder: 0,
+            qualification: "计算机技术与软件专业技术资格",
+            level: "中级",
+            specialty: "系统集成项目管理工程师",
+            issued_on: date!(2019 - 12 - 15),
+            issuer: PERSONNEL_ISSUER,
+            electronic: true,
+            revoked: Some((date!(2022 - 03 - 01), "考试违纪，成绩无效")),
+            file: None,
+        },
+        DemoCertificate {
+            number: "2024320100000777",
+            holder: 1,
+            qualification: "执业药师职业资格",
+            level: "执业药师",
+            specialty: "药学类",
+            issued_on: date!(2024 - 01 - 12),
+            issuer: "国家药品监督管理局执业药师资格认证中心",
+            electronic: true,
+            revoked: None,
+            file: Some("执业药师资格证书.pdf"),
+        },
+        DemoCertificate {
+            number: "2022650100031415",
+            holder: 2,
+            qualification: "社会工作者职业资格",
+            level: "中级",
+            specialty: "社会工作师",
+            issued_on: date!(2022 - 08 - 08),
+            issuer: PERSONNEL_ISSUER,
+            electronic: true,
+            revoked: None,
+            file: None,
+        },
+        DemoCertificate {
+            number: "2023000100999999",
+            holder: 3,
+            qualification: "翻译专业资格（水平）",
+            level: "二级",
+            specialty: "英语笔译",
+            issued_on: date!(2023 - 12 - 01),
+            issuer: PERSONNEL_ISSUER,
+            electronic: true,
+            revoked: None,
+            file: None,
+        },
+    ]
+}
+
+/// What loading did, for the log and the run command's output.
+#[derive(Debug, Default)]
+pub struct DemoSummary {
+    pub holders_created: usize,
+    pub certificates_changed: usize,
+    pub files_attached: usize,
+}
+
+/// Loads the demo data. Safe to run on every start.
+pub async fn load(state: &AppState) -> anyhow::Result<DemoSummary> {
+    let mut summary = DemoSummary::default();
+    let today = state.clock.today();
+    let today = (today.year(), today.month() as u8, today.day());
+    let now = state.clock.now();
+    let mut parsed = Vec::new();
+    for login in DEMO_LOGINS {
+        let id = IdNumber::parse(login.id_type, login.id_number, today)
+            .map_err(|m| anyhow::anyhow!("demo ID {} invalid: {m:?}", login.id_number))?;
+        let name = HolderName::parse(login.name)
+            .map_err(|m| anyhow::anyhow!("demo name {} invalid: {m:?}", login.name))?;
+        parsed.push((id.clone(), name.clone()));
+        if state.storage.holder_by_login(&id).await?.is_some() {
+            continue;
+        }
+        let password = NewPassword::parse(login.password, Some(login.id_number))
+            .map_err(|m| anyhow::anyhow!("demo password invalid: {m:?}"))?;
+        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+            .await?
+            .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))?;
+        let holder = NewHolder {
+            id_number: id,
+            name,
+            mobile: Mobile::parse("13800138000").expect("valid demo mobile"),
+            password_hash: hash,
+            created_at: now,
+        };
+        match state.storage.insert_holder(&holder).await {
+            Ok(_) => summary.holders_created += 1,
+            Err(StorageError::Conflict) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    for cert in demo_certificates() {
+        let (holder_id, holder_name) = parsed[cert.holder].clone();
+        let record = CertificateRecord {
+            number: cert.number.to_string(),
+            holder_id,
+            holder_name,
+            qualification: cert.qualification.to_string(),
+            level: cert.level.to_string(),
+            specialty: cert.specialty.to_string(),
+            issued_on: cert.issued_on,
+            issuer: cert.issuer.to_string(),
+            electronic: cert.electronic,
+            status: match cert.revoked {
+                None => CertificateStatus::Valid,
+                Some((on, reason)) => CertificateStatus::Revoked {
+                    on,
+                    reason: reason.to_string(),
+                },
+            },
+        };
+        let (id, outcome) = state.storage.upsert_certificate(&record, now).await?;
+        if outcome != app::storage::UpsertOutcome::Unchanged {
+            summary.certificates_changed += 1;
+        }
+        if let Some(file_name) = cert.file {
+            if state.storage.files_of_certificate(id).await?.is_empty() {
+                let content = demo_file_pdf(&record);
+                state
+                    .storage
+                    .insert_certificate_file(&NewCertificateFile {
+                        certificate_id: id,
+                        file_name: file_name.to_string(),
+                        content_type: "application/pdf".to_string(),
+                        content,
+                        created_at: now,
+                    })
+                    .await?;
+                summary.files_attached += 1;
+            }
+        }
+    }
+    Ok(summary)
+}
+
+/// A small, valid one-page PDF standing in for a scanned certificate document.
+fn demo_file_pdf(record: &CertificateRecord) -> Vec<u8> {
+    let lines = [
+        "Certificate electronic file (demo)".to_string(),
+        format!("Certificate number: {}", record.number),
+        format!("Issued on: {}", record.issued_on),
+    ];
+    let mut content = String::from("BT /F1 16 Tf 72 760 Td 22 TL\n");
+    for line in &lines {
+        content.push_str(&format!("({}) Tj T*\n", line.replace(['(', ')', '\\'], "")));
+    }
+    content.push_str("ET\n");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] \
+         /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>"
+            .to_string(),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+        format!(
+            "<< /Length {} >>\nstream\n{content}endstream",
+            content.len()
+        ),
+    ];
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for offset in offsets {
+        pdf.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
+}
+
+/// Prints the demo logins, for the run command.
+pub fn print_logins() {
+    println!("demo logins (ID type, ID number, password — what to look at):");
+    for login in DEMO_LOGINS {
+        println!(
+            "  {:<9} {:<20} {:<12} {} — {}",
+            login.id_type.code(),
+            login.id_number,
+            login.password,
+            login.name,
+            login.what
+        );
+    }
+}

@@ -1,0 +1,172 @@
+//! Plain form posts (no JavaScript). Each page's form posts to the page's own URL; the action
+//! is the same one its server function calls. Success redirects (303); failure renders the
+//! same page again, with the values as typed (never passwords) and the errors.
+
+use super::ServerState;
+use app::accounts::forms::{ChangePasswordForm, LoginForm, LogoutForm, RegisterForm, TermsForm};
+use app::accounts::service::{self, ActiveSession, Outcome, RequestMeta};
+use app::error::AppError;
+use app::forms::{EchoValues, FormEcho};
+use app::state::AppState;
+use app::urls::encode_component;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderValue, Method, Request, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use leptos::prelude::provide_context;
+use serde::de::DeserializeOwned;
+use std::future::Future;
+
+/// No form of ours comes near this; anything larger is refused before parsing.
+const FORM_BODY_LIMIT: usize = 64 * 1024;
+
+/// Runs `action` on a posted form and answers as described in the module documentation.
+async fn handle<T, F, Fut>(
+    state: ServerState,
+    request: Request<Body>,
+    form_name: &'static str,
+    action: F,
+) -> Response
+where
+    T: DeserializeOwned + EchoValues,
+    F: FnOnce(AppState, RequestMeta, Option<ActiveSession>, T) -> Fut,
+    Fut: Future<Output = Result<Outcome, AppError>>,
+{
+    let (parts, body) = request.into_parts();
+    let echo = |values, error: Option<AppError>, message| FormEcho {
+        form: form_name.to_string(),
+        values,
+        error,
+        message,
+    };
+    let form: T = match axum::body::to_bytes(body, FORM_BODY_LIMIT)
+        .await
+        .ok()
+        .and_then(|bytes| serde_urlencoded::from_bytes(&bytes).ok())
+    {
+        Some(form) => form,
+        None => {
+            let page = echo(Vec::new(), Some(AppError::BadRequest), None);
+            return render(&state, parts, page, StatusCode::BAD_REQUEST).await;
+        }
+    };
+    let values = form.echo_values();
+    let meta = RequestMeta::from_parts(&parts);
+    let session = parts.extensions.get::<ActiveSession>().cloned();
+    match action(state.app.clone(), meta, session, form).await {
+        Ok(outcome) => {
+            let mut response = match outcome.done.redirect {
+                Some(to) => Redirect::to(&to).into_response(),
+                None => {
+                    let page = echo(Vec::new(), None, outcome.done.message);
+                    render(&state, parts, page, StatusCode::OK).await
+                }
+            };
+            for cookie in outcome.cookies {
+                if let Ok(value) = HeaderValue::from_str(&cookie) {
+                    response.headers_mut().append(header::SET_COOKIE, value);
+                }
+            }
+            response
+        }
+        Err(AppError::Unauthenticated) => {
+            let here = parts.uri.path().to_string();
+            Redirect::to(&format!("/login?next={}", encode_component(&here))).into_response()
+        }
+        Err(AppError::TermsRequired) => Redirect::to("/terms").into_response(),
+        Err(error) => {
+            let status = error.status();
+            render(&state, parts, echo(values, Some(error), None), status).await
+        }
+    }
+}
+
+/// Renders the page at the request's path with `echo` in its context.
+async fn render(
+    state: &ServerState,
+    mut parts: axum::http::request::Parts,
+    echo: FormEcho,
+    status: StatusCode,
+) -> Response {
+    parts.method = Method::GET;
+    parts.headers.remove(header::CONTENT_TYPE);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let app_state = state.app.clone();
+    let options = state.leptos_options.clone();
+    let handler = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(app_state.clone());
+            provide_context(echo.clone());
+        },
+        move || app::shell(options.clone()),
+    );
+    let mut response = handler(Request::from_parts(parts, Body::empty())).await;
+    if response.status() == StatusCode::OK {
+        *response.status_mut() = status;
+    }
+    response
+}
+
+fn signed_in(session: Option<ActiveSession>) -> Result<ActiveSession, AppError> {
+    session.ok_or(AppError::Unauthenticated)
+}
+
+fn holder(session: Option<ActiveSession>) -> Result<ActiveSession, AppError> {
+    let session = signed_in(session)?;
+    if session.terms_accepted {
+        Ok(session)
+    } else {
+        Err(AppError::TermsRequired)
+    }
+}
+
+pub async fn register(State(state): State<ServerState>, request: Request<Body>) -> Response {
+    handle(state, request, "register", |app, meta, _, form: RegisterForm| async move {
+        service::register(&app, &meta, form).await
+    })
+    .await
+}
+
+pub async fn login(State(state): State<ServerState>, request: Request<Body>) -> Response {
+    handle(
+        state,
+        request,
+        "login",
+        |app, meta, _, form: LoginForm| async move { service::login(&app, &meta, form).await },
+    )
+    .await
+}
+
+pub async fn logout(State(state): State<ServerState>, request: Request<Body>) -> Response {
+    handle(
+        state,
+        request,
+        "logout",
+        |app, meta, _, _: LogoutForm| async move { service::logout(&app, &meta).await },
+    )
+    .await
+}
+
+pub async fn accept_terms(State(state): State<ServerState>, request: Request<Body>) -> Response {
+    handle(
+        state,
+        request,
+        "terms",
+        |app, _, session, form: TermsForm| async move {
+            service::accept_terms(&app, &signed_in(session)?, form).await
+        },
+    )
+    .await
+}
+
+pub async fn change_password(State(state): State<ServerState>, request: Request<Body>) -> Response {
+    handle(
+        state,
+        request,
+        "password",
+        |app, _, session, form: ChangePasswordForm| async move {
+            service::change_password(&app, &holder(session)?, form).await
+        },
+    )
+    .await
+}

@@ -1,0 +1,149 @@
+//! The HTTP application: Leptos pages and server functions, plain routes, and the layers every
+//! request passes through.
+
+mod forms;
+mod guard;
+mod routes;
+mod session;
+
+use app::state::AppState;
+use app::{shell, App};
+use axum::body::Body;
+use axum::extract::FromRef;
+use axum::http::{header, HeaderValue, Request, Response, StatusCode};
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// The axum state: Leptos needs its options, everything else needs the app state.
+#[derive(Clone)]
+pub struct ServerState {
+    pub leptos_options: LeptosOptions,
+    pub app: AppState,
+}
+
+impl FromRef<ServerState> for LeptosOptions {
+    fn from_ref(state: &ServerState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// Builds the whole application.
+pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
+    let routes = generate_route_list(App);
+    let state = ServerState {
+        leptos_options: leptos_options.clone(),
+        app: app_state.clone(),
+    };
+    let context = {
+        let app_state = app_state.clone();
+        move || provide_context(app_state.clone())
+    };
+
+    let mut router = Router::new()
+        .route("/healthz", get(routes::healthz))
+        .route("/lang/{code}", get(routes::switch_language))
+        .route("/register", post(forms::register))
+        .route("/login", post(forms::login))
+        .route("/logout", post(forms::logout))
+        .route("/terms", post(forms::accept_terms))
+        .route("/account/password", post(forms::change_password))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        });
+
+    if app_state.settings.test_controls {
+        tracing::warn!("test controls are enabled: the clock can be moved over HTTP");
+        router = router
+            .route("/__test/clock", post(routes::move_clock))
+            .route("/__test/clock/reset", post(routes::reset_clock));
+    }
+
+    router
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            ServerState,
+            _,
+        >(context, shell))
+        .with_state(state.clone())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::attach_session,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            guard::refuse_cross_site,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("SAMEORIGIN"),
+        ))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<Body>| {
+                    let request_id = request
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!(
+                        "request",
+                        id = %request_id,
+                        method = %request.method(),
+                        path = %request.uri().path(),
+                    )
+                })
+                .on_response(
+                    |response: &Response<Body>, latency: Duration, _span: &tracing::Span| {
+                        tracing::info!(
+                            status = response.status().as_u16(),
+                            ms = latency.as_millis() as u64,
+                            "served"
+                        );
+                    },
+                ),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(CatchPanicLayer::custom(panic_response))
+}
+
+/// A panic anywhere in a handler becomes a plain 500 page in both languages; the panic itself
+/// is logged with the request's span.
+fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
+    let detail = err
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| err.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown panic");
+    let reference = app::error::ssr::new_reference();
+    tracing::error!(%reference, panic = detail, "handler panicked");
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>系统暂时出错 / Something went wrong</title></head><body>\
+         <h1>系统暂时出错</h1><p>请稍后重试。参考编号：{reference}</p>\
+         <h1 lang=\"en\">Something went wrong</h1>\
+         <p lang=\"en\">Please try again later. Reference: {reference}</p>\
+         <p><a href=\"/\">首页 / Home</a></p></body></html>"
+    );
+    Response::builder()
+        .status(StatusCode::INTERNAL_SERVER_ERROR)
+        .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+        .body(Body::from(body))
+        .unwrap_or_default()
+}

@@ -1,0 +1,70 @@
+//! Resolves the session cookie once per request and hands the result to everything after it
+//! (pages, server functions, download routes) through the request extensions.
+
+use super::ServerState;
+use app::accounts::service::{
+    clear_session_cookie, cookie_value, resolve_session, ActiveSession, SESSION_COOKIE,
+};
+use app::session::{CurrentSession, SessionView};
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderValue, Request};
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// Paths that never need the session (static files, health checks): no database lookup.
+fn is_static(path: &str) -> bool {
+    path.starts_with("/pkg/")
+        || path.starts_with("/glyph/")
+        || path == "/healthz"
+        || path == "/favicon.svg"
+}
+
+pub async fn attach_session(
+    State(state): State<ServerState>,
+    mut request: Request<Body>,
+    next: Next,
+) -> Response {
+    if is_static(request.uri().path()) {
+        return next.run(request).await;
+    }
+    let mut stale_cookie = false;
+    let session: Option<ActiveSession> = match cookie_value(request.headers(), SESSION_COOKIE) {
+        None => None,
+        Some(token) => match resolve_session(&state.app, &token).await {
+            Ok(Some(session)) => Some(session),
+            Ok(None) => {
+                stale_cookie = true;
+                None
+            }
+            Err(err) => {
+                tracing::error!(error = %app::error::ssr::ErrorChain(&err), "session lookup failed");
+                None
+            }
+        },
+    };
+    let signed_in = session.is_some();
+    request
+        .extensions_mut()
+        .insert(CurrentSession(session.as_ref().map(|s| SessionView {
+            holder_name: s.holder_name.clone(),
+            terms_accepted: s.terms_accepted,
+        })));
+    if let Some(session) = session {
+        request.extensions_mut().insert(session);
+    }
+    let mut response = next.run(request).await;
+    if stale_cookie {
+        if let Ok(value) = HeaderValue::from_str(&clear_session_cookie(&state.app)) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    if signed_in && !response.headers().contains_key(header::CACHE_CONTROL) {
+        // Pages for a signed-in holder carry personal data: no shared or back-button caches.
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+    }
+    response
+}

@@ -1,0 +1,41 @@
+//! The server: the axum application around the Leptos app, its plain routes, background work,
+//! and the operator commands.
+
+pub mod cli;
+pub mod demo;
+pub mod http;
+pub mod serve;
+pub mod telemetry;
+
+use app::state::{AppState, Settings};
+use app::storage::{self, DynStorage, StorageError};
+use std::path::Path;
+
+/// The database URL to use: the one given, or the SQLite file in the data directory.
+pub fn database_url(given: Option<&str>, data_dir: &Path) -> anyhow::Result<String> {
+    match given {
+        Some(url) if !url.trim().is_empty() => Ok(url.to_string()),
+        _ => {
+            std::fs::create_dir_all(data_dir).map_err(|e| {
+                anyhow::anyhow!("cannot create data directory {}: {e}", data_dir.display())
+            })?;
+            Ok(format!("sqlite://{}", data_dir.join("portal.db").display()))
+        }
+    }
+}
+
+/// Opens storage, naming the backend in the error so an operator can act on it.
+pub async fn open_storage(url: &str) -> anyhow::Result<DynStorage> {
+    storage::connect(url).await.map_err(|e: StorageError| {
+        let scheme = url.split(':').next().unwrap_or_default();
+        anyhow::anyhow!(
+            "cannot open the {scheme} database: {}",
+            app::error::ssr::ErrorChain(&e)
+        )
+    })
+}
+
+/// Builds the shared state for a server or a command.
+pub fn app_state(storage: DynStorage, settings: Settings) -> AppState {
+    AppState::new(storage, settings)
+}

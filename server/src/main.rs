@@ -1,0 +1,42 @@
+use clap::Parser;
+use server::cli::{Cli, Command};
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    server::telemetry::init(&cli.global.log_level, cli.global.log_format);
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!("{err:#}");
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let url = server::database_url(cli.global.database_url.as_deref(), &cli.global.data_dir)?;
+    match cli.command.unwrap_or(Command::Serve(cli.serve)) {
+        Command::Serve(args) => server::serve::run(&url, &cli.global, args).await,
+        Command::Migrate => {
+            let storage = server::open_storage(&url).await?;
+            storage.close().await;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::DemoData => {
+            let storage = server::open_storage(&url).await?;
+            let state = server::app_state(storage.clone(), Default::default());
+            let summary = server::demo::load(&state).await?;
+            storage.close().await;
+            println!(
+                "demo data loaded: {} holders created, {} certificates changed, {} files attached",
+                summary.holders_created, summary.certificates_changed, summary.files_attached
+            );
+            server::demo::print_logins();
+            Ok(())
+        }
+    }
+}

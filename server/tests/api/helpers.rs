@@ -1,0 +1,224 @@
+use app::state::{AppState, Settings};
+use leptos::prelude::LeptosOptions;
+use reqwest::header::{HeaderMap, HeaderValue, ORIGIN};
+use tokio_util::sync::CancellationToken;
+
+/// Which database a test runs against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// Generates one `#[tokio::test]` per backend for each named `async fn(Db)`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::helpers::Db::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::helpers::Db::Postgres).await
+                }
+            )*
+        }
+    };
+}
+
+/// A fresh, migrated database that is removed when dropped.
+pub struct TestDb {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    pg_drop: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub async fn new(db: Db) -> TestDb {
+        match db {
+            Db::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("test.db").display());
+                TestDb {
+                    url,
+                    _dir: Some(dir),
+                    pg_drop: None,
+                }
+            }
+            Db::Postgres => {
+                let admin = std::env::var("TEST_DATABASE_URL").expect(
+                    "TEST_DATABASE_URL must name a PostgreSQL server for the PostgreSQL half of \
+                     the tests; ./scripts/test.sh starts one and sets it",
+                );
+                let name = format!("portal_test_{:016x}", rand::random::<u64>());
+                let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin)
+                    .await
+                    .expect("connect to TEST_DATABASE_URL");
+                sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str())
+                    .await
+                    .expect("create test database");
+                let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+                TestDb {
+                    url: format!("{base}/{name}"),
+                    _dir: None,
+                    pg_drop: Some((admin.clone(), name)),
+                }
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = self.pg_drop.take() {
+            // Drop runs outside async; a short-lived runtime on its own thread does the cleanup.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                rt.block_on(async move {
+                    if let Ok(mut conn) =
+                        <sqlx::PgConnection as sqlx::Connection>::connect(&admin).await
+                    {
+                        let _ = sqlx::Executor::execute(
+                            &mut conn,
+                            format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str(),
+                        )
+                        .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// Options for [`spawn_app_with`].
+#[derive(Default)]
+pub struct Options {
+    pub test_controls: bool,
+}
+
+/// The application running on a random port.
+pub struct TestApp {
+    pub base: String,
+    pub state: AppState,
+    /// A client that keeps cookies, sends this site's `Origin` like a browser, and does not
+    /// follow redirects (tests assert them).
+    pub client: reqwest::Client,
+    shutdown: CancellationToken,
+    _db: TestDb,
+}
+
+pub async fn spawn_app(db: Db) -> TestApp {
+    spawn_app_with(db, Options::default()).await
+}
+
+pub async fn spawn_app_with(db: Db, options: Options) -> TestApp {
+    let test_db = TestDb::new(db).await;
+    let storage = server::open_storage(&test_db.url)
+        .await
+        .expect("open storage");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let base = format!("http://{addr}");
+    let settings = Settings {
+        public_url: base.clone(),
+        test_controls: options.test_controls,
+        ..Settings::default()
+    };
+    let state = server::app_state(storage, settings);
+    let leptos_options = LeptosOptions::builder()
+        .output_name("certportal")
+        .site_root("target/site")
+        .site_addr(addr)
+        .build();
+    let router = server::http::router(state.clone(), leptos_options);
+    let shutdown = CancellationToken::new();
+    let stop = shutdown.clone();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(stop.cancelled_owned())
+        .await
+        .expect("serve");
+    });
+    TestApp {
+        client: client_for(&base),
+        base,
+        state,
+        shutdown,
+        _db: test_db,
+    }
+}
+
+/// A browser-like client for `base`: its own cookie jar, same-site `Origin`, no redirects.
+pub fn client_for(base: &str) -> reqwest::Client {
+    let mut headers = HeaderMap::new();
+    headers.insert(ORIGIN, HeaderValue::from_str(base).expect("origin"));
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .expect("client")
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn get_text(&self, path: &str) -> (reqwest::StatusCode, String) {
+        let response = self.get(path).await;
+        let status = response.status();
+        (status, response.text().await.expect("body"))
+    }
+
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .form(form)
+            .send()
+            .await
+            .expect("POST")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
+
+/// Text content of the first element with `id`, crudely (no HTML parser needed for our own
+/// markup); used to assert what the user would read.
+pub fn inner_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}

@@ -1,0 +1,8 @@
+//! Integration tests: each spawns the real application on a random port with a fresh database
+//! (a temporary SQLite file, or a throwaway PostgreSQL database) and talks to it over HTTP.
+//! Tests written once run on both backends through `on_both_backends!`.
+
+mod helpers;
+
+mod shell;
+mod storage_story;

@@ -1,0 +1,139 @@
+//! One story through the storage interface, run on both backends, so they behave the same.
+
+use crate::helpers::{Db, TestDb};
+use crate::on_both_backends;
+use app::domain::{HolderName, IdNumber, IdType, Mobile};
+use app::storage::{
+    AuditEntry, CertificateRecord, CertificateStatus, NewCertificateFile, NewHolder, StorageError,
+    UpsertOutcome,
+};
+use time::macros::date;
+
+fn id(number: &str) -> IdNumber {
+    IdNumber::parse(IdType::ResidentIdCard, number, (2026, 1, 1)).unwrap()
+}
+
+fn record(number: &str, name: &str) -> CertificateRecord {
+    CertificateRecord {
+        number: number.to_string(),
+        holder_id: id("11010519491231002X"),
+        holder_name: HolderName::parse(name).unwrap(),
+        qualification: "卫生专业技术资格".into(),
+        level: "中级".into(),
+        specialty: "儿科学".into(),
+        issued_on: date!(2023 - 06 - 30),
+        issuer: "发证机构".into(),
+        electronic: true,
+        status: CertificateStatus::Valid,
+    }
+}
+
+async fn holders_certificates_files_and_audit(db: Db) {
+    let test_db = TestDb::new(db).await;
+    let storage = server::open_storage(&test_db.url).await.unwrap();
+
+    // Holders: insert, find by login, duplicate refused, rare characters kept exactly.
+    let holder = NewHolder {
+        id_number: id("11010519491231002X"),
+        name: HolderName::parse("张𪚥").unwrap(),
+        mobile: Mobile::parse("13800138000").unwrap(),
+        password_hash: "$argon2id$placeholder".into(),
+        created_at: 1_700_000_000_000,
+    };
+    let holder_id = storage.insert_holder(&holder).await.unwrap();
+    let found = storage
+        .holder_by_login(&holder.id_number)
+        .await
+        .unwrap()
+        .expect("holder found");
+    assert_eq!(found.id, holder_id);
+    assert_eq!(found.name.as_str(), "张𪚥");
+    assert!(matches!(
+        storage.insert_holder(&holder).await,
+        Err(StorageError::Conflict)
+    ));
+    assert_eq!(storage.count_holders().await.unwrap(), 1);
+    assert!(storage
+        .holder_by_login(&id("110105194912310011"))
+        .await
+        .unwrap()
+        .is_none());
+
+    // Certificates: insert, re-import unchanged, correction updates.
+    let mut cert = record("2023000000000001", "张𪚥");
+    let (cert_id, outcome) = storage.upsert_certificate(&cert, 1).await.unwrap();
+    assert_eq!(outcome, UpsertOutcome::Inserted);
+    let (same_id, outcome) = storage.upsert_certificate(&cert, 2).await.unwrap();
+    assert_eq!((same_id, outcome), (cert_id, UpsertOutcome::Unchanged));
+    cert.status = CertificateStatus::Revoked {
+        on: date!(2024 - 01 - 02),
+        reason: "撤销原因".into(),
+    };
+    let (_, outcome) = storage.upsert_certificate(&cert, 3).await.unwrap();
+    assert_eq!(outcome, UpsertOutcome::Updated);
+    let stored = storage
+        .certificate_by_number("2023000000000001")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.record, cert);
+    assert_eq!((stored.created_at, stored.updated_at), (1, 3));
+    assert_eq!(stored.public_id.len(), 26);
+
+    // Files: stored with size and digest, listed without their bytes.
+    let public_id = storage
+        .insert_certificate_file(&NewCertificateFile {
+            certificate_id: cert_id,
+            file_name: "证书扫描件.pdf".into(),
+            content_type: "application/pdf".into(),
+            content: b"%PDF-1.7 test".to_vec(),
+            created_at: 5,
+        })
+        .await
+        .unwrap();
+    let files = storage.files_of_certificate(cert_id).await.unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].public_id, public_id);
+    assert_eq!(files[0].size, 13);
+    assert_eq!(files[0].sha256, app::storage::sha256_hex(b"%PDF-1.7 test"));
+
+    // Audit log.
+    let entry = AuditEntry {
+        at: 9,
+        actor: "operator:test".into(),
+        action: "revoke".into(),
+        subject: "certificate:2023000000000001".into(),
+        detail: r#"{"reason":"撤销原因"}"#.into(),
+    };
+    storage.append_audit(&entry).await.unwrap();
+    assert_eq!(
+        storage
+            .audit_entries("certificate:2023000000000001")
+            .await
+            .unwrap(),
+        vec![entry]
+    );
+    storage.close().await;
+}
+
+async fn demo_data_loads_once(db: Db) {
+    let test_db = TestDb::new(db).await;
+    let storage = server::open_storage(&test_db.url).await.unwrap();
+    let state = server::app_state(storage.clone(), Default::default());
+    let first = server::demo::load(&state).await.unwrap();
+    assert_eq!(first.holders_created, server::demo::DEMO_LOGINS.len());
+    assert!(first.certificates_changed >= 5);
+    assert!(first.files_attached >= 1);
+    let second = server::demo::load(&state).await.unwrap();
+    assert_eq!(
+        (
+            second.holders_created,
+            second.certificates_changed,
+            second.files_attached
+        ),
+        (0, 0, 0)
+    );
+    storage.close().await;
+}
+
+on_both_backends!(holders_certificates_files_and_audit, demo_data_loads_once);
