@@ -19,11 +19,13 @@ step "Lints (clippy, server and browser builds)"
 cargo clippy -p app --features ssr --all-targets -- -D warnings
 cargo clippy -p server --all-targets -- -D warnings
 cargo clippy -p hanzi --all-targets -- -D warnings
+cargo clippy -p certpdf --all-targets -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 step "Unit tests"
 cargo test -p app --features ssr
 cargo test -p hanzi
+cargo test -p certpdf
 
 step "Integration tests (SQLite and PostgreSQL at ${TEST_DATABASE_URL%%@*}@…)"
 cargo test -p server

@@ -102,14 +102,21 @@ pub struct AppState {
     pub storage: DynStorage,
     pub clock: Arc<Clock>,
     pub settings: Arc<Settings>,
+    /// The installed fonts, loaded once: they draw PDFs and rare-character glyphs.
+    pub fonts: Arc<certpdf::FontChain>,
 }
 
 impl AppState {
-    pub fn new(storage: DynStorage, settings: Settings) -> AppState {
+    pub fn new(
+        storage: DynStorage,
+        settings: Settings,
+        fonts: Arc<certpdf::FontChain>,
+    ) -> AppState {
         AppState {
             storage,
             clock: Arc::new(Clock::default()),
             settings: Arc::new(settings),
+            fonts,
         }
     }
 }

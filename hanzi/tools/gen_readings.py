@@ -154,7 +154,11 @@ def main():
             customary, other = other, []
         block = block_of(cp)
         if cp in tgh:
-            key = (0, tgh[cp])
+            # Within a level the table is ordered by strokes, not use: kFrequency puts
+            # 这 before 折 for "zhe", then the table number keeps the order stable.
+            number = tgh[cp]
+            level = 1 if number <= 3500 else 2 if number <= 6500 else 3
+            key = (0, level, freq.get(cp, 6), number)
         elif block == "Basic":
             # Characters without kFrequency are rarer than those with one (1..5).
             key = (1, freq.get(cp, 6), cp)
@@ -171,7 +175,8 @@ def main():
         "# CUSTOMARY: space-separated readings from kMandarin (its first value first), kTGHZ2013,",
         "# kXHC1983; OTHER: further readings found only in kHanyuPinyin.",
         "# TGH is the number in the 通用规范汉字表 (2013). Lines are in search-result order:",
-        "# TGH by number, other Basic (U+4E00) by kFrequency then code point, then Ext A..H,",
+        "# TGH by level, kFrequency, then number; other Basic (U+4E00) by kFrequency then code point,",
+        "# then Ext A..H,",
         "# Compatibility, Other, each by code point.",
     ]
     for _, cp, customary, other in entries:

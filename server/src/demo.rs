@@ -232,7 +232,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<DemoSummary> {
         }
         if let Some(file_name) = cert.file {
             if state.storage.files_of_certificate(id).await?.is_empty() {
-                let content = demo_file_pdf(&record);
+                let content = demo_file_pdf(state, &record)?;
                 state
                     .storage
                     .insert_certificate_file(&NewCertificateFile {
@@ -250,51 +250,23 @@ pub async fn load(state: &AppState) -> anyhow::Result<DemoSummary> {
     Ok(summary)
 }
 
-/// A small, valid one-page PDF standing in for a scanned certificate document.
-fn demo_file_pdf(record: &CertificateRecord) -> Vec<u8> {
+/// A one-page PDF standing in for a scanned certificate document, in Chinese.
+fn demo_file_pdf(state: &AppState, record: &CertificateRecord) -> anyhow::Result<Vec<u8>> {
     let lines = [
-        "Certificate electronic file (demo)".to_string(),
-        format!("Certificate number: {}", record.number),
-        format!("Issued on: {}", record.issued_on),
+        format!("持证人：{}", record.holder_name),
+        format!("资格名称：{}（{}）", record.qualification, record.level),
+        format!("专业：{}", record.specialty),
+        format!("管理号：{}", record.number),
+        format!("签发日期：{}", record.issued_on),
+        format!("发证机构：{}", record.issuer),
+        "本文件为演示用证书电子文件。".to_string(),
     ];
-    let mut content = String::from("BT /F1 16 Tf 72 760 Td 22 TL\n");
-    for line in &lines {
-        content.push_str(&format!("({}) Tj T*\n", line.replace(['(', ')', '\\'], "")));
-    }
-    content.push_str("ET\n");
-    let objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] \
-         /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>"
-            .to_string(),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
-        format!(
-            "<< /Length {} >>\nstream\n{content}endstream",
-            content.len()
-        ),
-    ];
-    let mut pdf = b"%PDF-1.7\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, object) in objects.iter().enumerate() {
-        offsets.push(pdf.len());
-        pdf.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = pdf.len();
-    pdf.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
-    );
-    for offset in offsets {
-        pdf.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
-    }
-    pdf.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    pdf
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    Ok(certpdf::render_document_pdf(
+        &state.fonts,
+        "证书电子文件",
+        &lines,
+    )?)
 }
 
 /// Prints the demo logins, for the run command.

@@ -9,7 +9,9 @@ pub mod telemetry;
 
 use app::state::{AppState, Settings};
 use app::storage::{self, DynStorage, StorageError};
+use certpdf::FontChain;
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 /// The database URL to use: the one given, or the SQLite file in the data directory.
 pub fn database_url(given: Option<&str>, data_dir: &Path) -> anyhow::Result<String> {
@@ -35,7 +37,24 @@ pub async fn open_storage(url: &str) -> anyhow::Result<DynStorage> {
     })
 }
 
+/// The installed font chain, loaded (memory-mapped and parsed) once per process.
+pub fn fonts() -> anyhow::Result<Arc<FontChain>> {
+    static FONTS: OnceLock<Result<Arc<FontChain>, String>> = OnceLock::new();
+    FONTS
+        .get_or_init(|| {
+            let fonts = FontChain::system_default().map_err(|e| e.to_string())?;
+            fonts.warm_up();
+            Ok(Arc::new(fonts))
+        })
+        .clone()
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "{e} (the set-up installs fonts-noto-cjk, fonts-hanazono, fonts-babelstone-han)"
+            )
+        })
+}
+
 /// Builds the shared state for a server or a command.
-pub fn app_state(storage: DynStorage, settings: Settings) -> AppState {
-    AppState::new(storage, settings)
+pub fn app_state(storage: DynStorage, settings: Settings) -> anyhow::Result<AppState> {
+    Ok(AppState::new(storage, settings, fonts()?))
 }

@@ -28,7 +28,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::DemoData => {
             let storage = server::open_storage(&url).await?;
-            let state = server::app_state(storage.clone(), Default::default());
+            let state = server::app_state(storage.clone(), Default::default())?;
             let summary = server::demo::load(&state).await?;
             storage.close().await;
             println!(

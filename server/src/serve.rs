@@ -27,7 +27,7 @@ pub async fn run(url: &str, _global: &GlobalArgs, args: ServeArgs) -> anyhow::Re
         public_url: public_url.clone(),
         ..Settings::default()
     };
-    let state = crate::app_state(storage.clone(), settings);
+    let state = crate::app_state(storage.clone(), settings)?;
     if args.demo_data {
         let summary = crate::demo::load(&state).await?;
         tracing::info!(?summary, "demo data loaded");

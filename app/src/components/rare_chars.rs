@@ -175,7 +175,9 @@ pub fn RareCharDialog(open: RwSignal<bool>, target: &'static str) -> impl IntoVi
             <label class="field__label" for="picker-query">{t(Msg::PinyinLabel)}</label>
             <input
                 id="picker-query"
-                type="search"
+                // Not type=search: there Escape clears the field instead of closing the dialog.
+                type="text"
+                autofocus
                 autocomplete="off"
                 autocapitalize="off"
                 spellcheck="false"

@@ -20,15 +20,29 @@ pub mod ssr {
     }
 
     /// Sends the action's cookies with the server function's response and returns what the
-    /// page needs.
-    pub fn finish(outcome: Outcome) -> FormDone {
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            for cookie in outcome.cookies {
-                if let Ok(value) = http::HeaderValue::from_str(&cookie) {
-                    response.append_header(http::header::SET_COOKIE, value);
+    /// page needs; an error also sets the matching HTTP status.
+    pub fn finish(result: Result<Outcome, AppError>) -> Result<FormDone, AppError> {
+        let response = use_context::<leptos_axum::ResponseOptions>();
+        match result {
+            Ok(outcome) => {
+                if let Some(response) = response {
+                    for cookie in outcome.cookies {
+                        if let Ok(value) = http::HeaderValue::from_str(&cookie) {
+                            response.append_header(http::header::SET_COOKIE, value);
+                        }
+                    }
                 }
+                Ok(outcome.done)
             }
+            Err(error) => Err(failed(error)),
         }
-        outcome.done
+    }
+
+    /// Sets the HTTP status that goes with `error` and passes it on.
+    pub fn failed(error: AppError) -> AppError {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(error.status());
+        }
+        error
     }
 }

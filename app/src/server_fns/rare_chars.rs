@@ -26,14 +26,14 @@ pub const MAX_CANDIDATES: usize = 240;
 pub async fn search_rare_chars(q: String) -> Result<Vec<CharCandidate>, AppError> {
     let hits = hanzi::search(&q, MAX_CANDIDATES).map_err(|e| {
         use crate::i18n::Msg;
-        AppError::field(
+        crate::server_fns::ssr::failed(AppError::field(
             "q",
             match e {
                 hanzi::QueryError::Empty => Msg::PinyinEmpty,
                 hanzi::QueryError::TooLong => Msg::PinyinTooLong,
                 _ => Msg::PinyinInvalid,
             },
-        )
+        ))
     })?;
     Ok(hits
         .into_iter()

@@ -49,11 +49,12 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
     let mut router = Router::new()
         .route("/healthz", get(routes::healthz))
         .route("/lang/{code}", get(routes::switch_language))
+        .route("/glyph/{file}", get(routes::glyph))
         .route("/register", post(forms::register))
         .route("/login", post(forms::login))
         .route("/logout", post(forms::logout))
         .route("/terms", post(forms::accept_terms))
-        .route("/account/password", post(forms::change_password))
+        .route("/account", post(forms::change_password))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())

@@ -81,3 +81,30 @@ pub async fn reset_clock(State(state): State<ServerState>) -> Response {
     state.app.clock.reset();
     Json(json!({ "now": state.app.clock.now(), "offset_ms": 0 })).into_response()
 }
+
+/// One character drawn as SVG from the installed fonts (`/glyph/2A6A5.svg`), so that a rare
+/// character is legible on a device without a font for it. Glyphs never change: cached for a
+/// year.
+pub async fn glyph(State(state): State<ServerState>, Path(file): Path<String>) -> Response {
+    let Some(ch) = file
+        .strip_suffix(".svg")
+        .filter(|hex| (1..=6).contains(&hex.len()))
+        .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+        .and_then(char::from_u32)
+    else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let fonts = state.app.fonts.clone();
+    match tokio::task::spawn_blocking(move || certpdf::glyph_svg(&fonts, ch)).await {
+        Ok(Some(svg)) => (
+            [
+                (header::CONTENT_TYPE, "image/svg+xml"),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+                (header::CONTENT_SECURITY_POLICY, "default-src 'none'"),
+            ],
+            svg,
+        )
+            .into_response(),
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
+}

@@ -1,6 +1,6 @@
 use app::state::{AppState, Settings};
 use leptos::prelude::LeptosOptions;
-use reqwest::header::{HeaderMap, HeaderValue, ORIGIN};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, ORIGIN};
 use tokio_util::sync::CancellationToken;
 
 /// Which database a test runs against.
@@ -137,7 +137,7 @@ pub async fn spawn_app_with(db: Db, options: Options) -> TestApp {
         test_controls: options.test_controls,
         ..Settings::default()
     };
-    let state = server::app_state(storage, settings);
+    let state = server::app_state(storage, settings).expect("app state");
     let leptos_options = LeptosOptions::builder()
         .output_name("certportal")
         .site_root("target/site")
@@ -164,10 +164,15 @@ pub async fn spawn_app_with(db: Db, options: Options) -> TestApp {
     }
 }
 
-/// A browser-like client for `base`: its own cookie jar, same-site `Origin`, no redirects.
+/// A browser-like client for `base`: its own cookie jar, same-site `Origin`, asks for HTML
+/// like a navigation does, and does not follow redirects (tests assert them).
 pub fn client_for(base: &str) -> reqwest::Client {
     let mut headers = HeaderMap::new();
     headers.insert(ORIGIN, HeaderValue::from_str(base).expect("origin"));
+    headers.insert(
+        ACCEPT,
+        HeaderValue::from_static("text/html,application/xhtml+xml,*/*;q=0.8"),
+    );
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())

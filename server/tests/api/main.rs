@@ -4,5 +4,6 @@
 
 mod helpers;
 
+mod accounts;
 mod shell;
 mod storage_story;

@@ -119,7 +119,7 @@ async fn holders_certificates_files_and_audit(db: Db) {
 async fn demo_data_loads_once(db: Db) {
     let test_db = TestDb::new(db).await;
     let storage = server::open_storage(&test_db.url).await.unwrap();
-    let state = server::app_state(storage.clone(), Default::default());
+    let state = server::app_state(storage.clone(), Default::default()).expect("app state");
     let first = server::demo::load(&state).await.unwrap();
     assert_eq!(first.holders_created, server::demo::DEMO_LOGINS.len());
     assert!(first.certificates_changed >= 5);

@@ -8,7 +8,11 @@ use leptos::prelude::*;
 pub async fn accept_terms(form: TermsForm) -> Result<FormDone, AppError> {
     use crate::server_fns::ssr::finish;
     let state = crate::state::use_app_state()?;
-    let session = crate::accounts::service::require_signed_in()?;
-    let outcome = crate::accounts::service::accept_terms(&state, &session, form).await?;
-    Ok(finish(outcome))
+    finish(
+        async {
+            let session = crate::accounts::service::require_signed_in()?;
+            crate::accounts::service::accept_terms(&state, &session, form).await
+        }
+        .await,
+    )
 }

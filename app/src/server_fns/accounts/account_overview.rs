@@ -16,9 +16,14 @@ pub struct AccountView {
 
 #[server(endpoint = "accounts/overview")]
 pub async fn account_overview() -> Result<AccountView, AppError> {
+    use crate::server_fns::ssr::failed;
     let state = crate::state::use_app_state()?;
-    let session = crate::accounts::service::require_holder()?;
-    let holder = state.storage.holder(session.holder).await?;
+    let session = crate::accounts::service::require_holder().map_err(failed)?;
+    let holder = state
+        .storage
+        .holder(session.holder)
+        .await
+        .map_err(|e| failed(e.into()))?;
     Ok(AccountView {
         name: holder.name.as_str().to_string(),
         id_type: holder.id_number.id_type(),

@@ -8,7 +8,11 @@ use leptos::prelude::*;
 pub async fn change_password(form: ChangePasswordForm) -> Result<FormDone, AppError> {
     use crate::server_fns::ssr::finish;
     let state = crate::state::use_app_state()?;
-    let session = crate::accounts::service::require_holder()?;
-    let outcome = crate::accounts::service::change_password(&state, &session, form).await?;
-    Ok(finish(outcome))
+    finish(
+        async {
+            let session = crate::accounts::service::require_holder()?;
+            crate::accounts::service::change_password(&state, &session, form).await
+        }
+        .await,
+    )
 }

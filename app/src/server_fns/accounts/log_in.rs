@@ -8,6 +8,5 @@ use leptos::prelude::*;
 pub async fn log_in(form: LoginForm) -> Result<FormDone, AppError> {
     use crate::server_fns::ssr::{finish, request_meta};
     let state = crate::state::use_app_state()?;
-    let outcome = crate::accounts::service::login(&state, &request_meta()?, form).await?;
-    Ok(finish(outcome))
+    finish(crate::accounts::service::login(&state, &request_meta()?, form).await)
 }

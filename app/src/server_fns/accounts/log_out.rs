@@ -9,6 +9,5 @@ pub async fn log_out(form: LogoutForm) -> Result<FormDone, AppError> {
     use crate::server_fns::ssr::{finish, request_meta};
     let _ = form;
     let state = crate::state::use_app_state()?;
-    let outcome = crate::accounts::service::logout(&state, &request_meta()?).await?;
-    Ok(finish(outcome))
+    finish(crate::accounts::service::logout(&state, &request_meta()?).await)
 }
