@@ -342,6 +342,83 @@ messages! {
     ChangePasswordTitle { zh: "修改密码", en: "Change password" }
     ChangePasswordIntro { zh: "修改后，您在其他设备上的登录将全部退出。", en: "After the change you will be logged out on all other devices." }
     ChangePasswordSubmit { zh: "修改密码", en: "Change password" }
+    // ---- certificates ----
+    CertificatesTitle { zh: "持证人查询下载", en: "My certificates" }
+    CertificatesIntro { zh: "{0}，以下是与您的证件号码和姓名相符的专业技术人员职业资格证书。", en: "{0}, these are the professional qualification certificates recorded under your ID number and name." }
+    TwoClocksNote { zh: "“证书状态”指证书本身是否有效（有效 / 已撤销）；“加注有效期”指电子证书加注件可以使用的期限，二者不同。", en: "“Certificate status” says whether the certificate itself stands (valid / revoked); an annotation's “validity period” is how long an annotated e-certificate copy may be used. They are different things." }
+    Actions { zh: "操作", en: "Actions" }
+    ActionInfo { zh: "证书信息", en: "Certificate details" }
+    ActionDownload { zh: "下载", en: "Download" }
+    ActionViewFile { zh: "查看文件", en: "View file" }
+    ActionDownloadFile { zh: "下载文件", en: "Download file" }
+    OpenInNewTab { zh: "在新窗口打开", en: "Open in a new tab" }
+    StatusValid { zh: "有效", en: "Valid" }
+    StatusRevoked { zh: "已撤销", en: "Revoked" }
+    RevokedMeaning { zh: "该证书曾经发放，但因某种原因已被收回和注销，处于无效状态，不能加注、查看或下载。", en: "This certificate was issued but has since been withdrawn and cancelled; it is invalid and cannot be annotated, viewed or downloaded." }
+    RevokedContact { zh: "如有疑问，请联系证书发放机构：{0}。", en: "If in doubt, contact the issuing authority: {0}." }
+    FaqLinkRevoked { zh: "什么是“已撤销”？", en: "What does “revoked” mean?" }
+    FaqLinkBlank { zh: "为什么页面显示为空白？", en: "Why is my list empty?" }
+    ECertNone { zh: "该证书没有电子证书（纸质证书）。如有证书电子文件，可在下载页面查看。", en: "This certificate has no electronic certificate (paper only). Any certificate electronic files are on the download page." }
+    ECertDirect { zh: "电子证书（2021年12月17日之前制发），可直接查看和下载。", en: "Electronic certificate issued before 17 December 2021: it can be viewed and downloaded directly." }
+    ECertNeedsAnnotation { zh: "电子证书（2021年12月17日之后制发），须经加注并在加注有效期内查看、下载和使用。", en: "Electronic certificate issued after 17 December 2021: it can only be viewed, downloaded and used through an annotation, within its validity period." }
+    FieldHolderName { zh: "持证人姓名", en: "Holder" }
+    FieldQualification { zh: "资格名称", en: "Qualification" }
+    FieldLevel { zh: "级别", en: "Level" }
+    FieldSpecialty { zh: "专业", en: "Specialty" }
+    FieldCertNumber { zh: "管理号", en: "Certificate number" }
+    FieldIssuedOn { zh: "签发日期", en: "Issued on" }
+    FieldIssuer { zh: "发证机构", en: "Issued by" }
+    FieldCertStatus { zh: "证书状态", en: "Certificate status" }
+    FieldRevokedOn { zh: "撤销日期", en: "Revoked on" }
+    FieldRevokeReason { zh: "撤销原因", en: "Reason" }
+    FieldECertificate { zh: "电子证书", en: "E-certificate" }
+    FieldFiles { zh: "证书电子文件", en: "Electronic files" }
+    FileCount { zh: "电子文件 {0} 个", en: "{0} electronic file(s)" }
+    EmptyTitle { zh: "暂无证书信息", en: "No certificates found" }
+    EmptyIntro { zh: "页面显示为空白，说明系统中没有与您的证件号码和姓名相符的证书信息。可能的原因和处理办法：", en: "The list is empty because no certificate is recorded under your ID number and name. Possible reasons, and what to do:" }
+    EmptyReason1 { zh: "未取得证书。", en: "You have not obtained a certificate." }
+    EmptyReason1Do { zh: "取得证书后，证书信息上线即可在此查看。", en: "Once you obtain one, it appears here when its record goes online." }
+    EmptyReason2 { zh: "已取得证书，但证书信息暂未上线；或取得的证书不属于人力资源和社会保障部统一印制和制作的专业技术人员职业资格证书。", en: "You have a certificate but its record is not online yet, or it is not a nationally unified professional qualification certificate of the Ministry of Human Resources and Social Security." }
+    EmptyReason2Do { zh: "请稍后再查询；如有疑问，请联系证书发放机构。", en: "Check again later; if in doubt, contact the issuing authority." }
+    EmptyReason3 { zh: "注册后，考试机构更正过您的姓名或证件号码。", en: "The examination authority corrected your name or ID number after you registered." }
+    EmptyReason3Do { zh: "请使用更正后正确的姓名和证件号码重新注册。", en: "Register again with the corrected name and ID number." }
+    EmptyPre2016 { zh: "2016年度以前的既往证书数据正在陆续上线；2017年度以后的证书如未显示，请联系证书发放机构。", en: "Certificates from 2016 and earlier are still being brought online; if a certificate from 2017 or later is missing, contact the issuing authority." }
+    CertificateInfoTitle { zh: "证书信息", en: "Certificate details" }
+    Breadcrumbs { zh: "位置", en: "Breadcrumbs" }
+    DownloadTitle { zh: "电子证书加注、下载", en: "Annotate and download" }
+    CheckDataTitle { zh: "证书信息", en: "Certificate data" }
+    CheckDataText { zh: "申请证书加注前，请先检查证书信息，如有疑问，请联系证书发放机构。", en: "Before applying for an annotation, check the certificate data; if anything is wrong, contact the issuing authority." }
+    ECertificateTitle { zh: "电子证书", en: "E-certificate" }
+    FilesTitle { zh: "证书电子文件", en: "Certificate electronic files" }
+    NoFiles { zh: "该证书暂无电子文件。", en: "This certificate has no electronic files." }
+    ViewFileTitle { zh: "查看文件", en: "View file" }
+    PdfFallback { zh: "您的浏览器无法在页面中直接显示此文件（手机浏览器常见），请下载后查看。", en: "Your browser cannot show this file inside the page (common on phones); download it to view it." }
+
+    // ---- FAQ ----
+    FaqTitle { zh: "电子证书和证书电子文件下载的常见问题", en: "Frequently asked questions" }
+    FaqQ1 { zh: "证书状态为[已撤销]是什么意思？", en: "What does the status [Revoked] mean?" }
+    FaqA1 { zh: "证书状态为[已撤销]说明该证书曾经发放，但因某种原因，证书已经被收回和注销，证书处于无效状态。", en: "[Revoked] means the certificate was issued but, for some reason, has been withdrawn and cancelled; it is invalid." }
+    FaqA1b { zh: "如有疑问，可联系证书发放机构。", en: "If in doubt, contact the issuing authority." }
+    FaqQ2 { zh: "证书查看和下载页面显示为空白，是什么原因？", en: "Why is my certificate page empty?" }
+    FaqA2 { zh: "如页面显示为空白，说明不存在证书信息。具体原因如下：", en: "An empty page means no certificate is recorded for you. The reasons can be:" }
+    FaqA2a { zh: "① 未取得证书。", en: "① You have not obtained a certificate." }
+    FaqA2b { zh: "② 已取得证书，但证书信息暂未上线；取得的证书不属于人力资源和社会保障部统一印制和制作的专业技术人员职业资格证书。", en: "② You have one but its record is not online yet, or it is not a nationally unified professional qualification certificate." }
+    FaqA2c { zh: "③ 在报名服务平台注册后，通过人事考试机构更正过姓名或证件号码，须使用更正后正确的姓名和证件号码重新注册。", en: "③ Your name or ID number was corrected by the examination authority after you registered: register again with the corrected data." }
+    FaqA2d { zh: "如有疑问，可联系证书发放机构。", en: "If in doubt, contact the issuing authority." }
+    FaqQ3 { zh: "已取得证书查询验证范围内的证书，为何证书下载页面显示为空白？", en: "I hold a certificate this system covers. Why is nothing shown?" }
+    FaqA3 { zh: "2016年度以前的既往证书数据正在陆续上线；2017年度以后的证书如出现上述问题，请联系证书发放机构。", en: "Certificates from 2016 and earlier are being brought online gradually; for certificates from 2017 or later, contact the issuing authority." }
+    FaqQ4 { zh: "注册时，持证人员姓名中包含生僻字，如何输入？", en: "My name has a rare character. How do I type it?" }
+    FaqA4 { zh: "注册时，在输入姓名时，请点击右侧[生僻字输入]按钮，通过拼音查询并选择正确的汉字。", en: "When registering, press [Rare characters] next to the name field, search by pinyin and pick the right character." }
+    FaqA4b { zh: "每个候选字都显示字形图和编码（如 U+2A6A5），即使手机没有该字的字体也能辨认。不使用 JavaScript 时，可在生僻字页面查询后复制粘贴。", en: "Each candidate is shown as a drawn glyph with its code (e.g. U+2A6A5), so you can recognise it even if your phone has no font for it. Without JavaScript, search on the rare-character page and copy the character." }
+    FaqQ5 { zh: "提交加注申请后，无法查看和下载电子证书，显示[证书生成中…]", en: "After applying, the e-certificate shows [Generating…]" }
+    FaqA5 { zh: "提交加注申请后，系统通常在几秒钟内完成证书加注，页面会自动更新；未开启 JavaScript 时请刷新页面。如长时间未完成，页面会提示生成失败，请重新申请或拨打咨询电话。", en: "After you apply, the annotation is usually ready within seconds and the page updates by itself (reload it if JavaScript is off). If it cannot be produced, the page says so; apply again or call the help line." }
+    FaqQ6 { zh: "证书加注信息栏显示[加注件已过期]，无法查看和下载电子证书。", en: "The annotation shows [Annotated copy expired] and I cannot view or download it." }
+    FaqA6 { zh: "请重新提交证书加注申请。系统完成证书加注后，方可查看和下载。", en: "Apply for a new annotation; once it is produced you can view and download it again." }
+    FaqA6b { zh: "注意：自持证人员申请加注当日起，90日内同一证书可存在3次有效加注；请根据本人使用需求，合理申请加注。", en: "Note: counted from the day of an application, one certificate can have at most 3 annotations within 90 days; apply according to your actual needs." }
+    FaqQ7 { zh: "考试机构更正了我的姓名或证件号码，怎么办？", en: "The examination authority corrected my name or ID number. What now?" }
+    FaqA7 { zh: "证书按证件类型、证件号码和姓名与账户对应。请使用更正后的姓名和证件号码重新注册一个账户，即可看到更正后的证书。", en: "Certificates are matched to accounts by ID type, ID number and name. Register a new account with the corrected name and ID number to see your certificates." }
+    FaqHelpTitle { zh: "咨询电话", en: "Help line" }
+    FaqHelpText { zh: "如有其他疑问，可拨打咨询电话：", en: "For any other question, call:" }
     LoginRequired { zh: "请先登录", en: "Please log in first" }
     TermsRequiredText { zh: "请先阅读并同意服务须知", en: "Please read and accept the service terms first" }
 }

@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod certificates;
 pub mod components;
 pub mod domain;
 pub mod error;
@@ -22,14 +23,21 @@ pub mod storage;
 use crate::components::layout::{Footer, Header};
 use crate::i18n::{t, Lang, Msg};
 use crate::pages::{
-    account::AccountPage, home::HomePage, login::LoginPage, not_found::NotFoundPage,
-    rare_chars::RareCharsPage, register::RegisterPage, terms::TermsPage,
+    account::AccountPage,
+    certificates::{CertificateDownloadPage, CertificatePage, CertificatesPage, FileViewPage},
+    faq::FaqPage,
+    home::HomePage,
+    login::LoginPage,
+    not_found::NotFoundPage,
+    rare_chars::RareCharsPage,
+    register::RegisterPage,
+    terms::TermsPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
 };
 
 /// The HTML document around the app. Runs on the server only.
@@ -82,6 +90,28 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("terms") view=TermsPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("rare-chars") view=RareCharsPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("faq") view=FaqPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("certificates") view=CertificatesPage ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("certificates"), ParamSegment("id"))
+                        view=CertificatePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("certificates"), ParamSegment("id"), StaticSegment("download"))
+                        view=CertificateDownloadPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(
+                            StaticSegment("certificates"),
+                            ParamSegment("id"),
+                            StaticSegment("files"),
+                            ParamSegment("file"),
+                        )
+                        view=FileViewPage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </main>
             <Footer/>

@@ -1,6 +1,6 @@
 //! What every request handler and server function can reach: storage, the clock and settings.
 
-use crate::storage::{DynStorage, Millis};
+use crate::storage::{DynBlobStore, DynStorage, Millis};
 use leptos::prelude::*;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -100,6 +100,8 @@ impl Default for Settings {
 #[derive(Clone)]
 pub struct AppState {
     pub storage: DynStorage,
+    /// Where file bytes live: the database by default, an object store later.
+    pub blobs: DynBlobStore,
     pub clock: Arc<Clock>,
     pub settings: Arc<Settings>,
     /// The installed fonts, loaded once: they draw PDFs and rare-character glyphs.
@@ -113,6 +115,7 @@ impl AppState {
         fonts: Arc<certpdf::FontChain>,
     ) -> AppState {
         AppState {
+            blobs: storage.clone(),
             storage,
             clock: Arc::new(Clock::default()),
             settings: Arc::new(settings),

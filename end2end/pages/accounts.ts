@@ -103,3 +103,23 @@ export async function logOut(page: Page) {
   await page.getByRole("navigation").getByRole("button", { name: "退出登录" }).click();
   await expect(page.getByRole("navigation").getByRole("link", { name: "登录" })).toBeVisible();
 }
+
+/** Logs in (accepting the terms if this holder has not yet) and lands on `next`. */
+export async function logInAs(
+  page: Page,
+  jsEnabled: boolean,
+  holder: { idNumber: string; password: string },
+  next = "/certificates",
+) {
+  const login = new LoginPage(page, jsEnabled);
+  await login.open(next);
+  await login.logIn(holder.idNumber, holder.password);
+  await page.waitForURL((url) => url.pathname === next || url.pathname === "/terms");
+  if (new URL(page.url()).pathname === "/terms") {
+    const terms = new TermsPage(page, jsEnabled);
+    await terms.waitForHydration();
+    await terms.agree();
+    await page.waitForURL((url) => url.pathname === next);
+  }
+  await login.waitForHydration();
+}

@@ -69,7 +69,7 @@ struct DemoCertificate {
     issuer: &'static str,
     electronic: bool,
     revoked: Option<(Date, &'static str)>,
-    file: Option<&'static str>,
+    files: &'static [&'static str],
 }
 
 const HEALTH_ISSUER: &str = "国家卫生健康委员会人才交流服务中心";
@@ -87,7 +87,7 @@ fn demo_certificates() -> Vec<DemoCertificate> {
             issuer: HEALTH_ISSUER,
             electronic: true,
             revoked: None,
-            file: Some("成绩合格证明.pdf"),
+            files: &["成绩合格证明.pdf"],
         },
         DemoCertificate {
             number: "2020110100654321",
@@ -99,7 +99,7 @@ fn demo_certificates() -> Vec<DemoCertificate> {
             issuer: HEALTH_ISSUER,
             electronic: true,
             revoked: None,
-            file: None,
+            files: &[],
         },
         DemoCertificate {
             number: "2015110100777001",
@@ -111,7 +111,7 @@ fn demo_certificates() -> Vec<DemoCertificate> {
             issuer: PERSONNEL_ISSUER,
             electronic: false,
             revoked: None,
-            file: Some("证书扫描件.pdf"),
+            files: &["证书扫描件.pdf", "证书扫描件.png"],
         },
         DemoCertificate {
             number: "2019110100888002",
@@ -123,7 +123,7 @@ fn demo_certificates() -> Vec<DemoCertificate> {
             issuer: PERSONNEL_ISSUER,
             electronic: true,
             revoked: Some((date!(2022 - 03 - 01), "考试违纪，成绩无效")),
-            file: None,
+            files: &[],
         },
         DemoCertificate {
             number: "2024320100000777",
@@ -135,7 +135,7 @@ fn demo_certificates() -> Vec<DemoCertificate> {
             issuer: "国家药品监督管理局执业药师资格认证中心",
             electronic: true,
             revoked: None,
-            file: Some("执业药师资格证书.pdf"),
+            files: &["执业药师资格证书.pdf"],
         },
         DemoCertificate {
             number: "2022650100031415",
@@ -147,7 +147,7 @@ fn demo_certificates() -> Vec<DemoCertificate> {
             issuer: PERSONNEL_ISSUER,
             electronic: true,
             revoked: None,
-            file: None,
+            files: &[],
         },
         DemoCertificate {
             number: "2023000100999999",
@@ -159,7 +159,7 @@ fn demo_certificates() -> Vec<DemoCertificate> {
             issuer: PERSONNEL_ISSUER,
             electronic: true,
             revoked: None,
-            file: None,
+            files: &[],
         },
     ]
 }
@@ -230,21 +230,29 @@ pub async fn load(state: &AppState) -> anyhow::Result<DemoSummary> {
         if outcome != app::storage::UpsertOutcome::Unchanged {
             summary.certificates_changed += 1;
         }
-        if let Some(file_name) = cert.file {
-            if state.storage.files_of_certificate(id).await?.is_empty() {
-                let content = demo_file_pdf(state, &record)?;
-                state
-                    .storage
-                    .insert_certificate_file(&NewCertificateFile {
-                        certificate_id: id,
-                        file_name: file_name.to_string(),
-                        content_type: "application/pdf".to_string(),
-                        content,
-                        created_at: now,
-                    })
-                    .await?;
-                summary.files_attached += 1;
+        let existing = state.storage.files_of_certificate(id).await?;
+        for file_name in cert.files {
+            if existing.iter().any(|f| f.file_name == *file_name) {
+                continue;
             }
+            let (content, content_type) = if file_name.ends_with(".png") {
+                (demo_scan_png(), "image/png")
+            } else {
+                (demo_file_pdf(state, &record)?, "application/pdf")
+            };
+            let sha256 = state.blobs.put_blob(&content).await?;
+            state
+                .storage
+                .insert_certificate_file(&NewCertificateFile {
+                    certificate_id: id,
+                    file_name: file_name.to_string(),
+                    content_type: content_type.to_string(),
+                    size: content.len() as i64,
+                    sha256,
+                    created_at: now,
+                })
+                .await?;
+            summary.files_attached += 1;
         }
     }
     Ok(summary)
@@ -267,6 +275,50 @@ fn demo_file_pdf(state: &AppState, record: &CertificateRecord) -> anyhow::Result
         "证书电子文件",
         &lines,
     )?)
+}
+
+/// A stand-in for a scanned paper certificate: a cream sheet with a red frame, a seal and
+/// grey lines where the text would be.
+fn demo_scan_png() -> Vec<u8> {
+    const W: u32 = 640;
+    const H: u32 = 452;
+    let mut pixels = vec![0u8; (W * H * 3) as usize];
+    for y in 0..H {
+        for x in 0..W {
+            let frame = x < 18 || y < 18 || x >= W - 18 || y >= H - 18;
+            let inner_frame = (26..30).contains(&x.min(W - 1 - x)) && (26..H - 26).contains(&y)
+                || (26..30).contains(&y.min(H - 1 - y)) && (26..W - 26).contains(&x);
+            let line = (110..400).contains(&x)
+                && [150, 190, 230, 270, 310]
+                    .iter()
+                    .any(|l| (*l..l + 10).contains(&y));
+            let (dx, dy) = (x as i32 - 500, y as i32 - 330);
+            let ring = (3600..4900).contains(&(dx * dx + dy * dy));
+            let title = (220..420).contains(&x) && (70..96).contains(&y);
+            let rgb = if frame || inner_frame || ring {
+                [0xa3, 0x1d, 0x1d]
+            } else if title {
+                [0x3a, 0x2a, 0x20]
+            } else if line {
+                [0x9a, 0x9a, 0x9a]
+            } else {
+                [0xfb, 0xf6, 0xe8]
+            };
+            let i = ((y * W + x) * 3) as usize;
+            pixels[i..i + 3].copy_from_slice(&rgb);
+        }
+    }
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, W, H);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().expect("in-memory PNG header");
+        writer
+            .write_image_data(&pixels)
+            .expect("in-memory PNG data");
+    }
+    out
 }
 
 /// Prints the demo logins, for the run command.

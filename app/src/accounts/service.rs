@@ -9,7 +9,9 @@ use crate::error::{AppError, FieldError};
 use crate::forms::FormDone;
 use crate::i18n::{Msg, Text};
 use crate::state::{datetime, AppState, CHINA_OFFSET};
-use crate::storage::{HolderId, Millis, NewHolder, NewSession, StorageError, ThrottlePolicy};
+use crate::storage::{
+    HolderId, Millis, NewHolder, NewSession, Owner, StorageError, ThrottlePolicy,
+};
 use crate::urls::is_local_path;
 use std::net::IpAddr;
 
@@ -77,7 +79,8 @@ pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
 pub struct ActiveSession {
     pub token_hash: String,
     pub holder: HolderId,
-    pub holder_name: String,
+    /// Whose certificates this holder sees: their ID document and name.
+    pub owner: Owner,
     pub terms_accepted: bool,
 }
 
@@ -433,7 +436,7 @@ pub async fn resolve_session(
     Ok(Some(ActiveSession {
         token_hash: hash,
         holder: record.holder,
-        holder_name: record.holder_name,
+        owner: record.owner,
         terms_accepted: record.terms_version == Some(state.settings.terms_version),
     }))
 }

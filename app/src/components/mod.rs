@@ -1,3 +1,4 @@
+pub mod certificate;
 pub mod error_view;
 pub mod guards;
 pub mod id_type_select;

@@ -1,4 +1,7 @@
 pub mod account;
+pub mod annotations;
+pub mod certificates;
+pub mod faq;
 pub mod home;
 pub mod login;
 pub mod not_found;

@@ -75,9 +75,21 @@ pub trait Dialect {
     const FOR_UPDATE: &'static str;
 }
 
+/// Where file bytes live, keyed by their SHA-256. The databases implement it; an object store
+/// can take over by implementing it too.
+#[async_trait]
+pub trait BlobStore: Send + Sync + 'static {
+    /// Stores `bytes` and returns their SHA-256 (hex); storing the same bytes again is a no-op.
+    async fn put_blob(&self, bytes: &[u8]) -> StorageResult<String>;
+
+    async fn get_blob(&self, sha256: &str) -> StorageResult<Option<Vec<u8>>>;
+}
+
+pub type DynBlobStore = Arc<dyn BlobStore>;
+
 /// Everything the rest of the application may ask of the database.
 #[async_trait]
-pub trait Storage: Send + Sync + 'static {
+pub trait Storage: BlobStore {
     fn backend(&self) -> Backend;
 
     /// A cheap round trip, for `/healthz`.
@@ -149,10 +161,29 @@ pub trait Storage: Send + Sync + 'static {
 
     async fn certificate_by_number(&self, number: &str) -> StorageResult<Option<Certificate>>;
 
-    /// Attaches an electronic file to a certificate; returns its public id.
+    /// The certificates whose record names this holder (ID type, number and name), newest
+    /// first, with how many electronic files each has.
+    async fn certificates_of(&self, owner: &Owner) -> StorageResult<Vec<(Certificate, i64)>>;
+
+    /// One certificate by public id, only if it belongs to `owner`.
+    async fn certificate_of(
+        &self,
+        owner: &Owner,
+        public_id: &str,
+    ) -> StorageResult<Option<Certificate>>;
+
+    /// Attaches an electronic file (whose bytes are already in the blob store) to a
+    /// certificate; returns its public id.
     async fn insert_certificate_file(&self, file: &NewCertificateFile) -> StorageResult<String>;
 
     async fn files_of_certificate(&self, id: CertificateId) -> StorageResult<Vec<FileMeta>>;
+
+    /// One file and its certificate, only if the certificate belongs to `owner`.
+    async fn file_of(
+        &self,
+        owner: &Owner,
+        file_public_id: &str,
+    ) -> StorageResult<Option<(FileMeta, Certificate)>>;
 
     // ---- audit ----
 

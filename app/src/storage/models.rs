@@ -52,7 +52,7 @@ pub struct NewSession {
 pub struct SessionRecord {
     pub token_hash: String,
     pub holder: HolderId,
-    pub holder_name: String,
+    pub owner: Owner,
     pub terms_version: Option<i64>,
     pub created_at: Millis,
     pub last_seen_at: Millis,
@@ -155,13 +155,23 @@ pub enum UpsertOutcome {
     Unchanged,
 }
 
-/// An electronic file to attach to a certificate.
+/// Whose certificates: a certificate belongs to the holder whose ID type, ID number and name
+/// all match its record (after normalisation).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Owner {
+    pub id_number: IdNumber,
+    pub name: HolderName,
+}
+
+/// An electronic file to attach to a certificate; its bytes are in the blob store under
+/// `sha256`.
 #[derive(Clone, Debug)]
 pub struct NewCertificateFile {
     pub certificate_id: CertificateId,
     pub file_name: String,
     pub content_type: String,
-    pub content: Vec<u8>,
+    pub size: i64,
+    pub sha256: String,
     pub created_at: Millis,
 }
 

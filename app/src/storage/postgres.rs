@@ -1,7 +1,7 @@
 //! PostgreSQL, the production choice, selected when `DATABASE_URL` is `postgres://…`.
 
 use super::models::*;
-use super::sql::impl_storage;
+use super::sql::{impl_blob_store, impl_storage};
 use super::{Backend, Dialect, StorageResult};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
@@ -35,4 +35,5 @@ impl PgStorage {
     }
 }
 
+impl_blob_store!(PgStorage);
 impl_storage!(PgStorage);

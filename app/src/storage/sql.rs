@@ -22,7 +22,7 @@ pub(super) struct DbHolder {
 pub(super) const HOLDER_COLUMNS: &str = "id, id_type, id_number, name, mobile, password_hash, \
      terms_version, terms_accepted_at, created_at";
 
-fn id_type(code: &str) -> StorageResult<IdType> {
+pub(super) fn id_type(code: &str) -> StorageResult<IdType> {
     IdType::from_code(code).ok_or_else(|| StorageError::Corrupt(format!("id type {code:?}")))
 }
 
@@ -110,6 +110,13 @@ impl TryFrom<DbCertificate> for Certificate {
 }
 
 #[derive(sqlx::FromRow)]
+pub(super) struct DbCertificateWithCount {
+    #[sqlx(flatten)]
+    pub certificate: DbCertificate,
+    pub file_count: i64,
+}
+
+#[derive(sqlx::FromRow)]
 pub(super) struct DbFileMeta {
     pub public_id: String,
     pub file_name: String,
@@ -117,6 +124,13 @@ pub(super) struct DbFileMeta {
     pub size: i64,
     pub sha256: String,
     pub created_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct DbFileOfCertificate {
+    #[sqlx(flatten)]
+    pub meta: DbFileMeta,
+    pub certificate_id: i64,
 }
 
 impl From<DbFileMeta> for FileMeta {
@@ -152,6 +166,39 @@ pub(super) fn status_columns(
         }
     }
 }
+
+/// Implements [`super::BlobStore`] for a backend struct with a `pool` field.
+macro_rules! impl_blob_store {
+    ($store:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::storage::BlobStore for $store {
+            async fn put_blob(&self, bytes: &[u8]) -> StorageResult<String> {
+                let sha256 = sha256_hex(bytes);
+                sqlx::query(
+                    "INSERT INTO file_blobs (sha256, size, content) VALUES ($1, $2, $3) \
+                     ON CONFLICT (sha256) DO NOTHING",
+                )
+                .bind(&sha256)
+                .bind(bytes.len() as i64)
+                .bind(bytes)
+                .execute(&self.pool)
+                .await?;
+                Ok(sha256)
+            }
+
+            async fn get_blob(&self, sha256: &str) -> StorageResult<Option<Vec<u8>>> {
+                Ok(
+                    sqlx::query_scalar("SELECT content FROM file_blobs WHERE sha256 = $1")
+                        .bind(sha256)
+                        .fetch_optional(&self.pool)
+                        .await?,
+                )
+            }
+        }
+    };
+}
+
+pub(super) use impl_blob_store;
 
 /// Implements [`super::Storage`] for a backend struct `$store` with a `pool: Pool<$db>` field
 /// and a [`super::Dialect`] implementation.
@@ -268,23 +315,44 @@ macro_rules! impl_storage {
             }
 
             async fn session(&self, token_hash: &str) -> StorageResult<Option<SessionRecord>> {
-                let row: Option<(String, i64, String, Option<i64>, i64, i64, i64)> = sqlx::query_as(
-                    "SELECT s.token_hash, s.holder_id, h.name, h.terms_version, s.created_at, \
-                     s.last_seen_at, s.expires_at FROM sessions s \
+                #[derive(sqlx::FromRow)]
+                struct Row {
+                    token_hash: String,
+                    holder_id: i64,
+                    id_type: String,
+                    id_number: String,
+                    name: String,
+                    terms_version: Option<i64>,
+                    created_at: i64,
+                    last_seen_at: i64,
+                    expires_at: i64,
+                }
+                let row: Option<Row> = sqlx::query_as(
+                    "SELECT s.token_hash, s.holder_id, h.id_type, h.id_number, h.name, \
+                     h.terms_version, s.created_at, s.last_seen_at, s.expires_at FROM sessions s \
                      JOIN holders h ON h.id = s.holder_id WHERE s.token_hash = $1",
                 )
                 .bind(token_hash)
                 .fetch_optional(&self.pool)
                 .await?;
-                Ok(row.map(|r| SessionRecord {
-                    token_hash: r.0,
-                    holder: HolderId(r.1),
-                    holder_name: r.2,
-                    terms_version: r.3,
-                    created_at: r.4,
-                    last_seen_at: r.5,
-                    expires_at: r.6,
-                }))
+                row.map(|r| {
+                    Ok(SessionRecord {
+                        token_hash: r.token_hash,
+                        holder: HolderId(r.holder_id),
+                        owner: Owner {
+                            id_number: $crate::domain::IdNumber::from_trusted(
+                                $crate::storage::sql::id_type(&r.id_type)?,
+                                r.id_number,
+                            ),
+                            name: $crate::domain::HolderName::from_trusted(r.name),
+                        },
+                        terms_version: r.terms_version,
+                        created_at: r.created_at,
+                        last_seen_at: r.last_seen_at,
+                        expires_at: r.expires_at,
+                    })
+                })
+                .transpose()
             }
 
             async fn touch_session(&self, token_hash: &str, now: Millis) -> StorageResult<()> {
@@ -503,20 +571,99 @@ macro_rules! impl_storage {
                 let public_id = new_public_id();
                 sqlx::query(
                     "INSERT INTO certificate_files (public_id, certificate_id, file_name, \
-                     content_type, size, sha256, content, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                     content_type, size, sha256, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
                 .bind(&public_id)
                 .bind(file.certificate_id.0)
                 .bind(&file.file_name)
                 .bind(&file.content_type)
-                .bind(file.content.len() as i64)
-                .bind(sha256_hex(&file.content))
-                .bind(&file.content)
+                .bind(file.size)
+                .bind(&file.sha256)
                 .bind(file.created_at)
                 .execute(&self.pool)
                 .await?;
                 Ok(public_id)
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn certificates_of(
+                &self,
+                owner: &Owner,
+            ) -> StorageResult<Vec<(Certificate, i64)>> {
+                let sql = format!(
+                    "SELECT {}, (SELECT COUNT(*) FROM certificate_files f \
+                     WHERE f.certificate_id = certificates.id) AS file_count \
+                     FROM certificates WHERE holder_id_type = $1 AND holder_id_number = $2 \
+                     AND holder_name = $3 ORDER BY issued_on DESC, id DESC",
+                    $crate::storage::sql::CERTIFICATE_COLUMNS
+                );
+                let rows: Vec<$crate::storage::sql::DbCertificateWithCount> = sqlx::query_as(&sql)
+                    .bind(owner.id_number.id_type().code())
+                    .bind(owner.id_number.as_str())
+                    .bind(owner.name.as_str())
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.into_iter()
+                    .map(|r| Ok((Certificate::try_from(r.certificate)?, r.file_count)))
+                    .collect()
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn certificate_of(
+                &self,
+                owner: &Owner,
+                public_id: &str,
+            ) -> StorageResult<Option<Certificate>> {
+                let sql = format!(
+                    "SELECT {} FROM certificates WHERE public_id = $1 AND holder_id_type = $2 \
+                     AND holder_id_number = $3 AND holder_name = $4",
+                    $crate::storage::sql::CERTIFICATE_COLUMNS
+                );
+                sqlx::query_as::<_, $crate::storage::sql::DbCertificate>(&sql)
+                    .bind(public_id)
+                    .bind(owner.id_number.id_type().code())
+                    .bind(owner.id_number.as_str())
+                    .bind(owner.name.as_str())
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .map(Certificate::try_from)
+                    .transpose()
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn file_of(
+                &self,
+                owner: &Owner,
+                file_public_id: &str,
+            ) -> StorageResult<Option<(FileMeta, Certificate)>> {
+                let file: Option<$crate::storage::sql::DbFileOfCertificate> = sqlx::query_as(
+                    "SELECT public_id, file_name, content_type, size, sha256, created_at, \
+                     certificate_id FROM certificate_files WHERE public_id = $1",
+                )
+                .bind(file_public_id)
+                .fetch_optional(&self.pool)
+                .await?;
+                let Some($crate::storage::sql::DbFileOfCertificate { meta, certificate_id }) = file
+                else {
+                    return Ok(None);
+                };
+                let sql = format!(
+                    "SELECT {} FROM certificates WHERE id = $1 AND holder_id_type = $2 \
+                     AND holder_id_number = $3 AND holder_name = $4",
+                    $crate::storage::sql::CERTIFICATE_COLUMNS
+                );
+                let certificate = sqlx::query_as::<_, $crate::storage::sql::DbCertificate>(&sql)
+                    .bind(certificate_id)
+                    .bind(owner.id_number.id_type().code())
+                    .bind(owner.id_number.as_str())
+                    .bind(owner.name.as_str())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                match certificate {
+                    Some(row) => Ok(Some((FileMeta::from(meta), Certificate::try_from(row)?))),
+                    None => Ok(None),
+                }
             }
 
             async fn files_of_certificate(

@@ -3,7 +3,7 @@
 //! write survives a crash.
 
 use super::models::*;
-use super::sql::impl_storage;
+use super::sql::{impl_blob_store, impl_storage};
 use super::{Backend, Dialect, StorageResult};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
@@ -45,4 +45,5 @@ impl SqliteStorage {
     }
 }
 
+impl_blob_store!(SqliteStorage);
 impl_storage!(SqliteStorage);

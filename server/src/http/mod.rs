@@ -1,6 +1,7 @@
 //! The HTTP application: Leptos pages and server functions, plain routes, and the layers every
 //! request passes through.
 
+mod files;
 mod forms;
 mod guard;
 mod routes;
@@ -50,6 +51,8 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
         .route("/healthz", get(routes::healthz))
         .route("/lang/{code}", get(routes::switch_language))
         .route("/glyph/{file}", get(routes::glyph))
+        .route("/files/{id}", get(files::view))
+        .route("/files/{id}/download", get(files::download))
         .route("/register", post(forms::register))
         .route("/login", post(forms::login))
         .route("/logout", post(forms::logout))
@@ -121,6 +124,26 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(CatchPanicLayer::custom(panic_response))
+}
+
+/// The app's 404 page (in the shell and the reader's language) for a plain route that found
+/// nothing it may show.
+pub(crate) async fn not_found(
+    state: &ServerState,
+    mut parts: axum::http::request::Parts,
+) -> Response<Body> {
+    // Rendered for a path no page matches, so the router shows its not-found view.
+    parts.uri = axum::http::Uri::from_static("/__not_found");
+    parts.method = axum::http::Method::GET;
+    let app_state = state.app.clone();
+    let options = state.leptos_options.clone();
+    let handler = leptos_axum::render_app_async_with_context(
+        move || provide_context(app_state.clone()),
+        move || shell(options.clone()),
+    );
+    let mut response = handler(Request::from_parts(parts, Body::empty())).await;
+    *response.status_mut() = StatusCode::NOT_FOUND;
+    response
 }
 
 /// A panic anywhere in a handler becomes a plain 500 page in both languages; the panic itself

@@ -47,7 +47,7 @@ pub async fn attach_session(
     request
         .extensions_mut()
         .insert(CurrentSession(session.as_ref().map(|s| SessionView {
-            holder_name: s.holder_name.clone(),
+            holder_name: s.owner.name.as_str().to_string(),
             terms_accepted: s.terms_accepted,
         })));
     if let Some(session) = session {

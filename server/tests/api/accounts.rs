@@ -20,18 +20,29 @@ pub fn resident_id(seq: u32) -> String {
 pub const PASSWORD: &str = "Passw0rd-ok";
 
 pub async fn register(app: &TestApp, id: &str, name: &str) -> reqwest::Response {
-    app.post_form(
-        "/register",
-        &[
+    register_with(&app.client, app, id, name).await
+}
+
+/// Registers from `client` (another browser than the app's own).
+pub async fn register_with(
+    client: &reqwest::Client,
+    app: &TestApp,
+    id: &str,
+    name: &str,
+) -> reqwest::Response {
+    client
+        .post(app.url("/register"))
+        .form(&[
             ("id_type", "resident"),
             ("id_number", id),
             ("name", name),
             ("mobile", "13912345678"),
             ("password", PASSWORD),
             ("password2", PASSWORD),
-        ],
-    )
-    .await
+        ])
+        .send()
+        .await
+        .expect("POST /register")
 }
 
 /// Registers, accepts the terms: the holder is ready to use the portal.

@@ -181,7 +181,32 @@ pub fn client_for(base: &str) -> reqwest::Client {
         .expect("client")
 }
 
+/// Runs one SQL statement directly against a test database (to sabotage it).
+pub async fn raw_execute(url: &str, sql: &str) {
+    use sqlx::Connection;
+    if url.starts_with("postgres") {
+        let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
+        sqlx::Executor::execute(&mut conn, sql)
+            .await
+            .expect("execute");
+    } else {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.expect("connect");
+        sqlx::Executor::execute(&mut conn, sql)
+            .await
+            .expect("execute");
+    }
+}
+
+/// Another browser (its own cookies) on the same app.
+pub fn spawn_client(app: &TestApp) -> reqwest::Client {
+    client_for(&app.base)
+}
+
 impl TestApp {
+    pub fn db_url(&self) -> String {
+        self._db.url.clone()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

@@ -5,5 +5,6 @@
 mod helpers;
 
 mod accounts;
+mod certificates;
 mod shell;
 mod storage_story;

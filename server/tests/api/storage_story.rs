@@ -80,13 +80,26 @@ async fn holders_certificates_files_and_audit(db: Db) {
     assert_eq!((stored.created_at, stored.updated_at), (1, 3));
     assert_eq!(stored.public_id.len(), 26);
 
-    // Files: stored with size and digest, listed without their bytes.
+    // Files: bytes in the content-addressed blob store, metadata listed without them.
+    let sha256 = storage.put_blob(b"%PDF-1.7 test").await.unwrap();
+    assert_eq!(sha256, app::storage::sha256_hex(b"%PDF-1.7 test"));
+    assert_eq!(
+        storage.put_blob(b"%PDF-1.7 test").await.unwrap(),
+        sha256,
+        "idempotent"
+    );
+    assert_eq!(
+        storage.get_blob(&sha256).await.unwrap().as_deref(),
+        Some(&b"%PDF-1.7 test"[..])
+    );
+    assert!(storage.get_blob("00").await.unwrap().is_none());
     let public_id = storage
         .insert_certificate_file(&NewCertificateFile {
             certificate_id: cert_id,
             file_name: "证书扫描件.pdf".into(),
             content_type: "application/pdf".into(),
-            content: b"%PDF-1.7 test".to_vec(),
+            size: 13,
+            sha256,
             created_at: 5,
         })
         .await

@@ -1,0 +1,17 @@
+use crate::certificates::views::CertificateDetails;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// 证书信息: one of the holder's certificates with its files. Another holder's certificate, or
+/// an id that does not exist, is the same `NotFound`.
+#[server(endpoint = "certificates/details")]
+pub async fn load_certificate(id: String) -> Result<CertificateDetails, AppError> {
+    use crate::server_fns::ssr::failed;
+    async {
+        let state = crate::state::use_app_state()?;
+        let session = crate::accounts::service::require_holder()?;
+        crate::certificates::service::details(&state, &session, &id).await
+    }
+    .await
+    .map_err(failed)
+}
