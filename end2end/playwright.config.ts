@@ -18,6 +18,7 @@ if (!process.env.PORTAL_E2E_PORT) {
 }
 const port = process.env.PORTAL_E2E_PORT;
 const baseURL = `http://127.0.0.1:${port}`;
+process.env.PORTAL_E2E_BASE = baseURL;
 
 // Debian's Chromium; Playwright's own browser download is not reachable from here.
 const chromium = {
@@ -53,12 +54,12 @@ export default defineConfig({
   projects: [
     {
       name: "desktop",
-      testIgnore: /\.nojs\.spec\.ts$/,
+      testIgnore: [/\.nojs\.spec\.ts$/, /\.clock\.spec\.ts$/],
       use: { ...devices["Desktop Chrome"], launchOptions: chromium },
     },
     {
       name: "mobile",
-      testIgnore: /\.nojs\.spec\.ts$/,
+      testIgnore: [/\.nojs\.spec\.ts$/, /\.clock\.spec\.ts$/],
       // The narrowest phones in use (360 CSS px), touch, high density.
       use: {
         ...devices["Pixel 7"],
@@ -68,14 +69,31 @@ export default defineConfig({
     },
     {
       name: "nojs",
-      testIgnore: /\.hydrate\.spec\.ts$/,
+      testIgnore: [/\.hydrate\.spec\.ts$/, /\.clock\.spec\.ts$/],
+      use: { ...devices["Desktop Chrome"], javaScriptEnabled: false, launchOptions: chromium },
+    },
+    // Tests that move the server's clock run alone, after everything else, so that they
+    // cannot expire the sessions of tests running beside them.
+    {
+      name: "clock",
+      testMatch: /\.clock\.spec\.ts$/,
+      dependencies: ["desktop", "mobile", "nojs"],
+      fullyParallel: false,
+      use: { ...devices["Desktop Chrome"], launchOptions: chromium },
+    },
+    {
+      name: "clock-nojs",
+      testMatch: /\.clock\.spec\.ts$/,
+      dependencies: ["clock"],
       use: { ...devices["Desktop Chrome"], javaScriptEnabled: false, launchOptions: chromium },
     },
   ],
   webServer: {
     command:
       `"${root}/target/release/server" serve --listen 127.0.0.1:${port} ` +
-      `--data-dir "${process.env.PORTAL_E2E_DATA}" --demo-data --enable-test-controls`,
+      `--data-dir "${process.env.PORTAL_E2E_DATA}" --demo-data --enable-test-controls ` +
+      // Slow enough that the tests can watch [证书生成中…] turn into a ready copy.
+      `--test-production-delay-ms 1200`,
     url: `${baseURL}/healthz`,
     env: {
       LEPTOS_SITE_ROOT: `${root}/target/site`,

@@ -103,6 +103,17 @@ ensure_browser() {
   apt_install chromium poppler-utils
 }
 
+# pyHanko, a second, independent PDF signature validator for the signing tests.
+ensure_pyhanko() {
+  local venv="$TOOLS/pyhanko"
+  if ! "$venv/bin/python" -c "import pyhanko, pyhanko_certvalidator" 2>/dev/null; then
+    step "Installing pyHanko (PyPI) for the signature tests"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "pyhanko==0.38.0"
+  fi
+  export CERTPDF_PYHANKO_PYTHON="$venv/bin/python"
+}
+
 ensure_e2e_deps() {
   if ! [ -d "$ROOT/end2end/node_modules/@playwright/test" ]; then
     step "Installing the Playwright test runner (npm; the browser is Debian's Chromium)"

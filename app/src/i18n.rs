@@ -419,6 +419,47 @@ messages! {
     FaqA7 { zh: "证书按证件类型、证件号码和姓名与账户对应。请使用更正后的姓名和证件号码重新注册一个账户，即可看到更正后的证书。", en: "Certificates are matched to accounts by ID type, ID number and name. Register a new account with the corrected name and ID number to see your certificates." }
     FaqHelpTitle { zh: "咨询电话", en: "Help line" }
     FaqHelpText { zh: "如有其他疑问，可拨打咨询电话：", en: "For any other question, call:" }
+    // ---- annotations ----
+    ScenarioSelfUse { zh: "本人调用", en: "Self use" }
+    ScenarioMissing { zh: "请选择使用场景", en: "Choose a usage scenario" }
+    ScenarioUnknown { zh: "使用场景无效，请从列表中选择", en: "Unknown usage scenario; choose one from the list" }
+    ValidityMissing { zh: "请填写加注有效期", en: "Enter the validity period" }
+    ValidityNotWholeDays { zh: "加注有效期须为整数天", en: "The validity must be a whole number of days" }
+    ValidityOutOfRange { zh: "加注有效期须为 1 至 90 天", en: "The validity must be between 1 and 90 days" }
+    AnnotateRevokedRefused { zh: "该证书已撤销，不能加注、查看或下载。", en: "This certificate has been revoked; it cannot be annotated, viewed or downloaded." }
+    AnnotateNotNeeded { zh: "该证书不需要加注：2021年12月17日之前制发的电子证书可直接查看和下载。", en: "This certificate needs no annotation: e-certificates issued before 17 December 2021 can be viewed and downloaded directly." }
+    QuotaReached { zh: "同一证书 {0} 日内最多可有 3 次加注，本证书已达上限。最早可于 {1} 再次申请。", en: "A certificate can have at most 3 annotations within {0} days and this one has reached the limit. You can apply again from {1}." }
+    CopyGenerating { zh: "证书生成中，请稍候。", en: "The annotated copy is still being generated; please wait." }
+    CopyFailed { zh: "加注件生成失败，请重新申请加注。", en: "The annotated copy could not be produced; please apply again." }
+    CopyExpired { zh: "加注件已过期，请重新申请加注。", en: "The annotated copy has expired; please apply for a new annotation." }
+    AnnotationInfoTitle { zh: "加注信息", en: "Annotations" }
+    NoAnnotations { zh: "证书加注信息为空：请先申请证书加注，加注完成后即可查看和下载电子证书。", en: "No annotations yet: apply for one; once it is produced you can view and download the e-certificate." }
+    ApplyAnnotation { zh: "申请证书加注", en: "Apply for an annotation" }
+    ApplyAgain { zh: "重新申请加注", en: "Apply again" }
+    SubmitAnnotation { zh: "提交加注申请", en: "Submit the application" }
+    AnnotationAdvice { zh: "申请证书加注前，请先检查证书信息。注意：每次申请加注最长有效期为90天；如无特别需要，建议按上限申请；目前支持的使用场景为“本人调用”。", en: "Check the certificate data before applying. An annotation lasts at most 90 days; unless you need less, apply for the maximum. The only usage scenario today is “self use”." }
+    ScenarioHint { zh: "加注件仅可用于所选的使用场景。", en: "The annotated copy may only be used for the chosen scenario." }
+    ValidityHint { zh: "1 至 90 天，自加注件生成时起算；建议按上限 90 天申请。", en: "1 to 90 days, counted from when the copy is produced; the maximum, 90, is advised." }
+    FieldScenario { zh: "使用场景", en: "Usage scenario" }
+    FieldValidityDays { zh: "加注有效期（天）", en: "Validity (days)" }
+    FieldValidity { zh: "加注有效期", en: "Valid" }
+    FieldAnnotationNumber { zh: "加注编号", en: "Annotation no." }
+    FieldAppliedAt { zh: "申请时间", en: "Applied" }
+    ValidityDaysValue { zh: "{0} 天", en: "{0} days" }
+    To { zh: "至", en: "to" }
+    ExpiredOn { zh: "加注有效期已于 {0} 结束。", en: "The validity ended on {0}." }
+    QuotaRemaining { zh: "同一证书 90 日内可存在 3 次加注，本证书目前还可申请 {0} 次。", en: "A certificate can have 3 annotations within 90 days; this one can have {0} more now." }
+    QuotaReachedShort { zh: "本证书 90 日内已有 3 次加注，最早可于 {0} 再次申请。", en: "This certificate already has 3 annotations within 90 days; you can apply again from {0}." }
+    StatusGenerating { zh: "证书生成中…", en: "Generating…" }
+    StatusAnnotationValid { zh: "有效", en: "Valid" }
+    StatusExpired { zh: "加注件已过期", en: "Annotated copy expired" }
+    StatusFailed { zh: "生成失败", en: "Failed" }
+    GeneratingText { zh: "加注申请已提交，系统正在生成加注件，通常只需几秒钟。", en: "Your application is in; the annotated copy is being produced, which usually takes a few seconds." }
+    GeneratingHint { zh: "本页面会自动更新；如未开启 JavaScript，请稍后刷新。", en: "This page updates by itself; without JavaScript, reload it in a moment." }
+    Reload { zh: "刷新", en: "Reload" }
+    ActionView { zh: "查看", en: "View" }
+    AnnotatedCopyTitle { zh: "电子证书加注件", en: "Annotated e-certificate" }
+    CopyPreviewAlt { zh: "加注件预览图", en: "Preview of the annotated copy" }
     LoginRequired { zh: "请先登录", en: "Please log in first" }
     TermsRequiredText { zh: "请先阅读并同意服务须知", en: "Please read and accept the service terms first" }
 }

@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod annotations;
 pub mod certificates;
 pub mod components;
 pub mod domain;
@@ -24,6 +25,7 @@ use crate::components::layout::{Footer, Header};
 use crate::i18n::{t, Lang, Msg};
 use crate::pages::{
     account::AccountPage,
+    annotations::{AnnotatePage, AnnotationPage},
     certificates::{CertificateDownloadPage, CertificatePage, CertificatesPage, FileViewPage},
     faq::FaqPage,
     home::HomePage,
@@ -100,6 +102,16 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("certificates"), ParamSegment("id"), StaticSegment("download"))
                         view=CertificateDownloadPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("certificates"), ParamSegment("id"), StaticSegment("annotate"))
+                        view=AnnotatePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("annotations"), ParamSegment("code"))
+                        view=AnnotationPage
                         ssr=SsrMode::Async
                     />
                     <Route

@@ -106,6 +106,9 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The installed fonts, loaded once: they draw PDFs and rare-character glyphs.
     pub fonts: Arc<certpdf::FontChain>,
+    /// Wakes an annotation worker of this process when an application is queued (workers
+    /// also poll, for work queued by other processes and for retries).
+    pub jobs: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -120,6 +123,7 @@ impl AppState {
             clock: Arc::new(Clock::default()),
             settings: Arc::new(settings),
             fonts,
+            jobs: Arc::new(tokio::sync::Notify::new()),
         }
     }
 }

@@ -570,9 +570,19 @@ pub(crate) fn watermark_text(doc: &AnnotatedCertificate) -> String {
 /// table cells; if the result would run into the bottom block, the tables
 /// are laid out again at a smaller scale.
 pub(crate) fn certificate(fonts: &FontChain, doc: &AnnotatedCertificate) -> Result<Page, Error> {
+    laid_out(fonts, doc, true)
+}
+
+/// Lays out an e-certificate without annotation (issued before annotation was required): the
+/// certificate data, the seal, the QR code; no annotation block and no watermark.
+pub(crate) fn e_certificate(fonts: &FontChain, doc: &AnnotatedCertificate) -> Result<Page, Error> {
+    laid_out(fonts, doc, false)
+}
+
+fn laid_out(fonts: &FontChain, doc: &AnnotatedCertificate, annotated: bool) -> Result<Page, Error> {
     let mut scale = 1.0;
     loop {
-        let page = certificate_at(fonts, doc, scale)?;
+        let page = certificate_at(fonts, doc, scale, annotated)?;
         match page {
             Some(p) => return Ok(p),
             None if scale > 0.6 => scale -= 0.08,
@@ -589,6 +599,7 @@ fn certificate_at(
     fonts: &FontChain,
     doc: &AnnotatedCertificate,
     scale: f32,
+    annotated: bool,
 ) -> Result<Option<Page>, Error> {
     let (w, h) = (A4_W, A4_H);
     let mut b = Builder::new(fonts);
@@ -604,7 +615,9 @@ fn certificate_at(
         2.0,
         0.45,
     );
-    b.text(SUBTITLE, w / 2.0, 121.0, 14.0, INK, Align::Center, 1.0, 0.0);
+    if annotated {
+        b.text(SUBTITLE, w / 2.0, 121.0, 14.0, INK, Align::Center, 1.0, 0.0);
+    }
     b.hline(TABLE_X0, TABLE_X1, 137.0, CRIMSON, 1.4);
     b.hline(TABLE_X0, TABLE_X1, 140.6, CRIMSON, 0.5);
 
@@ -655,9 +668,6 @@ fn certificate_at(
     ];
     y = table(&mut b, y, &cert_rows, scale);
 
-    y += 30.0 * scale;
-    section(&mut b, "加注信息", y);
-    y += 10.0;
     let validity = format!("{} 至 {}", doc.valid_from, doc.valid_until);
     let ann_rows = [
         Row {
@@ -681,12 +691,22 @@ fn certificate_at(
             strong: false,
         },
     ];
-    y = table(&mut b, y, &ann_rows, scale);
+    if annotated {
+        y += 30.0 * scale;
+        section(&mut b, "加注信息", y);
+        y += 10.0;
+        y = table(&mut b, y, &ann_rows, scale);
+    }
 
     // Explanatory note.
     y += 22.0;
-    let note = "说明：本加注件依据上述电子证书生成，仅限于所注明的使用场景并在加注有效期内有效。\
-                文件已由发证机构进行数字签名，任何改动都会使签名失效；请扫描二维码或访问验证地址核验真伪。";
+    let note = if annotated {
+        "说明：本加注件依据上述电子证书生成，仅限于所注明的使用场景并在加注有效期内有效。\
+         文件已由发证机构进行数字签名，任何改动都会使签名失效；请扫描二维码或访问验证地址核验真伪。"
+    } else {
+        "说明：本电子证书已由发证机构进行数字签名，任何改动都会使签名失效；\
+         请扫描二维码或访问验证地址核验真伪。"
+    };
     let note_size = 9.5;
     for line in wrap(&fonts.shape(note), note_size, TABLE_X1 - TABLE_X0) {
         let run = b.run(line, TABLE_X0, y, note_size, MUTED);
@@ -702,8 +722,10 @@ fn certificate_at(
         return Ok(None);
     }
 
-    if let Some(wm) = watermark(fonts, &watermark_text(doc), w, h) {
-        b.items.push(wm);
+    if annotated {
+        if let Some(wm) = watermark(fonts, &watermark_text(doc), w, h) {
+            b.items.push(wm);
+        }
     }
 
     b.items
@@ -751,7 +773,11 @@ fn certificate_at(
         ly += isize * 1.5;
     }
     b.text(
-        &doc.produced_at,
+        if annotated {
+            &doc.produced_at
+        } else {
+            &doc.issue_date
+        },
         right,
         ly + 2.0,
         11.0,
@@ -796,7 +822,11 @@ fn certificate_at(
     Ok(Some(Page {
         width: w,
         height: h,
-        title: format!("{TITLE}{SUBTITLE}"),
+        title: if annotated {
+            format!("{TITLE}{SUBTITLE}")
+        } else {
+            TITLE.to_string()
+        },
         items: b.items,
     }))
 }

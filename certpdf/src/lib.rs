@@ -118,6 +118,34 @@ pub fn render_annotated_certificate(
         ));
     }
     let page = layout::certificate(fonts, doc)?;
+    sign_page(fonts, key, doc, &page, "电子证书加注件签章")
+}
+
+/// Renders and signs an e-certificate that needs no annotation (issued before the cut-off):
+/// the certificate data, seal and QR code of [`render_annotated_certificate`], without the
+/// annotation block or watermark. The annotation fields of `doc` are not printed;
+/// `annotation_code` still names the document for [`verify_signed_pdf`].
+pub fn render_e_certificate(
+    fonts: &FontChain,
+    key: &IssuerKey,
+    doc: &AnnotatedCertificate,
+) -> Result<Vec<u8>, Error> {
+    if !valid_annotation_code(&doc.annotation_code) {
+        return Err(Error::InvalidInput(
+            "annotation_code must be 1-64 characters of A-Z a-z 0-9 - _ . ~".into(),
+        ));
+    }
+    let page = layout::e_certificate(fonts, doc)?;
+    sign_page(fonts, key, doc, &page, "电子证书签章")
+}
+
+fn sign_page(
+    fonts: &FontChain,
+    key: &IssuerKey,
+    doc: &AnnotatedCertificate,
+    page: &layout::Page,
+    reason: &str,
+) -> Result<Vec<u8>, Error> {
     let now = pdf_date(SystemTime::now());
     let signer = key
         .subject_common_name()
@@ -131,10 +159,10 @@ pub fn render_annotated_certificate(
     let spec = pdf::SigSpec {
         reserve: key.cms_max_len() + 8,
         signer_name: &signer,
-        reason: "电子证书加注件签章",
+        reason,
         date: now,
     };
-    let (mut bytes, slots) = pdf::write(fonts, &page, &info, Some(&spec))?;
+    let (mut bytes, slots) = pdf::write(fonts, page, &info, Some(&spec))?;
     let slots = slots.ok_or_else(|| Error::Pdf("signature placeholder missing".into()))?;
     sign::apply_signature(&mut bytes, &slots, key)?;
     Ok(bytes)

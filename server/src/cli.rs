@@ -87,4 +87,27 @@ pub struct ServeArgs {
     /// Enable test-only controls (movable clock). Never in production.
     #[arg(long, env = "PORTAL_TEST_CONTROLS")]
     pub enable_test_controls: bool,
+
+    /// The issuer's signing key (PKCS#8 PEM). Without it (and --issuer-cert), the active key
+    /// of the registry is used, or a development key is generated under the data directory.
+    #[arg(long, env = "PORTAL_ISSUER_KEY", requires = "issuer_cert")]
+    pub issuer_key: Option<PathBuf>,
+
+    /// The issuer's certificate (PEM) matching --issuer-key.
+    #[arg(long, env = "PORTAL_ISSUER_CERT", requires = "issuer_key")]
+    pub issuer_cert: Option<PathBuf>,
+
+    /// Annotation workers in this process (0: this process serves only; another one
+    /// sharing the database produces).
+    #[arg(long, env = "PORTAL_WORKERS", default_value_t = 2)]
+    pub workers: usize,
+
+    /// How long a worker reserves a job, in milliseconds; a job whose worker died is taken
+    /// again after this.
+    #[arg(long, env = "PORTAL_JOB_LEASE_MS", default_value_t = 10_000)]
+    pub job_lease_ms: u64,
+
+    /// Test only (needs --enable-test-controls): milliseconds each production takes.
+    #[arg(long, env = "PORTAL_TEST_PRODUCTION_DELAY_MS", hide = true)]
+    pub test_production_delay_ms: Option<u64>,
 }

@@ -4,8 +4,10 @@
 pub mod cli;
 pub mod demo;
 pub mod http;
+pub mod keys;
 pub mod serve;
 pub mod telemetry;
+pub mod worker;
 
 use app::state::{AppState, Settings};
 use app::storage::{self, DynStorage, StorageError};

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use std::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-pub async fn run(url: &str, _global: &GlobalArgs, args: ServeArgs) -> anyhow::Result<()> {
+pub async fn run(url: &str, global: &GlobalArgs, args: ServeArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let storage = crate::open_storage(url).await?;
     let listener = tokio::net::TcpListener::bind(args.listen)
@@ -33,12 +33,40 @@ pub async fn run(url: &str, _global: &GlobalArgs, args: ServeArgs) -> anyhow::Re
         tracing::info!(?summary, "demo data loaded");
     }
 
+    if args.test_production_delay_ms.is_some() && !args.enable_test_controls {
+        anyhow::bail!("the production delay is a test control: it needs --enable-test-controls");
+    }
+    let issuer = std::sync::Arc::new(
+        crate::keys::load_active(
+            &state.storage,
+            &global.data_dir,
+            args.issuer_key.as_deref(),
+            args.issuer_cert.as_deref(),
+            state.clock.now(),
+        )
+        .await?,
+    );
+
     let mut options = get_configuration(None)?.leptos_options;
     options.site_root = args.site_root.to_string_lossy().as_ref().into();
     options.site_addr = local;
-    let router = crate::http::router(state.clone(), options);
+    let router = crate::http::router(state.clone(), options, Some(issuer.clone()));
 
     let shutdown = CancellationToken::new();
+    let workers = crate::worker::spawn(
+        state.clone(),
+        issuer,
+        crate::worker::WorkerConfig {
+            workers: args.workers,
+            lease: std::time::Duration::from_millis(args.job_lease_ms),
+            test_delay: args
+                .test_production_delay_ms
+                .map(std::time::Duration::from_millis),
+            ..Default::default()
+        },
+        shutdown.clone(),
+    );
+    let sweeper = spawn_session_sweeper(state.clone(), shutdown.clone());
     tracing::info!(
         %local,
         database = ?storage.backend(),
@@ -59,6 +87,11 @@ pub async fn run(url: &str, _global: &GlobalArgs, args: ServeArgs) -> anyhow::Re
     )
     .with_graceful_shutdown(shutdown.clone().cancelled_owned())
     .await?;
+    // Workers finish the copy in hand; the rest stays queued in the database.
+    for worker in workers {
+        let _ = worker.await;
+    }
+    let _ = sweeper.await;
     storage.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -83,4 +116,29 @@ async fn wait_for_signal() {
         _ = ctrl_c => {},
         _ = terminate => {},
     }
+}
+
+/// Removes expired sessions every ten minutes (they are refused anyway; this keeps the table
+/// small).
+fn spawn_session_sweeper(
+    state: app::state::AppState,
+    shutdown: CancellationToken,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(std::time::Duration::from_secs(600)) => {}
+                _ = shutdown.cancelled() => return,
+            }
+            let now = state.clock.now();
+            let idle_before = now - app::accounts::service::IDLE_TIMEOUT_MS;
+            match state.storage.delete_stale_sessions(now, idle_before).await {
+                Ok(removed) if removed > 0 => tracing::info!(removed, "expired sessions removed"),
+                Ok(_) => {}
+                Err(err) => {
+                    tracing::warn!(error = %app::error::ssr::ErrorChain(&err), "session sweep failed")
+                }
+            }
+        }
+    })
 }

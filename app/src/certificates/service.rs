@@ -24,7 +24,11 @@ pub fn e_certificate(state: &AppState, certificate: &Certificate) -> ECertificat
     let record = &certificate.record;
     if !record.electronic {
         ECertificate::None
-    } else if record.issued_on >= state.settings.annotation_cutoff {
+    } else if crate::domain::annotation::needs_annotation(
+        record.electronic,
+        record.issued_on,
+        state.settings.annotation_cutoff,
+    ) {
         ECertificate::NeedsAnnotation
     } else {
         ECertificate::Direct

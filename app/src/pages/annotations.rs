@@ -1,9 +1,366 @@
-//! The e-certificate section of the download page.
+//! E-certificate annotation pages: the e-certificate section of the download page, the
+//! application form ([申请证书加注]) and the annotated copy (加注件).
 
-use crate::certificates::views::CertificateView;
+use crate::annotations::views::{AnnotationOverview, AnnotationStatus, AnnotationView};
+use crate::certificates::views::{CertificateView, ECertificate};
+use crate::components::error_view::{ErrorNotice, ErrorPage};
+use crate::components::guards::RequireHolder;
+use crate::domain::annotation::{Scenario, MAX_VALIDITY_DAYS};
+use crate::forms::{FormNotice, FormState, SubmitButton};
+use crate::i18n::{t, tf, use_lang, Msg};
+use crate::server_fns::annotations::{apply_annotation, load_annotation, load_annotations};
 use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
 
-/// The e-certificate actions for `certificate` (filled in by the annotation feature).
+/// While a copy is being produced, asks again shortly (in the browser only; without
+/// JavaScript the page says to reload).
+fn refresh_while<T>(resource: Resource<T>, generating: impl Fn(&T) -> bool + Send + Sync + 'static)
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+{
+    Effect::new(move |_| {
+        if resource.get().as_ref().is_some_and(&generating) {
+            set_timeout(
+                move || resource.refetch(),
+                std::time::Duration::from_millis(700),
+            );
+        }
+    });
+}
+
+/// The e-certificate part of the download page.
 pub fn ecertificate_section(certificate: CertificateView) -> impl IntoView {
-    let _ = certificate;
+    match certificate.e_certificate {
+        ECertificate::NeedsAnnotation => {
+            view! { <AnnotationSection certificate_id=certificate.public_id/> }.into_any()
+        }
+        ECertificate::Direct => view! { <DirectECertificate certificate/> }.into_any(),
+        ECertificate::None => ().into_any(),
+    }
+}
+
+/// Pre-cut-off e-certificates: viewed and downloaded directly, no annotation.
+#[component]
+fn DirectECertificate(certificate: CertificateView) -> impl IntoView {
+    let base = format!("/certificates/{}/e-certificate", certificate.public_id);
+    view! {
+        <div class="button-row">
+            <a href=format!("{base}/pdf") class="button button--secondary" target="_blank" rel="external noopener">
+                {t(Msg::ActionView)}
+            </a>
+            <a href=format!("{base}/download") class="button" rel="external">{t(Msg::ActionDownload)}</a>
+        </div>
+    }
+}
+
+#[component]
+fn AnnotationSection(certificate_id: String) -> impl IntoView {
+    let id = certificate_id.clone();
+    let overview = Resource::new_blocking(move || id.clone(), load_annotations);
+    refresh_while(overview, |o| {
+        o.as_ref().is_ok_and(AnnotationOverview::generating)
+    });
+    view! {
+        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || overview.get().map(|result| match result {
+                Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                Ok(o) => view! { <AnnotationList overview=o/> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AnnotationList(overview: AnnotationOverview) -> impl IntoView {
+    let apply_href = format!("/certificates/{}/annotate", overview.certificate.public_id);
+    let generating = overview.generating();
+    let here = format!("/certificates/{}/download", overview.certificate.public_id);
+    view! {
+        <div id="annotations" class="annotations" data-testid="annotations">
+            <h3>{t(Msg::AnnotationInfoTitle)}</h3>
+            {if overview.annotations.is_empty() {
+                view! { <p class="muted" data-testid="no-annotations">{t(Msg::NoAnnotations)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="annotation-list">
+                        {overview.annotations.into_iter().map(|a| view! { <AnnotationItem a/> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {generating.then(|| view! {
+                <p class="notice notice--info" role="status">
+                    <span class="notice__icon" aria-hidden="true">"i"</span>
+                    <span>
+                        {t(Msg::GeneratingHint)} " "
+                        <a href=here.clone() rel="external">{t(Msg::Reload)}</a>
+                    </span>
+                </p>
+            })}
+            {match overview.quota.next_possible.clone() {
+                Some(next) => view! {
+                    <p class="notice notice--warn" data-testid="quota-reached">
+                        <span class="notice__icon" aria-hidden="true">"!"</span>
+                        <span>{tf(Msg::QuotaReachedShort, &[&next])}</span>
+                    </p>
+                }.into_any(),
+                None => view! {
+                    <p class="quota" data-testid="quota">{tf(Msg::QuotaRemaining, &[&overview.quota.remaining.to_string()])}</p>
+                    <A href=apply_href attr:class="button">{t(Msg::ApplyAnnotation)}</A>
+                }.into_any(),
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn AnnotationStatusBadge(status: AnnotationStatus) -> impl IntoView {
+    let (class, symbol, label) = match status {
+        AnnotationStatus::Generating => ("badge badge--info", "⏳ ", Msg::StatusGenerating),
+        AnnotationStatus::Ready { .. } => ("badge badge--ok", "✓ ", Msg::StatusAnnotationValid),
+        AnnotationStatus::Expired { .. } => ("badge badge--warn", "⌛ ", Msg::StatusExpired),
+        AnnotationStatus::Failed => ("badge badge--bad", "✕ ", Msg::StatusFailed),
+    };
+    view! {
+        <span class=class data-testid="annotation-status">
+            <span aria-hidden="true">{symbol}</span>{t(label)}
+        </span>
+    }
+}
+
+#[component]
+fn AnnotationItem(a: AnnotationView) -> impl IntoView {
+    let lang = use_lang();
+    let base = format!("/annotations/{}", a.code);
+    let status = a.status.clone();
+    view! {
+        <li class="annotation" data-testid="annotation" data-number=a.number.clone()>
+            <div class="annotation__head">
+                <span class="annotation__number">{t(Msg::FieldAnnotationNumber)} " " <span class="mono">{a.number.clone()}</span></span>
+                <AnnotationStatusBadge status=status.clone()/>
+            </div>
+            <p class="annotation__meta">
+                {t(Msg::FieldScenario)} ": " {a.scenario.label().text(lang)} " · "
+                {tf(Msg::ValidityDaysValue, &[&a.validity_days.to_string()])} " · "
+                {t(Msg::FieldAppliedAt)} " " {a.applied_at.clone()}
+            </p>
+            {match status {
+                AnnotationStatus::Ready { valid_from, valid_until } => view! {
+                    <p class="annotation__validity">
+                        {t(Msg::FieldValidity)} ": " {valid_from} " " {t(Msg::To)} " " {valid_until}
+                    </p>
+                    <div class="button-row">
+                        <A href=base.clone() attr:class="button button--secondary button--small">{t(Msg::ActionView)}</A>
+                        <a href=format!("{base}/download") class="button button--small" rel="external">{t(Msg::ActionDownload)}</a>
+                    </div>
+                }.into_any(),
+                AnnotationStatus::Expired { valid_until } => view! {
+                    <p class="annotation__validity">{tf(Msg::ExpiredOn, &[&valid_until])}</p>
+                }.into_any(),
+                AnnotationStatus::Failed => view! {
+                    <p class="annotation__validity">{t(Msg::CopyFailed)}</p>
+                }.into_any(),
+                AnnotationStatus::Generating => view! {
+                    <p class="annotation__validity">{t(Msg::GeneratingText)}</p>
+                }.into_any(),
+            }}
+        </li>
+    }
+}
+
+/// [申请证书加注]: choose the usage scenario and the validity, then [提交加注申请].
+#[component]
+pub fn AnnotatePage() -> impl IntoView {
+    view! {
+        <Title text=t(Msg::ApplyAnnotation)/>
+        <RequireHolder>
+            <AnnotateContent/>
+        </RequireHolder>
+    }
+}
+
+#[component]
+fn AnnotateContent() -> impl IntoView {
+    let id = move || use_params_map().with(|p| p.get("id").unwrap_or_default());
+    let overview = Resource::new_blocking(id, load_annotations);
+    let state = FormState::new("annotate");
+    view! {
+        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || overview.get().map(|result| match result {
+                Err(error) => view! { <ErrorPage error/> }.into_any(),
+                Ok(o) => view! { <AnnotateForm overview=o state/> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AnnotateForm(overview: AnnotationOverview, state: FormState) -> impl IntoView {
+    let lang = use_lang();
+    let c = overview.certificate.clone();
+    let back = format!("/certificates/{}/download", c.public_id);
+    let action = format!("/certificates/{}/annotate", c.public_id);
+    let days = {
+        let echoed = state.value("validity_days");
+        if echoed.is_empty() {
+            MAX_VALIDITY_DAYS.to_string()
+        } else {
+            echoed
+        }
+    };
+    let closed = overview.quota.next_possible.clone();
+    view! {
+        <nav class="breadcrumbs" aria-label=t(Msg::Breadcrumbs)>
+            <A href="/certificates">{t(Msg::CertificatesTitle)}</A>
+            " › "
+            <A href=back>{t(Msg::DownloadTitle)}</A>
+        </nav>
+        <h1>{t(Msg::ApplyAnnotation)}</h1>
+        <section class="panel panel--narrow">
+            <p class="cert-heading">{c.qualification.clone()} " · " {c.level.clone()}</p>
+            <p>{t(Msg::FieldCertNumber)} ": " <span class="mono">{c.number.clone()}</span></p>
+            <p class="notice notice--info">
+                <span class="notice__icon" aria-hidden="true">"i"</span>
+                <span>{t(Msg::AnnotationAdvice)}</span>
+            </p>
+            {match closed {
+                Some(next) => view! {
+                    <p class="notice notice--warn" data-testid="quota-reached">
+                        <span class="notice__icon" aria-hidden="true">"!"</span>
+                        <span>{tf(Msg::QuotaReachedShort, &[&next])}</span>
+                    </p>
+                }.into_any(),
+                None => view! {
+                    <p class="quota">{tf(Msg::QuotaRemaining, &[&overview.quota.remaining.to_string()])}</p>
+                    <FormNotice state/>
+                    <form method="post" action=action novalidate class="form"
+                        on:submit=state.submit_with(apply_annotation)>
+                        <input type="hidden" name="certificate" value=c.public_id.clone()/>
+                        <fieldset class="field">
+                            <legend class="field__label">{t(Msg::FieldScenario)}</legend>
+                            {Scenario::ALL.into_iter().map(|s| view! {
+                                <label class="choice">
+                                    <input type="radio" name="scenario" value=s.code() checked=true/>
+                                    <span>{s.label().text(lang)}</span>
+                                </label>
+                            }).collect_view()}
+                            <p class="field__hint">{t(Msg::ScenarioHint)}</p>
+                        </fieldset>
+                        <ValidityField state days/>
+                        <SubmitButton state label=Msg::SubmitAnnotation/>
+                    </form>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// The validity in days: a number field pre-filled with the maximum the guide advises.
+#[component]
+fn ValidityField(state: FormState, days: String) -> impl IntoView {
+    let lang = use_lang();
+    let invalid = move || state.field_error("validity_days").is_some();
+    view! {
+        <div class="field" class:field--invalid=invalid>
+            <label class="field__label" for="field-validity_days">{t(Msg::FieldValidityDays)}</label>
+            <div class="field__control">
+                <input id="field-validity_days" name="validity_days" type="number" min="1"
+                    max=MAX_VALIDITY_DAYS.to_string() step="1" inputmode="numeric" value=days
+                    aria-invalid=move || if invalid() { "true" } else { "false" }
+                    aria-describedby="field-validity_days-hint field-validity_days-error"/>
+            </div>
+            <p class="field__hint" id="field-validity_days-hint">{t(Msg::ValidityHint)}</p>
+            <p class="field__error" id="field-validity_days-error" data-testid="error-validity_days">
+                {move || state.field_error("validity_days").map(|text| text.render(lang))}
+            </p>
+        </div>
+    }
+}
+
+/// The annotated copy (加注件): viewed inline (a PDF on wide screens, a drawn preview that
+/// phones display well), downloaded, or explained when it cannot be used.
+#[component]
+pub fn AnnotationPage() -> impl IntoView {
+    view! {
+        <Title text=t(Msg::AnnotatedCopyTitle)/>
+        <RequireHolder>
+            <AnnotationContent/>
+        </RequireHolder>
+    }
+}
+
+#[component]
+fn AnnotationContent() -> impl IntoView {
+    let code = move || use_params_map().with(|p| p.get("code").unwrap_or_default());
+    let details = Resource::new_blocking(code, load_annotation);
+    refresh_while(details, |d| {
+        d.as_ref()
+            .is_ok_and(|d| d.annotation.status == AnnotationStatus::Generating)
+    });
+    view! {
+        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || details.get().map(|result| match result {
+                Err(error) => view! { <ErrorPage error/> }.into_any(),
+                Ok(d) => {
+                    let a = d.annotation.clone();
+                    let c = d.certificate.clone();
+                    let base = format!("/annotations/{}", a.code);
+                    let download_page = format!("/certificates/{}/download", c.public_id);
+                    let apply = format!("/certificates/{}/annotate", c.public_id);
+                    view! {
+                        <nav class="breadcrumbs" aria-label=t(Msg::Breadcrumbs)>
+                            <A href="/certificates">{t(Msg::CertificatesTitle)}</A>
+                            " › "
+                            <A href=download_page.clone()>{t(Msg::DownloadTitle)}</A>
+                        </nav>
+                        <h1>{t(Msg::AnnotatedCopyTitle)}</h1>
+                        <section class="panel">
+                            <div class="annotation__head">
+                                <span>{c.qualification.clone()} " · " <span class="mono">{c.number.clone()}</span></span>
+                                <AnnotationStatusBadge status=a.status.clone()/>
+                            </div>
+                            <p>{t(Msg::FieldAnnotationNumber)} " " <span class="mono">{a.number.clone()}</span></p>
+                            {match a.status.clone() {
+                                AnnotationStatus::Ready { valid_from, valid_until } => view! {
+                                    <p>{t(Msg::FieldValidity)} ": " {valid_from} " " {t(Msg::To)} " " {valid_until}</p>
+                                    <div class="button-row">
+                                        <a href=format!("{base}/download") class="button" rel="external">{t(Msg::ActionDownload)}</a>
+                                        <a href=format!("{base}/pdf") class="button button--secondary" target="_blank" rel="external noopener">{t(Msg::OpenInNewTab)}</a>
+                                    </div>
+                                    <img class="copy-preview mobile-only" src=format!("{base}/preview.svg")
+                                        alt=t(Msg::CopyPreviewAlt) loading="lazy" data-testid="copy-preview"/>
+                                    <object class="file-viewer desktop-only" data=format!("{base}/pdf")
+                                        type="application/pdf" aria-label=t(Msg::AnnotatedCopyTitle)>
+                                        <img class="copy-preview" src=format!("{base}/preview.svg") alt=t(Msg::CopyPreviewAlt)/>
+                                    </object>
+                                }.into_any(),
+                                AnnotationStatus::Expired { valid_until } => view! {
+                                    <p class="notice notice--warn" role="status">
+                                        <span class="notice__icon" aria-hidden="true">"!"</span>
+                                        <span>{t(Msg::StatusExpired)} " · " {tf(Msg::ExpiredOn, &[&valid_until])}</span>
+                                    </p>
+                                    <A href=apply attr:class="button">{t(Msg::ApplyAgain)}</A>
+                                }.into_any(),
+                                AnnotationStatus::Generating => view! {
+                                    <p class="notice notice--info" role="status">
+                                        <span class="notice__icon" aria-hidden="true">"i"</span>
+                                        <span>{t(Msg::GeneratingText)} " " <a href=base.clone() rel="external">{t(Msg::Reload)}</a></span>
+                                    </p>
+                                }.into_any(),
+                                AnnotationStatus::Failed => view! {
+                                    <p class="notice notice--error" role="status">
+                                        <span class="notice__icon" aria-hidden="true">"!"</span>
+                                        <span>{t(Msg::CopyFailed)}</span>
+                                    </p>
+                                    <A href=apply attr:class="button">{t(Msg::ApplyAgain)}</A>
+                                }.into_any(),
+                            }}
+                        </section>
+                    }
+                    .into_any()
+                }
+            })}
+        </Suspense>
+    }
 }

@@ -3,6 +3,7 @@
 //! result. Without JavaScript the same actions are reached through plain form posts.
 
 pub mod accounts;
+pub mod annotations;
 pub mod certificates;
 pub mod rare_chars;
 

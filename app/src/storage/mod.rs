@@ -73,6 +73,9 @@ pub trait Dialect {
     const BEGIN_WRITE: &'static str;
     /// Appended to a SELECT inside a write transaction to lock the rows it reads.
     const FOR_UPDATE: &'static str;
+    /// Appended to the SELECT that picks a queued job, so concurrent workers skip each
+    /// other's rows instead of waiting.
+    const SKIP_LOCKED: &'static str;
 }
 
 /// Where file bytes live, keyed by their SHA-256. The databases implement it; an object store
@@ -161,6 +164,8 @@ pub trait Storage: BlobStore {
 
     async fn certificate_by_number(&self, number: &str) -> StorageResult<Option<Certificate>>;
 
+    async fn certificate_by_id(&self, id: CertificateId) -> StorageResult<Certificate>;
+
     /// The certificates whose record names this holder (ID type, number and name), newest
     /// first, with how many electronic files each has.
     async fn certificates_of(&self, owner: &Owner) -> StorageResult<Vec<(Certificate, i64)>>;
@@ -184,6 +189,62 @@ pub trait Storage: BlobStore {
         owner: &Owner,
         file_public_id: &str,
     ) -> StorageResult<Option<(FileMeta, Certificate)>>;
+
+    // ---- annotations ----
+
+    /// Applies for an annotation inside one transaction that holds the certificate, so that
+    /// concurrent applications cannot exceed three within 90 days.
+    async fn apply_annotation(&self, new: &NewAnnotation) -> StorageResult<ApplyOutcome>;
+
+    /// The certificate's annotations, newest first, without PDF bytes.
+    async fn annotations_of_certificate(&self, id: CertificateId)
+        -> StorageResult<Vec<Annotation>>;
+
+    /// An annotation by its code, with its certificate.
+    async fn annotation_by_code(
+        &self,
+        code: &str,
+    ) -> StorageResult<Option<(Annotation, Certificate)>>;
+
+    async fn annotation_pdf(&self, id: AnnotationId) -> StorageResult<Option<Vec<u8>>>;
+
+    /// Takes the next queued annotation that is due and not leased (or whose lease ran
+    /// out), leasing it to `worker` until `now + lease_ms`. Safe with many workers in many
+    /// processes.
+    async fn claim_annotation(
+        &self,
+        worker: &str,
+        now: Millis,
+        lease_ms: i64,
+    ) -> StorageResult<Option<(Annotation, Certificate)>>;
+
+    /// Stores the produced copy and marks the annotation ready, only if `worker` still holds
+    /// its lease; returns whether it did. Writes the audit line in the same transaction.
+    async fn complete_annotation(
+        &self,
+        id: AnnotationId,
+        worker: &str,
+        produced: &ProducedAnnotation,
+    ) -> StorageResult<bool>;
+
+    /// Records a failed attempt: retried at `retry_at`, or failed for good when `None`.
+    async fn fail_annotation_attempt(
+        &self,
+        id: AnnotationId,
+        worker: &str,
+        error: &str,
+        retry_at: Option<Millis>,
+        now: Millis,
+    ) -> StorageResult<()>;
+
+    /// Annotations whose production failed for good, newest first (for the operator).
+    async fn failed_annotations(&self) -> StorageResult<Vec<Annotation>>;
+
+    /// Adds a signing certificate to the registry (no-op if present); `active` makes it the
+    /// one new copies are signed with.
+    async fn register_signing_key(&self, key: &SigningKeyRecord) -> StorageResult<()>;
+
+    async fn signing_keys(&self) -> StorageResult<Vec<SigningKeyRecord>>;
 
     // ---- audit ----
 

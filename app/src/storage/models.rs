@@ -1,6 +1,7 @@
 //! What storage stores and returns. Rows (`Db*`, private to the backends) become these domain
 //! records in one place, so the rest of the code never sees an unchecked string.
 
+use crate::domain::annotation::{Scenario, ValidityDays};
 use crate::domain::{HolderName, IdNumber, Mobile};
 use sha2::{Digest, Sha256};
 use time::Date;
@@ -184,6 +185,100 @@ pub struct FileMeta {
     pub size: i64,
     pub sha256: String,
     pub created_at: Millis,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AnnotationId(pub i64);
+
+/// Where an annotation is in its life. Expiry is not a state: it follows from the clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnnotationState {
+    /// Applied for, waiting for (or in) production: 证书生成中.
+    Queued,
+    /// Produced and signed; valid from `valid_from` until `valid_until`.
+    Ready,
+    /// Production failed repeatedly; the holder may apply again.
+    Failed,
+}
+
+impl AnnotationState {
+    pub fn code(self) -> &'static str {
+        match self {
+            AnnotationState::Queued => "queued",
+            AnnotationState::Ready => "ready",
+            AnnotationState::Failed => "failed",
+        }
+    }
+}
+
+/// An application for an annotation.
+#[derive(Clone, Debug)]
+pub struct NewAnnotation {
+    /// Opaque code for the verification URL and the signed PDF.
+    pub code: String,
+    /// 加注编号, printed on the copy.
+    pub number: String,
+    pub certificate: CertificateId,
+    pub holder: HolderId,
+    pub scenario: Scenario,
+    pub validity: ValidityDays,
+    pub applied_at: Millis,
+    /// The application day in China, which the 3-in-90-days rule counts.
+    pub applied_on: Date,
+}
+
+/// An annotation as stored (without its PDF bytes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Annotation {
+    pub id: AnnotationId,
+    pub code: String,
+    pub number: String,
+    pub certificate: CertificateId,
+    pub holder: HolderId,
+    pub scenario: Scenario,
+    pub validity: ValidityDays,
+    pub applied_at: Millis,
+    pub applied_on: Date,
+    pub state: AnnotationState,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub produced_at: Option<Millis>,
+    pub valid_from: Option<Millis>,
+    pub valid_until: Option<Millis>,
+    pub pdf_sha256: Option<String>,
+    pub key_fingerprint: Option<String>,
+    pub produced_by: Option<String>,
+}
+
+/// What applying did: the annotation is queued, or the 3-in-90-days limit refused it.
+#[derive(Clone, Debug)]
+pub enum ApplyOutcome {
+    Applied(Box<Annotation>),
+    QuotaReached { next_possible: Date },
+}
+
+/// A produced, signed copy to store.
+#[derive(Clone, Debug)]
+pub struct ProducedAnnotation {
+    pub pdf: Vec<u8>,
+    pub pdf_sha256: String,
+    pub key_fingerprint: String,
+    pub produced_at: Millis,
+    pub valid_from: Millis,
+    pub valid_until: Millis,
+}
+
+/// An issuer signing certificate in the registry (the private key never is).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SigningKeyRecord {
+    /// Hex SHA-256 of the certificate (DER).
+    pub fingerprint: String,
+    pub subject: String,
+    pub cert_pem: String,
+    pub not_before: Millis,
+    pub not_after: Millis,
+    pub added_at: Millis,
+    pub active: bool,
 }
 
 /// One line of the audit log: who did what to which thing, and the details.

@@ -17,6 +17,7 @@ impl Dialect for PgStorage {
     // transaction, so the default isolation level suffices.
     const BEGIN_WRITE: &'static str = "BEGIN";
     const FOR_UPDATE: &'static str = " FOR UPDATE";
+    const SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
 }
 
 impl PgStorage {

@@ -26,7 +26,7 @@ pub(super) fn id_type(code: &str) -> StorageResult<IdType> {
     IdType::from_code(code).ok_or_else(|| StorageError::Corrupt(format!("id type {code:?}")))
 }
 
-fn date(text: &str) -> StorageResult<Date> {
+pub(super) fn date(text: &str) -> StorageResult<Date> {
     Date::parse(text, &time::format_description::well_known::Iso8601::DATE)
         .map_err(|_| StorageError::Corrupt(format!("date {text:?}")))
 }
@@ -144,6 +144,77 @@ impl From<DbFileMeta> for FileMeta {
             created_at: row.created_at,
         }
     }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct DbAnnotation {
+    pub id: i64,
+    pub code: String,
+    pub annotation_number: String,
+    pub certificate_id: i64,
+    pub holder_id: i64,
+    pub scenario: String,
+    pub validity_days: i64,
+    pub applied_at: i64,
+    pub applied_on: String,
+    pub state: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub produced_at: Option<i64>,
+    pub valid_from: Option<i64>,
+    pub valid_until: Option<i64>,
+    pub pdf_sha256: Option<String>,
+    pub key_fingerprint: Option<String>,
+    pub produced_by: Option<String>,
+}
+
+pub(super) const ANNOTATION_COLUMNS: &str = "id, code, annotation_number, certificate_id, \
+     holder_id, scenario, validity_days, applied_at, applied_on, state, attempts, last_error, \
+     produced_at, valid_from, valid_until, pdf_sha256, key_fingerprint, produced_by";
+
+impl TryFrom<DbAnnotation> for Annotation {
+    type Error = StorageError;
+
+    fn try_from(row: DbAnnotation) -> StorageResult<Annotation> {
+        use crate::domain::annotation::{Scenario, ValidityDays};
+        Ok(Annotation {
+            id: AnnotationId(row.id),
+            code: row.code,
+            number: row.annotation_number,
+            certificate: CertificateId(row.certificate_id),
+            holder: HolderId(row.holder_id),
+            scenario: Scenario::parse(&row.scenario)
+                .map_err(|_| StorageError::Corrupt(format!("scenario {:?}", row.scenario)))?,
+            validity: ValidityDays::from_trusted(row.validity_days),
+            applied_at: row.applied_at,
+            applied_on: date(&row.applied_on)?,
+            state: match row.state.as_str() {
+                "queued" => AnnotationState::Queued,
+                "ready" => AnnotationState::Ready,
+                "failed" => AnnotationState::Failed,
+                other => return Err(StorageError::Corrupt(format!("state {other:?}"))),
+            },
+            attempts: row.attempts,
+            last_error: row.last_error,
+            produced_at: row.produced_at,
+            valid_from: row.valid_from,
+            valid_until: row.valid_until,
+            pdf_sha256: row.pdf_sha256,
+            key_fingerprint: row.key_fingerprint,
+            produced_by: row.produced_by,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct DbSigningKey {
+    pub fingerprint: String,
+    pub subject: String,
+    pub cert_pem: String,
+    pub not_before: i64,
+    pub not_after: i64,
+    pub added_at: i64,
+    pub active: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -563,6 +634,18 @@ macro_rules! impl_storage {
                     .transpose()
             }
 
+            async fn certificate_by_id(&self, id: CertificateId) -> StorageResult<Certificate> {
+                let sql = format!(
+                    "SELECT {} FROM certificates WHERE id = $1",
+                    $crate::storage::sql::CERTIFICATE_COLUMNS
+                );
+                sqlx::query_as::<_, $crate::storage::sql::DbCertificate>(&sql)
+                    .bind(id.0)
+                    .fetch_one(&self.pool)
+                    .await?
+                    .try_into()
+            }
+
             #[tracing::instrument(skip_all)]
             async fn insert_certificate_file(
                 &self,
@@ -678,6 +761,268 @@ macro_rules! impl_storage {
                 .fetch_all(&self.pool)
                 .await?;
                 Ok(rows.into_iter().map(FileMeta::from).collect())
+            }
+
+            async fn apply_annotation(&self, new: &NewAnnotation) -> StorageResult<ApplyOutcome> {
+                use $crate::domain::annotation::{quota, Quota, WINDOW_DAYS};
+                let mut tx = self
+                    .pool
+                    .begin_with(<$store as $crate::storage::Dialect>::BEGIN_WRITE)
+                    .await?;
+                // Holding the certificate row serialises applications for it (PostgreSQL);
+                // SQLite's IMMEDIATE transaction already holds the whole database.
+                let lock = format!(
+                    "SELECT id FROM certificates WHERE id = $1{}",
+                    <$store as $crate::storage::Dialect>::FOR_UPDATE
+                );
+                sqlx::query(&lock)
+                    .bind(new.certificate.0)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let window_start = new.applied_on - time::Duration::days(WINDOW_DAYS - 1);
+                let days: Vec<String> = sqlx::query_scalar(
+                    "SELECT applied_on FROM annotations WHERE certificate_id = $1 \
+                     AND state <> 'failed' AND applied_on >= $2",
+                )
+                .bind(new.certificate.0)
+                .bind(window_start.to_string())
+                .fetch_all(&mut *tx)
+                .await?;
+                let days: Vec<time::Date> = days
+                    .iter()
+                    .map(|d| $crate::storage::sql::date(d))
+                    .collect::<StorageResult<_>>()?;
+                if let Quota::Reached { next_possible } = quota(&days, new.applied_on) {
+                    tx.rollback().await?;
+                    return Ok(ApplyOutcome::QuotaReached { next_possible });
+                }
+                let sql = format!(
+                    "INSERT INTO annotations (code, annotation_number, certificate_id, holder_id, \
+                     scenario, validity_days, applied_at, applied_on, state, attempts, \
+                     next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', 0, $7) \
+                     RETURNING {}",
+                    $crate::storage::sql::ANNOTATION_COLUMNS
+                );
+                let row: $crate::storage::sql::DbAnnotation = sqlx::query_as(&sql)
+                    .bind(&new.code)
+                    .bind(&new.number)
+                    .bind(new.certificate.0)
+                    .bind(new.holder.0)
+                    .bind(new.scenario.code())
+                    .bind(new.validity.days())
+                    .bind(new.applied_at)
+                    .bind(new.applied_on.to_string())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(ApplyOutcome::Applied(Box::new(Annotation::try_from(row)?)))
+            }
+
+            async fn annotations_of_certificate(
+                &self,
+                id: CertificateId,
+            ) -> StorageResult<Vec<Annotation>> {
+                let sql = format!(
+                    "SELECT {} FROM annotations WHERE certificate_id = $1 \
+                     ORDER BY applied_at DESC, id DESC",
+                    $crate::storage::sql::ANNOTATION_COLUMNS
+                );
+                let rows: Vec<$crate::storage::sql::DbAnnotation> = sqlx::query_as(&sql)
+                    .bind(id.0)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.into_iter().map(Annotation::try_from).collect()
+            }
+
+            async fn annotation_by_code(
+                &self,
+                code: &str,
+            ) -> StorageResult<Option<(Annotation, Certificate)>> {
+                let sql = format!(
+                    "SELECT {} FROM annotations WHERE code = $1",
+                    $crate::storage::sql::ANNOTATION_COLUMNS
+                );
+                let row: Option<$crate::storage::sql::DbAnnotation> = sqlx::query_as(&sql)
+                    .bind(code)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                let Some(row) = row else {
+                    return Ok(None);
+                };
+                let annotation = Annotation::try_from(row)?;
+                let certificate = self.certificate_by_id(annotation.certificate).await?;
+                Ok(Some((annotation, certificate)))
+            }
+
+            async fn annotation_pdf(&self, id: AnnotationId) -> StorageResult<Option<Vec<u8>>> {
+                let pdf: Option<Option<Vec<u8>>> =
+                    sqlx::query_scalar("SELECT pdf FROM annotations WHERE id = $1")
+                        .bind(id.0)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                Ok(pdf.flatten())
+            }
+
+            async fn claim_annotation(
+                &self,
+                worker: &str,
+                now: Millis,
+                lease_ms: i64,
+            ) -> StorageResult<Option<(Annotation, Certificate)>> {
+                let sql = format!(
+                    "UPDATE annotations SET lease_owner = $1, lease_until = $2, \
+                     attempts = attempts + 1 WHERE id = (SELECT id FROM annotations \
+                     WHERE state = 'queued' AND next_attempt_at <= $3 \
+                     AND (lease_until IS NULL OR lease_until < $3) \
+                     ORDER BY next_attempt_at, id LIMIT 1{}) RETURNING {}",
+                    <$store as $crate::storage::Dialect>::SKIP_LOCKED,
+                    $crate::storage::sql::ANNOTATION_COLUMNS
+                );
+                let row: Option<$crate::storage::sql::DbAnnotation> = sqlx::query_as(&sql)
+                    .bind(worker)
+                    .bind(now + lease_ms)
+                    .bind(now)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                let Some(row) = row else {
+                    return Ok(None);
+                };
+                let annotation = Annotation::try_from(row)?;
+                let certificate = self.certificate_by_id(annotation.certificate).await?;
+                Ok(Some((annotation, certificate)))
+            }
+
+            async fn complete_annotation(
+                &self,
+                id: AnnotationId,
+                worker: &str,
+                produced: &ProducedAnnotation,
+            ) -> StorageResult<bool> {
+                let mut tx = self
+                    .pool
+                    .begin_with(<$store as $crate::storage::Dialect>::BEGIN_WRITE)
+                    .await?;
+                let done = sqlx::query(
+                    "UPDATE annotations SET state = 'ready', pdf = $1, pdf_sha256 = $2, \
+                     key_fingerprint = $3, produced_at = $4, valid_from = $5, valid_until = $6, \
+                     produced_by = $7, lease_owner = NULL, lease_until = NULL, last_error = NULL \
+                     WHERE id = $8 AND state = 'queued' AND lease_owner = $7",
+                )
+                .bind(&produced.pdf)
+                .bind(&produced.pdf_sha256)
+                .bind(&produced.key_fingerprint)
+                .bind(produced.produced_at)
+                .bind(produced.valid_from)
+                .bind(produced.valid_until)
+                .bind(worker)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                    == 1;
+                if done {
+                    sqlx::query(
+                        "INSERT INTO audit_log (at, actor, action, subject, detail) \
+                         VALUES ($1, $2, 'annotation.ready', $3, $4)",
+                    )
+                    .bind(produced.produced_at)
+                    .bind(format!("worker:{worker}"))
+                    .bind(format!("annotation:{}", id.0))
+                    .bind(format!(
+                        "{{\"pdf_sha256\":\"{}\",\"key\":\"{}\"}}",
+                        produced.pdf_sha256, produced.key_fingerprint
+                    ))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(done)
+            }
+
+            async fn fail_annotation_attempt(
+                &self,
+                id: AnnotationId,
+                worker: &str,
+                error: &str,
+                retry_at: Option<Millis>,
+                now: Millis,
+            ) -> StorageResult<()> {
+                let (state, next) = match retry_at {
+                    Some(at) => ("queued", at),
+                    None => ("failed", now),
+                };
+                sqlx::query(
+                    "UPDATE annotations SET state = $1, next_attempt_at = $2, last_error = $3, \
+                     lease_owner = NULL, lease_until = NULL \
+                     WHERE id = $4 AND state = 'queued' AND lease_owner = $5",
+                )
+                .bind(state)
+                .bind(next)
+                .bind(error)
+                .bind(id.0)
+                .bind(worker)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn failed_annotations(&self) -> StorageResult<Vec<Annotation>> {
+                let sql = format!(
+                    "SELECT {} FROM annotations WHERE state = 'failed' ORDER BY applied_at DESC",
+                    $crate::storage::sql::ANNOTATION_COLUMNS
+                );
+                let rows: Vec<$crate::storage::sql::DbAnnotation> =
+                    sqlx::query_as(&sql).fetch_all(&self.pool).await?;
+                rows.into_iter().map(Annotation::try_from).collect()
+            }
+
+            async fn register_signing_key(&self, key: &SigningKeyRecord) -> StorageResult<()> {
+                let mut tx = self
+                    .pool
+                    .begin_with(<$store as $crate::storage::Dialect>::BEGIN_WRITE)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO signing_keys (fingerprint, subject, cert_pem, not_before, \
+                     not_after, added_at, active) VALUES ($1, $2, $3, $4, $5, $6, FALSE) \
+                     ON CONFLICT (fingerprint) DO NOTHING",
+                )
+                .bind(&key.fingerprint)
+                .bind(&key.subject)
+                .bind(&key.cert_pem)
+                .bind(key.not_before)
+                .bind(key.not_after)
+                .bind(key.added_at)
+                .execute(&mut *tx)
+                .await?;
+                if key.active {
+                    sqlx::query("UPDATE signing_keys SET active = (fingerprint = $1)")
+                        .bind(&key.fingerprint)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn signing_keys(&self) -> StorageResult<Vec<SigningKeyRecord>> {
+                let rows: Vec<$crate::storage::sql::DbSigningKey> = sqlx::query_as(
+                    "SELECT fingerprint, subject, cert_pem, not_before, not_after, added_at, \
+                     active FROM signing_keys ORDER BY added_at, fingerprint",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|r| SigningKeyRecord {
+                        fingerprint: r.fingerprint,
+                        subject: r.subject,
+                        cert_pem: r.cert_pem,
+                        not_before: r.not_before,
+                        not_after: r.not_after,
+                        added_at: r.added_at,
+                        active: r.active,
+                    })
+                    .collect())
             }
 
             async fn append_audit(&self, entry: &AuditEntry) -> StorageResult<()> {

@@ -21,6 +21,8 @@ impl Dialect for SqliteStorage {
     const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
     // The IMMEDIATE lock already covers every row.
     const FOR_UPDATE: &'static str = "";
+    // Writers are serialised by the database lock; nothing to skip.
+    const SKIP_LOCKED: &'static str = "";
 }
 
 impl SqliteStorage {

@@ -170,3 +170,18 @@ pub async fn change_password(State(state): State<ServerState>, request: Request<
     )
     .await
 }
+
+pub async fn apply_annotation(
+    State(state): State<ServerState>,
+    request: Request<Body>,
+) -> Response {
+    handle(
+        state,
+        request,
+        "annotate",
+        |app, _, session, form: app::annotations::forms::ApplyForm| async move {
+            app::annotations::service::apply(&app, &holder(session)?, form).await
+        },
+    )
+    .await
+}

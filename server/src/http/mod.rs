@@ -1,6 +1,7 @@
 //! The HTTP application: Leptos pages and server functions, plain routes, and the layers every
 //! request passes through.
 
+mod copies;
 mod files;
 mod forms;
 mod guard;
@@ -14,8 +15,10 @@ use axum::extract::FromRef;
 use axum::http::{header, HeaderValue, Request, Response, StatusCode};
 use axum::routing::{get, post};
 use axum::Router;
+use certpdf::IssuerKey;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -27,6 +30,8 @@ use tower_http::trace::TraceLayer;
 pub struct ServerState {
     pub leptos_options: LeptosOptions,
     pub app: AppState,
+    /// Signs pre-cut-off e-certificates on request (`None`: that route answers not found).
+    pub issuer: Option<Arc<IssuerKey>>,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -36,11 +41,16 @@ impl FromRef<ServerState> for LeptosOptions {
 }
 
 /// Builds the whole application.
-pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
+pub fn router(
+    app_state: AppState,
+    leptos_options: LeptosOptions,
+    issuer: Option<Arc<IssuerKey>>,
+) -> Router {
     let routes = generate_route_list(App);
     let state = ServerState {
         leptos_options: leptos_options.clone(),
         app: app_state.clone(),
+        issuer,
     };
     let context = {
         let app_state = app_state.clone();
@@ -53,6 +63,24 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
         .route("/glyph/{file}", get(routes::glyph))
         .route("/files/{id}", get(files::view))
         .route("/files/{id}/download", get(files::download))
+        .route("/annotations/{code}/pdf", get(copies::annotated_pdf))
+        .route(
+            "/annotations/{code}/download",
+            get(copies::annotated_download),
+        )
+        .route(
+            "/annotations/{code}/preview.svg",
+            get(copies::annotated_preview),
+        )
+        .route(
+            "/certificates/{id}/e-certificate/pdf",
+            get(copies::e_certificate_pdf),
+        )
+        .route(
+            "/certificates/{id}/e-certificate/download",
+            get(copies::e_certificate_download),
+        )
+        .route("/certificates/{id}/annotate", post(forms::apply_annotation))
         .route("/register", post(forms::register))
         .route("/login", post(forms::login))
         .route("/logout", post(forms::logout))
@@ -67,7 +95,8 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
         tracing::warn!("test controls are enabled: the clock can be moved over HTTP");
         router = router
             .route("/__test/clock", post(routes::move_clock))
-            .route("/__test/clock/reset", post(routes::reset_clock));
+            .route("/__test/clock/reset", post(routes::reset_clock))
+            .route("/__test/certificates", post(routes::seed_certificate));
     }
 
     router

@@ -108,3 +108,78 @@ pub async fn glyph(State(state): State<ServerState>, Path(file): Path<String>) -
         _ => StatusCode::NOT_FOUND.into_response(),
     }
 }
+
+/// A certificate record to seed (test controls only).
+#[derive(Deserialize)]
+pub struct SeedCertificate {
+    number: String,
+    id_type: String,
+    id_number: String,
+    name: String,
+    qualification: String,
+    level: String,
+    specialty: String,
+    issued_on: String,
+    issuer: String,
+    electronic: bool,
+}
+
+/// Test control: adds a certificate record, as the operator's import would. Only routed
+/// when test controls are enabled.
+pub async fn seed_certificate(
+    State(state): State<ServerState>,
+    Json(seed): Json<SeedCertificate>,
+) -> Response {
+    let parsed = (|| {
+        let id_type = app::domain::IdType::parse(&seed.id_type).ok()?;
+        let today = state.app.clock.today();
+        let id = app::domain::IdNumber::parse(
+            id_type,
+            &seed.id_number,
+            (today.year(), today.month() as u8, today.day()),
+        )
+        .ok()?;
+        let name = app::domain::HolderName::parse(&seed.name).ok()?;
+        let issued_on = time::Date::parse(
+            &seed.issued_on,
+            &time::format_description::well_known::Iso8601::DATE,
+        )
+        .ok()?;
+        Some(app::storage::CertificateRecord {
+            number: seed.number.clone(),
+            holder_id: id,
+            holder_name: name,
+            qualification: seed.qualification.clone(),
+            level: seed.level.clone(),
+            specialty: seed.specialty.clone(),
+            issued_on,
+            issuer: seed.issuer.clone(),
+            electronic: seed.electronic,
+            status: app::storage::CertificateStatus::Valid,
+        })
+    })();
+    let Some(record) = parsed else {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid certificate record",
+        )
+            .into_response();
+    };
+    match state
+        .app
+        .storage
+        .upsert_certificate(&record, state.app.clock.now())
+        .await
+    {
+        Ok(_) => match state
+            .app
+            .storage
+            .certificate_by_number(&record.number)
+            .await
+        {
+            Ok(Some(c)) => Json(json!({ "public_id": c.public_id })).into_response(),
+            _ => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        },
+        Err(err) => app::error::AppError::from(err).status().into_response(),
+    }
+}

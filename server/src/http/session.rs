@@ -54,7 +54,16 @@ pub async fn attach_session(
         request.extensions_mut().insert(session);
     }
     let mut response = next.run(request).await;
-    if stale_cookie {
+    // A stale cookie is cleared, unless this very response sets a new one (a login).
+    let sets_session = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|v| {
+            v.as_bytes()
+                .starts_with(format!("{SESSION_COOKIE}=").as_bytes())
+        });
+    if stale_cookie && !sets_session {
         if let Ok(value) = HeaderValue::from_str(&clear_session_cookie(&state.app)) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }

@@ -347,6 +347,18 @@ async fn sessions_expire_when_idle_and_at_their_lifetime(db: Db) {
     );
 }
 
+async fn logging_in_over_an_expired_session_keeps_the_new_one(db: Db) {
+    let app = spawn_app(db).await;
+    let id = resident_id(12);
+    signed_up(&app, &id, "冯七").await;
+    app.state.clock.advance(31 * 60 * 1000);
+    // The browser still sends the expired cookie with the login: the response must set the
+    // new session, not clear it.
+    let again = login(&app, &id, PASSWORD).await;
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.get("/account").await.status(), StatusCode::OK);
+}
+
 async fn login_issues_a_new_session_id(db: Db) {
     let app = spawn_app(db).await;
     let id = resident_id(9);
@@ -570,6 +582,7 @@ on_both_backends!(
     wrong_credentials_get_one_message_then_a_lock_that_lifts_itself,
     one_client_guessing_many_accounts_is_locked_out,
     sessions_expire_when_idle_and_at_their_lifetime,
+    logging_in_over_an_expired_session_keeps_the_new_one,
     login_issues_a_new_session_id,
     changing_the_password_ends_other_sessions,
     server_functions_work_as_the_hydrated_page_calls_them,

@@ -102,9 +102,25 @@ impl Drop for TestDb {
 }
 
 /// Options for [`spawn_app_with`].
-#[derive(Default)]
 pub struct Options {
     pub test_controls: bool,
+    /// Annotation workers to run (0: none).
+    pub workers: usize,
+    /// Each production takes this long (to share work between workers).
+    pub production_delay: Option<std::time::Duration>,
+    /// Every production fails (two attempts, quick backoff).
+    pub fail_production: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            test_controls: false,
+            workers: 1,
+            production_delay: None,
+            fail_production: false,
+        }
+    }
 }
 
 /// The application running on a random port.
@@ -114,8 +130,13 @@ pub struct TestApp {
     /// A client that keeps cookies, sends this site's `Origin` like a browser, and does not
     /// follow redirects (tests assert them).
     pub client: reqwest::Client,
+    /// The key this app signs with.
+    pub issuer: std::sync::Arc<certpdf::IssuerKey>,
     shutdown: CancellationToken,
-    _db: TestDb,
+    _keys: Option<tempfile::TempDir>,
+    keys_path: std::path::PathBuf,
+    db_url: String,
+    _db: Option<TestDb>,
 }
 
 pub async fn spawn_app(db: Db) -> TestApp {
@@ -124,9 +145,23 @@ pub async fn spawn_app(db: Db) -> TestApp {
 
 pub async fn spawn_app_with(db: Db, options: Options) -> TestApp {
     let test_db = TestDb::new(db).await;
-    let storage = server::open_storage(&test_db.url)
-        .await
-        .expect("open storage");
+    let url = test_db.url.clone();
+    start(url, Some(test_db), None, options).await
+}
+
+/// Another instance of the application on `first`'s database, as a second server process
+/// sharing it would be.
+pub async fn spawn_on(first: &TestApp, options: Options) -> TestApp {
+    start(first.db_url(), None, Some(first.keys_path.clone()), options).await
+}
+
+async fn start(
+    url: String,
+    test_db: Option<TestDb>,
+    keys: Option<std::path::PathBuf>,
+    options: Options,
+) -> TestApp {
+    let storage = server::open_storage(&url).await.expect("open storage");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -138,13 +173,39 @@ pub async fn spawn_app_with(db: Db, options: Options) -> TestApp {
         ..Settings::default()
     };
     let state = server::app_state(storage, settings).expect("app state");
+    // A second instance shares the first one's key store, as processes sharing a database
+    // share the issuer key.
+    let key_dir = match keys {
+        Some(_) => None,
+        None => Some(tempfile::tempdir().expect("key dir")),
+    };
+    let keys_path = keys.unwrap_or_else(|| key_dir.as_ref().expect("key dir").path().to_path_buf());
+    let issuer = std::sync::Arc::new(
+        server::keys::load_active(&state.storage, &keys_path, None, None, state.clock.now())
+            .await
+            .expect("signing key"),
+    );
     let leptos_options = LeptosOptions::builder()
         .output_name("certportal")
         .site_root("target/site")
         .site_addr(addr)
         .build();
-    let router = server::http::router(state.clone(), leptos_options);
+    let router = server::http::router(state.clone(), leptos_options, Some(issuer.clone()));
     let shutdown = CancellationToken::new();
+    server::worker::spawn(
+        state.clone(),
+        issuer.clone(),
+        server::worker::WorkerConfig {
+            workers: options.workers,
+            poll: std::time::Duration::from_millis(50),
+            test_delay: options.production_delay,
+            test_fail: options.fail_production,
+            max_attempts: if options.fail_production { 2 } else { 5 },
+            backoff: std::time::Duration::from_millis(20),
+            ..Default::default()
+        },
+        shutdown.clone(),
+    );
     let stop = shutdown.clone();
     tokio::spawn(async move {
         axum::serve(
@@ -159,8 +220,12 @@ pub async fn spawn_app_with(db: Db, options: Options) -> TestApp {
         client: client_for(&base),
         base,
         state,
+        issuer,
         shutdown,
+        db_url: url,
         _db: test_db,
+        _keys: key_dir,
+        keys_path,
     }
 }
 
@@ -204,7 +269,7 @@ pub fn spawn_client(app: &TestApp) -> reqwest::Client {
 
 impl TestApp {
     pub fn db_url(&self) -> String {
-        self._db.url.clone()
+        self.db_url.clone()
     }
 
     pub fn url(&self, path: &str) -> String {

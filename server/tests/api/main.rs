@@ -5,6 +5,8 @@
 mod helpers;
 
 mod accounts;
+mod annotations;
 mod certificates;
+mod process;
 mod shell;
 mod storage_story;

@@ -99,11 +99,20 @@ async fn test_controls_are_off_unless_enabled(db: Db) {
         .unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.state.clock.offset(), 0, "the clock did not move");
+    let seed = app
+        .client
+        .post(app.url("/__test/certificates"))
+        .json(&serde_json::json!({ "number": "X" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(seed.status(), StatusCode::NOT_FOUND, "no seeding either");
 
     let enabled = spawn_app_with(
         db,
         Options {
             test_controls: true,
+            ..Default::default()
         },
     )
     .await;

@@ -1,0 +1,233 @@
+//! The annotation actions on the server. Ownership, revocation, the cut-off and expiry are
+//! checked here on every request; the 3-in-90-days limit is checked by storage inside the
+//! transaction that records the application.
+
+use super::forms::ApplyForm;
+use super::views::*;
+use crate::accounts::service::{ActiveSession, Outcome};
+use crate::certificates::service::certificate_view;
+use crate::certificates::views::ECertificate;
+use crate::domain::annotation::{is_current, quota, Quota, Scenario, ValidityDays, WINDOW_DAYS};
+use crate::error::{AppError, FieldError};
+use crate::forms::FormDone;
+use crate::i18n::{Msg, Text};
+use crate::state::{china_minute, AppState};
+use crate::storage::{
+    Annotation, AnnotationState, ApplyOutcome, Certificate, CertificateStatus, NewAnnotation,
+    StorageError,
+};
+
+/// The holder's certificate by public id, or `NotFound` whoever else asks.
+async fn owned_certificate(
+    state: &AppState,
+    session: &ActiveSession,
+    public_id: &str,
+) -> Result<Certificate, AppError> {
+    state
+        .storage
+        .certificate_of(&session.owner, public_id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// How an annotation reads at `now`.
+pub fn annotation_view(a: &Annotation, now: i64) -> AnnotationView {
+    let status = match (a.state, a.valid_from, a.valid_until) {
+        (AnnotationState::Queued, _, _) => AnnotationStatus::Generating,
+        (AnnotationState::Failed, _, _) => AnnotationStatus::Failed,
+        (AnnotationState::Ready, Some(from), Some(until)) if is_current(until, now) => {
+            AnnotationStatus::Ready {
+                valid_from: china_minute(from),
+                valid_until: china_minute(until),
+            }
+        }
+        (AnnotationState::Ready, _, until) => AnnotationStatus::Expired {
+            valid_until: until.map(china_minute).unwrap_or_default(),
+        },
+    };
+    AnnotationView {
+        code: a.code.clone(),
+        number: a.number.clone(),
+        scenario: a.scenario,
+        validity_days: a.validity.days(),
+        applied_at: china_minute(a.applied_at),
+        status,
+    }
+}
+
+fn quota_view(state: &AppState, annotations: &[Annotation]) -> QuotaView {
+    let counted: Vec<time::Date> = annotations
+        .iter()
+        .filter(|a| a.state != AnnotationState::Failed)
+        .map(|a| a.applied_on)
+        .collect();
+    match quota(&counted, state.clock.today()) {
+        Quota::Open { remaining } => QuotaView {
+            remaining,
+            next_possible: None,
+        },
+        Quota::Reached { next_possible } => QuotaView {
+            remaining: 0,
+            next_possible: Some(next_possible.to_string()),
+        },
+    }
+}
+
+/// The e-certificate section of the download page: the annotations and the limit.
+pub async fn overview(
+    state: &AppState,
+    session: &ActiveSession,
+    certificate_id: &str,
+) -> Result<AnnotationOverview, AppError> {
+    let certificate = owned_certificate(state, session, certificate_id).await?;
+    let annotations = state
+        .storage
+        .annotations_of_certificate(certificate.id)
+        .await?;
+    let now = state.clock.now();
+    Ok(AnnotationOverview {
+        certificate: certificate_view(state, &certificate, 0),
+        quota: quota_view(state, &annotations),
+        annotations: annotations
+            .iter()
+            .map(|a| annotation_view(a, now))
+            .collect(),
+    })
+}
+
+fn new_annotation_number(applied_on: time::Date) -> String {
+    use rand::Rng;
+    format!(
+        "JZ{:04}{:02}{:02}{:08}",
+        applied_on.year(),
+        applied_on.month() as u8,
+        applied_on.day(),
+        rand::thread_rng().gen_range(0..100_000_000u32)
+    )
+}
+
+/// [提交加注申请]: validates the form, checks the certificate can be annotated, and queues the
+/// annotation (or refuses with the day a new one becomes possible).
+#[tracing::instrument(skip_all)]
+pub async fn apply(
+    state: &AppState,
+    session: &ActiveSession,
+    form: ApplyForm,
+) -> Result<Outcome, AppError> {
+    let mut errors = Vec::new();
+    let scenario = Scenario::parse(&form.scenario)
+        .map_err(|m| {
+            errors.push(FieldError {
+                field: "scenario".into(),
+                text: m.into(),
+            })
+        })
+        .ok();
+    let validity = ValidityDays::parse(&form.validity_days)
+        .map_err(|m| {
+            errors.push(FieldError {
+                field: "validity_days".into(),
+                text: m.into(),
+            })
+        })
+        .ok();
+    let certificate = owned_certificate(state, session, &form.certificate).await?;
+    let (Some(scenario), Some(validity)) = (scenario, validity) else {
+        return Err(AppError::Invalid(errors));
+    };
+    if certificate.record.status != CertificateStatus::Valid {
+        return Err(AppError::Refused(Text::new(Msg::AnnotateRevokedRefused)));
+    }
+    if crate::certificates::service::e_certificate(state, &certificate)
+        != ECertificate::NeedsAnnotation
+    {
+        return Err(AppError::Refused(Text::new(Msg::AnnotateNotNeeded)));
+    }
+    let now = state.clock.now();
+    let today = state.clock.today();
+    // A clash of the random number or code is astronomically rare; one retry covers it.
+    for _ in 0..3 {
+        let new = NewAnnotation {
+            code: crate::storage::new_public_id(),
+            number: new_annotation_number(today),
+            certificate: certificate.id,
+            holder: session.holder,
+            scenario,
+            validity,
+            applied_at: now,
+            applied_on: today,
+        };
+        match state.storage.apply_annotation(&new).await {
+            Ok(ApplyOutcome::Applied(annotation)) => {
+                tracing::info!(annotation = annotation.id.0, "annotation queued");
+                state.jobs.notify_one();
+                return Ok(Outcome {
+                    done: FormDone::redirect(format!(
+                        "/certificates/{}/download#annotations",
+                        certificate.public_id
+                    )),
+                    cookies: Vec::new(),
+                });
+            }
+            Ok(ApplyOutcome::QuotaReached { next_possible }) => {
+                return Err(AppError::Refused(Text::with(
+                    Msg::QuotaReached,
+                    [WINDOW_DAYS.to_string(), next_possible.to_string()],
+                )));
+            }
+            Err(StorageError::Conflict) => continue,
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Err(crate::error::ssr::internal(&std::io::Error::other(
+        "could not allocate a unique annotation number",
+    )))
+}
+
+/// An annotated copy the holder may use now: theirs, its certificate standing, produced, and
+/// within its validity. Checked on every view and download.
+pub async fn usable_copy(
+    state: &AppState,
+    session: &ActiveSession,
+    code: &str,
+) -> Result<(Annotation, Certificate), AppError> {
+    let (annotation, certificate) = state
+        .storage
+        .annotation_by_code(code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let record = &certificate.record;
+    if record.holder_id != session.owner.id_number || record.holder_name != session.owner.name {
+        return Err(AppError::NotFound);
+    }
+    if record.status != CertificateStatus::Valid {
+        return Err(AppError::Refused(Text::new(Msg::AnnotateRevokedRefused)));
+    }
+    match annotation_view(&annotation, state.clock.now()).status {
+        AnnotationStatus::Ready { .. } => Ok((annotation, certificate)),
+        AnnotationStatus::Generating => Err(AppError::Refused(Text::new(Msg::CopyGenerating))),
+        AnnotationStatus::Failed => Err(AppError::Refused(Text::new(Msg::CopyFailed))),
+        AnnotationStatus::Expired { .. } => Err(AppError::Refused(Text::new(Msg::CopyExpired))),
+    }
+}
+
+/// The annotated-copy page: the annotation's state whatever it is (the page explains it).
+pub async fn details(
+    state: &AppState,
+    session: &ActiveSession,
+    code: &str,
+) -> Result<AnnotationDetails, AppError> {
+    let (annotation, certificate) = state
+        .storage
+        .annotation_by_code(code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let record = &certificate.record;
+    if record.holder_id != session.owner.id_number || record.holder_name != session.owner.name {
+        return Err(AppError::NotFound);
+    }
+    Ok(AnnotationDetails {
+        certificate: certificate_view(state, &certificate, 0),
+        annotation: annotation_view(&annotation, state.clock.now()),
+    })
+}

@@ -1,0 +1,156 @@
+//! The issuer's signing key. Given as PEM files in the configuration, or, when none is given,
+//! a development key generated once under the data directory. Its certificate (never the
+//! private key) is recorded in the database registry, so copies signed with it keep
+//! verifying after a later key is made active.
+
+use anyhow::Context;
+use app::storage::{DynStorage, SigningKeyRecord};
+use certpdf::IssuerKey;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Subject of the generated development certificate: plainly not an official one.
+pub const DEV_COMMON_NAME: &str = "证书查询验证系统开发用签名证书 (development key)";
+pub const DEV_ORGANIZATION: &str = "Certificate Portal (open source)";
+
+/// Where a key pair is kept under the data directory, named by its certificate's fingerprint.
+pub fn store_paths(data_dir: &Path, fingerprint: &str) -> (PathBuf, PathBuf) {
+    let dir = data_dir.join("keys");
+    (
+        dir.join(format!("{fingerprint}.key.pem")),
+        dir.join(format!("{fingerprint}.cert.pem")),
+    )
+}
+
+/// The key new copies are signed with: the configured files if given (recorded as the
+/// active key), else the active key of the registry, else a development key generated now.
+pub async fn load_active(
+    storage: &DynStorage,
+    data_dir: &Path,
+    key_file: Option<&Path>,
+    cert_file: Option<&Path>,
+    now: i64,
+) -> anyhow::Result<IssuerKey> {
+    let issuer = match (key_file, cert_file) {
+        (Some(key), Some(cert)) => read(key, cert)?,
+        (None, None) => {
+            let keys = storage
+                .signing_keys()
+                .await
+                .context("reading the key registry")?;
+            match keys.iter().find(|k| k.active) {
+                Some(active) => {
+                    let (key, cert) = store_paths(data_dir, &active.fingerprint);
+                    read(&key, &cert).with_context(|| {
+                        format!(
+                            "the active signing key {} has no key file under {}; pass \
+                             --issuer-key/--issuer-cert or copy the key there",
+                            active.fingerprint,
+                            data_dir.join("keys").display()
+                        )
+                    })?
+                }
+                None => {
+                    let issuer =
+                        IssuerKey::generate_self_signed(DEV_COMMON_NAME, DEV_ORGANIZATION, 3650)
+                            .context("generating the development signing key")?;
+                    store(&issuer, data_dir)?;
+                    tracing::warn!(
+                        "generated a development signing key; configure --issuer-key and \
+                         --issuer-cert (or `server keys import`) in production"
+                    );
+                    issuer
+                }
+            }
+        }
+        _ => anyhow::bail!("--issuer-key and --issuer-cert must be given together"),
+    };
+    register_active(storage, &issuer, now).await?;
+    Ok(issuer)
+}
+
+/// Keeps a copy of the key pair in the data directory's key store.
+pub fn store(issuer: &IssuerKey, data_dir: &Path) -> anyhow::Result<()> {
+    let (key, cert) = store_paths(data_dir, &hex(&issuer.fingerprint_sha256()));
+    write_pair(issuer, &key, &cert)
+}
+
+fn read(key: &Path, cert: &Path) -> anyhow::Result<IssuerKey> {
+    let key_pem = std::fs::read_to_string(key)
+        .with_context(|| format!("reading the issuer key {}", key.display()))?;
+    let cert_pem = std::fs::read_to_string(cert)
+        .with_context(|| format!("reading the issuer certificate {}", cert.display()))?;
+    IssuerKey::from_pem(&key_pem, &cert_pem)
+        .with_context(|| format!("loading the issuer key pair {}", key.display()))
+}
+
+/// Writes a key pair, the private key readable by its owner only, without ever leaving a
+/// half-written file under the final name.
+pub fn write_pair(issuer: &IssuerKey, key: &Path, cert: &Path) -> anyhow::Result<()> {
+    let (key_pem, cert_pem) = issuer.to_pem();
+    if let Some(dir) = key.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    write_atomically(key, key_pem.as_bytes(), 0o600)?;
+    write_atomically(cert, cert_pem.as_bytes(), 0o644)?;
+    Ok(())
+}
+
+fn write_atomically(path: &Path, bytes: &[u8], mode: u32) -> anyhow::Result<()> {
+    use std::io::Write;
+    let tmp = path.with_extension("tmp");
+    {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(mode);
+        }
+        #[cfg(not(unix))]
+        let _ = mode;
+        let mut file = options
+            .open(&tmp)
+            .with_context(|| format!("writing {}", tmp.display()))?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+    }
+    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+fn millis(t: SystemTime) -> i64 {
+    t.duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// The registry entry for `issuer`'s certificate.
+pub fn record(issuer: &IssuerKey, active: bool, now: i64) -> SigningKeyRecord {
+    SigningKeyRecord {
+        fingerprint: hex(&issuer.fingerprint_sha256()),
+        subject: issuer.subject_common_name().unwrap_or_default(),
+        cert_pem: issuer.to_pem().1,
+        not_before: millis(issuer.not_before()),
+        not_after: millis(issuer.not_after()),
+        added_at: now,
+        active,
+    }
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Records `issuer` as the active signing key.
+pub async fn register_active(
+    storage: &DynStorage,
+    issuer: &IssuerKey,
+    now: i64,
+) -> anyhow::Result<()> {
+    storage
+        .register_signing_key(&record(issuer, true, now))
+        .await
+        .context("recording the signing certificate")?;
+    Ok(())
+}

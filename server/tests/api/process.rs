@@ -1,0 +1,106 @@
+//! The real server binary as a process: killed with SIGKILL mid-production it loses and
+//! repeats nothing; stopped with SIGTERM it shuts down cleanly.
+
+use crate::annotations::{completions, queue_annotations};
+use crate::helpers::{Db, TestDb};
+use crate::on_both_backends;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn start_server(url: &str, data_dir: &std::path::Path, extra: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--database-url", url])
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(extra)
+        .env("LEPTOS_SITE_ROOT", data_dir)
+        .env("PORTAL_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the server binary")
+}
+
+async fn wait_for(what: &str, timeout: Duration, mut done: impl AsyncFnMut() -> bool) {
+    let deadline = Instant::now() + timeout;
+    while !done().await {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn a_killed_server_loses_and_repeats_nothing(db: Db) {
+    let test_db = TestDb::new(db).await;
+    let storage = server::open_storage(&test_db.url).await.unwrap();
+    let codes = queue_annotations(&storage, 12).await;
+    let data = tempfile::tempdir().unwrap();
+
+    // Slow production, so that the kill lands while copies are being made.
+    let mut first = start_server(
+        &test_db.url,
+        data.path(),
+        &[
+            "--enable-test-controls",
+            "--test-production-delay-ms",
+            "250",
+            "--job-lease-ms",
+            "1500",
+        ],
+    );
+    wait_for("the first copies", Duration::from_secs(30), async || {
+        completions(&storage, &codes).await.iter().sum::<usize>() >= 2
+    })
+    .await;
+    first.kill().expect("SIGKILL");
+    first.wait().unwrap();
+    let before = completions(&storage, &codes).await.iter().sum::<usize>();
+    assert!(
+        before < codes.len(),
+        "killed mid-queue ({before} of {} done)",
+        codes.len()
+    );
+
+    // Started again: the leases of the jobs in hand run out and the queue drains.
+    let mut second = start_server(&test_db.url, data.path(), &["--job-lease-ms", "1500"]);
+    wait_for("the whole queue", Duration::from_secs(60), async || {
+        completions(&storage, &codes).await.iter().all(|c| *c >= 1)
+    })
+    .await;
+    assert!(
+        completions(&storage, &codes).await.iter().all(|c| *c == 1),
+        "every annotation completed exactly once"
+    );
+    second.kill().unwrap();
+    second.wait().unwrap();
+    storage.close().await;
+}
+
+async fn sigterm_stops_the_server_cleanly(db: Db) {
+    let test_db = TestDb::new(db).await;
+    let data = tempfile::tempdir().unwrap();
+    let mut child = start_server(&test_db.url, data.path(), &[]);
+    // Give it time to start listening and its workers to start.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(exit) = child.try_wait().unwrap() {
+            assert!(exit.success(), "clean exit on SIGTERM: {exit:?}");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server did not stop on SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+on_both_backends!(
+    a_killed_server_loses_and_repeats_nothing,
+    sigterm_stops_the_server_cleanly
+);
