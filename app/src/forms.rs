@@ -241,9 +241,14 @@ pub fn Field(
     /// Extra controls after the input (e.g. the rare-character button).
     #[prop(optional)]
     children: Option<Children>,
+    /// The element id, when two forms on one page have a field of the same name.
+    #[prop(optional)]
+    id: Option<&'static str>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let id = format!("field-{name}");
+    let id = id
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("field-{name}"));
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let value = if prefill {

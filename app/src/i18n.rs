@@ -460,6 +460,58 @@ messages! {
     ActionView { zh: "查看", en: "View" }
     AnnotatedCopyTitle { zh: "电子证书加注件", en: "Annotated e-certificate" }
     CopyPreviewAlt { zh: "加注件预览图", en: "Preview of the annotated copy" }
+    // ---- verification ----
+    VerifyTitle { zh: "查询验证", en: "Verify a certificate" }
+    VerifyIntro { zh: "用人单位等验证方无需注册即可验证。请选择一种方式：扫描加注件上的二维码，输入管理号和持证人姓名，或上传持证人提供的 PDF 文件。", en: "Verifiers need no account. Choose a way: scan the QR code on an annotated copy, enter the certificate number and the holder's name, or upload the PDF the holder gave you." }
+    VerifyQrTitle { zh: "扫码验证", en: "Scan the QR code" }
+    VerifyQrText { zh: "用手机扫描加注件左下角的二维码，即可打开本系统的验证结果页面。也可以在浏览器中输入加注件底部印有的验证地址。", en: "Scan the QR code at the bottom left of the annotated copy with a phone to open its verification page here, or type the verification address printed at the bottom of the copy." }
+    VerifyManualTitle { zh: "输入证书信息验证", en: "Check by certificate number and name" }
+    VerifyManualText { zh: "管理号和持证人姓名必须同时相符。如填写加注编号，还将核对该加注件是否有效。", en: "The certificate number and the holder's name must both match. With an annotation number, that annotated copy is checked too." }
+    VerifyFileTitle { zh: "上传文件验证", en: "Check an uploaded PDF" }
+    VerifyFileText { zh: "上传持证人提供的加注件 PDF（不超过 5 MB），系统将核对发证机构的数字签名、文件是否被修改，以及证书和加注的当前状态。", en: "Upload the annotated PDF the holder gave you (up to 5 MB). The issuer's digital signature, whether the file was changed, and the current state of the certificate and annotation are checked." }
+    FieldCertNumberInput { zh: "管理号", en: "Certificate number" }
+    FieldHolderNameInput { zh: "持证人姓名", en: "Holder's name" }
+    FieldAnnotationNumberOptional { zh: "加注编号（选填）", en: "Annotation number (optional)" }
+    FieldPurpose { zh: "验证用途（选填）", en: "Purpose of the check (optional)" }
+    PurposeHint { zh: "例如“入职审核”。持证人可以看到其证书何时、以何种方式、为何用途被验证。", en: "For example “employment check”. Holders can see when, how and for what stated purpose their certificates were checked." }
+    FieldPdfFile { zh: "PDF 文件", en: "PDF file" }
+    VerifySubmit { zh: "查询验证", en: "Verify" }
+    VerifyUpload { zh: "上传并验证", en: "Upload and verify" }
+    VerdictValidTitle { zh: "真实有效", en: "Genuine and valid" }
+    VerdictValidText { zh: "该加注件由发证机构签发，证书有效，加注有效期至 {0}。", en: "This annotated copy was issued by the issuing authority; the certificate stands and the annotation is valid until {0}." }
+    VerdictCertificateValidTitle { zh: "证书真实有效", en: "Genuine certificate, valid" }
+    VerdictCertificateValidText { zh: "该证书由发证机构签发，目前处于有效状态。", en: "This certificate was issued by the issuing authority and currently stands." }
+    VerdictExpiredTitle { zh: "加注件已过期", en: "Annotated copy expired" }
+    VerdictExpiredText { zh: "证书真实，但此加注件的有效期已于 {0} 结束，不能再作为有效凭证使用。请持证人重新申请加注。", en: "The certificate is genuine, but this annotated copy's validity ended on {0}; it can no longer be used. The holder can apply for a new annotation." }
+    VerdictRevokedTitle { zh: "证书已撤销", en: "Certificate revoked" }
+    VerdictRevokedText { zh: "该证书已于 {0} 被撤销，处于无效状态。", en: "This certificate was revoked on {0} and is invalid." }
+    VerdictNotGenuineTitle { zh: "无法验证为真实", en: "Not genuine, or unknown" }
+    VerdictNotGenuineText { zh: "没有找到与所填信息相符的证书或加注件，或文件不是由发证机构签发的真实文件。请核对后重试，如有疑问请联系持证人或证书发放机构。", en: "No certificate or annotated copy matches what was given, or the file is not a genuine document of the issuing authority. Check the details and try again; if in doubt, contact the holder or the issuing authority." }
+    ProblemNoSignature { zh: "文件没有发证机构的数字签名。", en: "The file carries no digital signature of the issuing authority." }
+    ProblemModified { zh: "文件在签名后被修改过（或被追加了内容）。", en: "The file was changed (or had content added) after it was signed." }
+    ProblemUnknownSigner { zh: "文件的签名不是发证机构的。", en: "The file was not signed by the issuing authority." }
+    ProblemUnknownDocument { zh: "发证机构没有签发过这份文件。", en: "The issuing authority never issued this file." }
+    ProblemNotPdf { zh: "文件不是 PDF。", en: "The file is not a PDF." }
+    ProblemTooLarge { zh: "文件过大。", en: "The file is too large." }
+    CheckedAt { zh: "验证时间", en: "Checked at" }
+    VerifyAnother { zh: "验证其他证书", en: "Verify another certificate" }
+    CertNumberMissing { zh: "请填写管理号", en: "Enter the certificate number" }
+    CertNumberTooLong { zh: "管理号过长", en: "The certificate number is too long" }
+    PurposeTooLong { zh: "用途最多 60 个字", en: "The purpose may have at most 60 characters" }
+    PurposeControlChars { zh: "用途中含有不可见的控制字符", en: "The purpose contains invisible control characters" }
+    UploadMissing { zh: "请选择要上传的 PDF 文件", en: "Choose the PDF file to upload" }
+    UploadTooLarge { zh: "文件过大：最大 5 MB（加注件通常小于 60 KB）", en: "The file is too large: at most 5 MB (annotated copies are usually under 60 KB)" }
+    UploadNotPdf { zh: "只能上传 PDF 文件", en: "Only PDF files can be checked" }
+    VerifyRateLimited { zh: "查询过于频繁，请于 {0} 后再试", en: "Too many checks from your address. Try again after {0}" }
+    VerificationLogTitle { zh: "验证记录", en: "Verification log" }
+    VerificationLogIntro { zh: "以下是您的这本证书被查询验证的记录（验证方无需注册，因此只记录时间、方式和其填写的用途）。", en: "These are the checks of this certificate (verifiers have no accounts, so the time, the way and the stated purpose are recorded)." }
+    VerificationLogEmpty { zh: "暂无验证记录。", en: "No checks yet." }
+    MethodCode { zh: "扫码", en: "QR code" }
+    MethodManual { zh: "输入证书信息", en: "Certificate number and name" }
+    MethodFile { zh: "上传文件", en: "Uploaded file" }
+    MethodApi { zh: "接口查询", en: "API" }
+    NoPurpose { zh: "未填写", en: "Not stated" }
+    LogPurpose { zh: "用途", en: "Purpose" }
     LoginRequired { zh: "请先登录", en: "Please log in first" }
     TermsRequiredText { zh: "请先阅读并同意服务须知", en: "Please read and accept the service terms first" }
 }

@@ -15,6 +15,7 @@ pub mod pages;
 pub mod server_fns;
 pub mod session;
 pub mod urls;
+pub mod verification;
 
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -34,6 +35,7 @@ use crate::pages::{
     rare_chars::RareCharsPage,
     register::RegisterPage,
     terms::TermsPage,
+    verify::{VerifyCodePage, VerifyPage},
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
@@ -93,6 +95,12 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("rare-chars") view=RareCharsPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("faq") view=FaqPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("verify") view=VerifyPage ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("verify"), ParamSegment("code"))
+                        view=VerifyCodePage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=StaticSegment("certificates") view=CertificatesPage ssr=SsrMode::Async/>
                     <Route
                         path=(StaticSegment("certificates"), ParamSegment("id"))

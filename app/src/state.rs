@@ -109,6 +109,10 @@ pub struct AppState {
     /// Wakes an annotation worker of this process when an application is queued (workers
     /// also poll, for work queued by other processes and for retries).
     pub jobs: Arc<tokio::sync::Notify>,
+    /// Per-address limits on manual and file verification.
+    pub limits: Arc<crate::verification::service::RateLimits>,
+    /// Verifications waiting to be logged.
+    pub verification_log: Arc<crate::verification::service::VerificationQueue>,
 }
 
 impl AppState {
@@ -124,6 +128,8 @@ impl AppState {
             settings: Arc::new(settings),
             fonts,
             jobs: Arc::new(tokio::sync::Notify::new()),
+            limits: Arc::default(),
+            verification_log: Arc::default(),
         }
     }
 }

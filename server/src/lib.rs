@@ -7,6 +7,7 @@ pub mod http;
 pub mod keys;
 pub mod serve;
 pub mod telemetry;
+pub mod verify_log;
 pub mod worker;
 
 use app::state::{AppState, Settings};

@@ -67,6 +67,7 @@ pub async fn run(url: &str, global: &GlobalArgs, args: ServeArgs) -> anyhow::Res
         shutdown.clone(),
     );
     let sweeper = spawn_session_sweeper(state.clone(), shutdown.clone());
+    let log_writer = crate::verify_log::spawn(state.clone(), shutdown.clone());
     tracing::info!(
         %local,
         database = ?storage.backend(),
@@ -92,6 +93,9 @@ pub async fn run(url: &str, global: &GlobalArgs, args: ServeArgs) -> anyhow::Res
         let _ = worker.await;
     }
     let _ = sweeper.await;
+    if let Some(writer) = log_writer {
+        let _ = writer.await;
+    }
     storage.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -9,7 +9,9 @@ use crate::components::certificate::{
 use crate::components::error_view::ErrorPage;
 use crate::components::guards::RequireHolder;
 use crate::i18n::{t, tf, Msg};
+use crate::pages::verify::VerificationLog;
 use crate::server_fns::certificates::{load_certificate, my_certificates};
+use crate::server_fns::verification::verification_log;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -161,9 +163,24 @@ fn CertificateInfoContent() -> impl IntoView {
                                 <A href=download attr:class="button">{t(Msg::ActionDownload)}</A>
                             })}
                         </section>
+                        <CertificateChecks certificate_id=c.public_id.clone()/>
                     }
                     .into_any()
                 }
+            })}
+        </Suspense>
+    }
+}
+
+/// Who checked this certificate (the verification log), for its holder.
+#[component]
+fn CertificateChecks(certificate_id: String) -> impl IntoView {
+    let log = Resource::new_blocking(move || certificate_id.clone(), verification_log);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || log.get().map(|r| match r {
+                Ok(entries) => view! { <VerificationLog entries/> }.into_any(),
+                Err(error) => view! { <crate::components::error_view::ErrorNotice error/> }.into_any(),
             })}
         </Suspense>
     }

@@ -8,3 +8,4 @@ pub mod not_found;
 pub mod rare_chars;
 pub mod register;
 pub mod terms;
+pub mod verify;

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod annotations;
 pub mod certificates;
 pub mod rare_chars;
+pub mod verification;
 
 #[cfg(feature = "ssr")]
 pub mod ssr {

@@ -246,6 +246,44 @@ pub trait Storage: BlobStore {
 
     async fn signing_keys(&self) -> StorageResult<Vec<SigningKeyRecord>>;
 
+    // ---- verification ----
+
+    /// An annotation and its certificate by the annotation's code, in one query (the hot
+    /// path of verification by QR code).
+    async fn annotation_with_certificate(
+        &self,
+        code: &str,
+    ) -> StorageResult<Option<(Annotation, Certificate)>>;
+
+    /// The certificate with this number whose holder has exactly this name; `None` both
+    /// when there is no such number and when the name differs.
+    async fn certificate_by_number_and_name(
+        &self,
+        number: &str,
+        name: &str,
+    ) -> StorageResult<Option<Certificate>>;
+
+    async fn certificate_by_public_id(&self, public_id: &str)
+        -> StorageResult<Option<Certificate>>;
+
+    /// The certificate's annotation with this annotation number.
+    async fn annotation_of_certificate(
+        &self,
+        certificate: CertificateId,
+        number: &str,
+    ) -> StorageResult<Option<Annotation>>;
+
+    /// Appends verifications to the log, in one transaction.
+    async fn append_verifications(&self, entries: &[VerificationRecord]) -> StorageResult<()>;
+
+    /// The most recent verifications of a certificate, newest first, with the annotation
+    /// number where one was checked.
+    async fn verifications_of_certificate(
+        &self,
+        certificate: CertificateId,
+        limit: i64,
+    ) -> StorageResult<Vec<(VerificationRecord, Option<String>)>>;
+
     // ---- audit ----
 
     async fn append_audit(&self, entry: &AuditEntry) -> StorageResult<()>;

@@ -281,6 +281,17 @@ pub struct SigningKeyRecord {
     pub active: bool,
 }
 
+/// One verification, as logged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerificationRecord {
+    pub at: Millis,
+    pub method: crate::verification::views::Method,
+    pub certificate: Option<CertificateId>,
+    pub annotation: Option<AnnotationId>,
+    pub verdict: crate::verification::views::Verdict,
+    pub purpose: Option<String>,
+}
+
 /// One line of the audit log: who did what to which thing, and the details.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuditEntry {

@@ -206,6 +206,70 @@ impl TryFrom<DbAnnotation> for Annotation {
     }
 }
 
+/// An annotation joined with its certificate; certificate columns are prefixed `c_`.
+#[derive(sqlx::FromRow)]
+pub(super) struct DbAnnotationWithCertificate {
+    #[sqlx(flatten)]
+    pub annotation: DbAnnotation,
+    pub c_id: i64,
+    pub c_public_id: String,
+    pub c_cert_number: String,
+    pub c_holder_id_type: String,
+    pub c_holder_id_number: String,
+    pub c_holder_name: String,
+    pub c_qualification: String,
+    pub c_level: String,
+    pub c_specialty: String,
+    pub c_issued_on: String,
+    pub c_issuer: String,
+    pub c_electronic: bool,
+    pub c_status: String,
+    pub c_revoked_on: Option<String>,
+    pub c_revoke_reason: Option<String>,
+    pub c_created_at: i64,
+    pub c_updated_at: i64,
+}
+
+pub(super) const ANNOTATION_WITH_CERTIFICATE: &str = "SELECT a.id, a.code, \
+     a.annotation_number, a.certificate_id, a.holder_id, a.scenario, a.validity_days, \
+     a.applied_at, a.applied_on, a.state, a.attempts, a.last_error, a.produced_at, a.valid_from, \
+     a.valid_until, a.pdf_sha256, a.key_fingerprint, a.produced_by, c.id AS c_id, \
+     c.public_id AS c_public_id, c.cert_number AS c_cert_number, \
+     c.holder_id_type AS c_holder_id_type, c.holder_id_number AS c_holder_id_number, \
+     c.holder_name AS c_holder_name, c.qualification AS c_qualification, c.level AS c_level, \
+     c.specialty AS c_specialty, c.issued_on AS c_issued_on, c.issuer AS c_issuer, \
+     c.electronic AS c_electronic, c.status AS c_status, c.revoked_on AS c_revoked_on, \
+     c.revoke_reason AS c_revoke_reason, c.created_at AS c_created_at, \
+     c.updated_at AS c_updated_at FROM annotations a JOIN certificates c \
+     ON c.id = a.certificate_id WHERE a.code = $1";
+
+impl TryFrom<DbAnnotationWithCertificate> for (Annotation, Certificate) {
+    type Error = StorageError;
+
+    fn try_from(row: DbAnnotationWithCertificate) -> StorageResult<(Annotation, Certificate)> {
+        let certificate = Certificate::try_from(DbCertificate {
+            id: row.c_id,
+            public_id: row.c_public_id,
+            cert_number: row.c_cert_number,
+            holder_id_type: row.c_holder_id_type,
+            holder_id_number: row.c_holder_id_number,
+            holder_name: row.c_holder_name,
+            qualification: row.c_qualification,
+            level: row.c_level,
+            specialty: row.c_specialty,
+            issued_on: row.c_issued_on,
+            issuer: row.c_issuer,
+            electronic: row.c_electronic,
+            status: row.c_status,
+            revoked_on: row.c_revoked_on,
+            revoke_reason: row.c_revoke_reason,
+            created_at: row.c_created_at,
+            updated_at: row.c_updated_at,
+        })?;
+        Ok((Annotation::try_from(row.annotation)?, certificate))
+    }
+}
+
 #[derive(sqlx::FromRow)]
 pub(super) struct DbSigningKey {
     pub fingerprint: String,
@@ -1023,6 +1087,146 @@ macro_rules! impl_storage {
                         active: r.active,
                     })
                     .collect())
+            }
+
+            async fn annotation_with_certificate(
+                &self,
+                code: &str,
+            ) -> StorageResult<Option<(Annotation, Certificate)>> {
+                let row: Option<$crate::storage::sql::DbAnnotationWithCertificate> =
+                    sqlx::query_as($crate::storage::sql::ANNOTATION_WITH_CERTIFICATE)
+                        .bind(code)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                row.map(<(Annotation, Certificate)>::try_from).transpose()
+            }
+
+            async fn certificate_by_number_and_name(
+                &self,
+                number: &str,
+                name: &str,
+            ) -> StorageResult<Option<Certificate>> {
+                let sql = format!(
+                    "SELECT {} FROM certificates WHERE cert_number = $1 AND holder_name = $2",
+                    $crate::storage::sql::CERTIFICATE_COLUMNS
+                );
+                sqlx::query_as::<_, $crate::storage::sql::DbCertificate>(&sql)
+                    .bind(number)
+                    .bind(name)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .map(Certificate::try_from)
+                    .transpose()
+            }
+
+            async fn certificate_by_public_id(
+                &self,
+                public_id: &str,
+            ) -> StorageResult<Option<Certificate>> {
+                let sql = format!(
+                    "SELECT {} FROM certificates WHERE public_id = $1",
+                    $crate::storage::sql::CERTIFICATE_COLUMNS
+                );
+                sqlx::query_as::<_, $crate::storage::sql::DbCertificate>(&sql)
+                    .bind(public_id)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .map(Certificate::try_from)
+                    .transpose()
+            }
+
+            async fn annotation_of_certificate(
+                &self,
+                certificate: CertificateId,
+                number: &str,
+            ) -> StorageResult<Option<Annotation>> {
+                let sql = format!(
+                    "SELECT {} FROM annotations WHERE certificate_id = $1 AND annotation_number = $2",
+                    $crate::storage::sql::ANNOTATION_COLUMNS
+                );
+                sqlx::query_as::<_, $crate::storage::sql::DbAnnotation>(&sql)
+                    .bind(certificate.0)
+                    .bind(number)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .map(Annotation::try_from)
+                    .transpose()
+            }
+
+            async fn append_verifications(
+                &self,
+                entries: &[VerificationRecord],
+            ) -> StorageResult<()> {
+                if entries.is_empty() {
+                    return Ok(());
+                }
+                let mut tx = self
+                    .pool
+                    .begin_with(<$store as $crate::storage::Dialect>::BEGIN_WRITE)
+                    .await?;
+                for entry in entries {
+                    sqlx::query(
+                        "INSERT INTO verification_log (at, method, certificate_id, annotation_id, \
+                         verdict, purpose) VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(entry.at)
+                    .bind(entry.method.code())
+                    .bind(entry.certificate.map(|c| c.0))
+                    .bind(entry.annotation.map(|a| a.0))
+                    .bind(entry.verdict.code())
+                    .bind(&entry.purpose)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn verifications_of_certificate(
+                &self,
+                certificate: CertificateId,
+                limit: i64,
+            ) -> StorageResult<Vec<(VerificationRecord, Option<String>)>> {
+                #[derive(sqlx::FromRow)]
+                struct Row {
+                    at: i64,
+                    method: String,
+                    certificate_id: Option<i64>,
+                    annotation_id: Option<i64>,
+                    verdict: String,
+                    purpose: Option<String>,
+                    annotation_number: Option<String>,
+                }
+                let rows: Vec<Row> = sqlx::query_as(
+                    "SELECT v.at, v.method, v.certificate_id, v.annotation_id, v.verdict, v.purpose, \
+                     a.annotation_number FROM verification_log v \
+                     LEFT JOIN annotations a ON a.id = v.annotation_id \
+                     WHERE v.certificate_id = $1 ORDER BY v.at DESC, v.id DESC LIMIT $2",
+                )
+                .bind(certificate.0)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter()
+                    .map(|r| {
+                        use $crate::verification::views::{Method, Verdict};
+                        Ok((
+                            VerificationRecord {
+                                at: r.at,
+                                method: Method::from_code(&r.method).ok_or_else(|| {
+                                    $crate::storage::StorageError::Corrupt(format!("method {:?}", r.method))
+                                })?,
+                                certificate: r.certificate_id.map(CertificateId),
+                                annotation: r.annotation_id.map(AnnotationId),
+                                verdict: Verdict::from_code(&r.verdict).ok_or_else(|| {
+                                    $crate::storage::StorageError::Corrupt(format!("verdict {:?}", r.verdict))
+                                })?,
+                                purpose: r.purpose,
+                            },
+                            r.annotation_number,
+                        ))
+                    })
+                    .collect()
             }
 
             async fn append_audit(&self, entry: &AuditEntry) -> StorageResult<()> {

@@ -84,9 +84,20 @@ where
 /// Renders the page at the request's path with `echo` in its context.
 async fn render(
     state: &ServerState,
+    parts: axum::http::request::Parts,
+    echo: FormEcho,
+    status: StatusCode,
+) -> Response {
+    render_with(state, parts, echo, status, || {}).await
+}
+
+/// Like [`render`], providing more context to the page (e.g. a verification verdict).
+pub(crate) async fn render_with(
+    state: &ServerState,
     mut parts: axum::http::request::Parts,
     echo: FormEcho,
     status: StatusCode,
+    extra: impl Fn() + Clone + Send + Sync + 'static,
 ) -> Response {
     parts.method = Method::GET;
     parts.headers.remove(header::CONTENT_TYPE);
@@ -97,6 +108,7 @@ async fn render(
         move || {
             provide_context(app_state.clone());
             provide_context(echo.clone());
+            extra();
         },
         move || app::shell(options.clone()),
     );

@@ -7,10 +7,12 @@ mod forms;
 mod guard;
 mod routes;
 mod session;
+mod verify;
 
 use app::state::AppState;
 use app::{shell, App};
 use axum::body::Body;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::FromRef;
 use axum::http::{header, HeaderValue, Request, Response, StatusCode};
 use axum::routing::{get, post};
@@ -21,6 +23,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{Any, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -81,6 +84,12 @@ pub fn router(
             get(copies::e_certificate_download),
         )
         .route("/certificates/{id}/annotate", post(forms::apply_annotation))
+        .route(
+            "/verify",
+            post(verify::posted).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .nest("/api/v1", public_api())
+        .route("/api/openapi.json", get(verify::openapi))
         .route("/register", post(forms::register))
         .route("/login", post(forms::login))
         .route("/logout", post(forms::logout))
@@ -153,6 +162,26 @@ pub fn router(
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(CatchPanicLayer::custom(panic_response))
+}
+
+/// Uploads may carry a PDF of up to 5 MB plus the form's own bytes.
+const UPLOAD_BODY_LIMIT: usize = app::verification::service::MAX_UPLOAD_BYTES + 64 * 1024;
+
+/// The anonymous, read-only verification API: callable from any site.
+fn public_api() -> Router<ServerState> {
+    Router::new()
+        .route("/verify/{code}", get(verify::api_code))
+        .route("/verify/manual", post(verify::api_manual))
+        .route(
+            "/verify/file",
+            post(verify::api_file).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .layer(
+            CorsLayer::new()
+                .allow_origin(Any)
+                .allow_methods([axum::http::Method::GET, axum::http::Method::POST])
+                .allow_headers([header::CONTENT_TYPE]),
+        )
 }
 
 /// The app's 404 page (in the shell and the reader's language) for a plain route that found

@@ -192,6 +192,7 @@ async fn start(
         .build();
     let router = server::http::router(state.clone(), leptos_options, Some(issuer.clone()));
     let shutdown = CancellationToken::new();
+    server::verify_log::spawn(state.clone(), shutdown.clone());
     server::worker::spawn(
         state.clone(),
         issuer.clone(),

@@ -10,3 +10,4 @@ mod certificates;
 mod process;
 mod shell;
 mod storage_story;
+mod verification;
