@@ -241,6 +241,8 @@ pub fn client_for(base: &str) -> reqwest::Client {
     );
     reqwest::Client::builder()
         .cookie_store(true)
+        // A hung request fails the test with a message instead of hanging the suite.
+        .timeout(std::time::Duration::from_secs(60))
         .redirect(reqwest::redirect::Policy::none())
         .default_headers(headers)
         .build()
