@@ -4,6 +4,7 @@
 //! dialects differ, each backend supplies its own statement through [`Dialect`].
 
 mod models;
+pub mod operations;
 mod postgres;
 mod sql;
 mod sqlite;
