@@ -41,18 +41,23 @@ pub struct BatchOutcome {
     pub unchanged: u64,
 }
 
-/// Writes batches of validated rows, each batch in one transaction: a batch is in the
-/// database entirely or not at all. Rows are matched by certificate number; a row whose
-/// content hash equals the stored one is left untouched (its `updated_at` too), a row that
-/// differs updates the record and writes its before/after to the audit log. The rows of one
-/// batch must have distinct numbers.
+/// Writes validated rows in transactions that the caller ends with [`BulkWriter::commit`]:
+/// what was written before a commit is in the database entirely, what was written after the
+/// last one is rolled back if the writer is dropped (error, Ctrl-C). Rows are matched by
+/// certificate number; a row whose content hash equals the stored one is left untouched (its
+/// `updated_at` too), a row that differs updates the record and writes its before/after to
+/// the audit log. The rows of one call must have distinct numbers.
 #[async_trait]
 pub trait BulkWriter: Send {
+    /// Writes rows inside the open transaction (opening one if needed).
     async fn write_batch(
         &mut self,
         rows: &[ImportRow],
         ctx: &ImportContext,
     ) -> StorageResult<BatchOutcome>;
+
+    /// Commits the open transaction, if any.
+    async fn commit(&mut self) -> StorageResult<()>;
 }
 
 /// A revocation or reinstatement that took place: the certificate before and after.
@@ -161,7 +166,7 @@ pub fn changed_fields(before: &CertificateRecord, after: &CertificateRecord) -> 
 }
 
 /// The audit line of a record that an import changed.
-fn import_update_audit(
+pub(super) fn import_update_audit(
     ctx: &ImportContext,
     row: &ImportRow,
     before: Option<&CertificateRecord>,
@@ -413,34 +418,11 @@ macro_rules! impl_operations {
     };
 }
 
-impl SqliteStorage {
-    async fn open_bulk_writer(&self) -> StorageResult<Box<dyn BulkWriter>> {
-        let mut conn = self.pool().acquire().await?;
-        // A larger page cache for this connection only: the indexes of a large table stay in
-        // memory while a file is loaded (bounded: 64 MiB whatever the file size).
-        sqlx::query("PRAGMA cache_size = -65536")
-            .execute(&mut *conn)
-            .await?;
-        Ok(Box::new(sqlite_bulk::SqliteBulkWriter { conn }))
-    }
-}
-
-impl PgStorage {
-    async fn open_bulk_writer(&self) -> StorageResult<Box<dyn BulkWriter>> {
-        let mut conn = self.pool().acquire().await?;
-        sqlx::query(pg_bulk::CREATE_STAGING)
-            .execute(&mut *conn)
-            .await?;
-        Ok(Box::new(pg_bulk::PgBulkWriter { conn }))
-    }
-}
-
 impl_operations!(SqliteStorage);
 impl_operations!(PgStorage);
 
-/// The records to update and the audit lines to write for the rows of a batch that exist
-/// with other content.
-fn audit_for_updates<'a>(
+/// The audit lines of the rows of a batch that changed existing records.
+pub(super) fn audit_for_updates<'a>(
     ctx: &ImportContext,
     updated: impl Iterator<Item = &'a ImportRow>,
     before: &HashMap<String, CertificateRecord>,
@@ -450,310 +432,4 @@ fn audit_for_updates<'a>(
         .collect()
 }
 
-mod sqlite_bulk {
-    //! SQLite: one `BEGIN IMMEDIATE` transaction per batch (the write lock is held, so what
-    //! is read is what is overwritten); existing rows are looked up by number in chunks,
-    //! new rows are inserted with multi-row `INSERT` statements (prepared once per shape and
-    //! cached), changed rows are updated one by one with their audit lines.
-
-    use super::*;
-    use sqlx::pool::PoolConnection;
-    use sqlx::{QueryBuilder, Sqlite};
-
-    /// Numbers looked up per `IN (…)` query.
-    const LOOKUP_CHUNK: usize = 500;
-    /// Rows per multi-row `INSERT` (17 parameters each; SQLite allows 32,766).
-    const INSERT_CHUNK: usize = 400;
-
-    pub struct SqliteBulkWriter {
-        pub conn: PoolConnection<Sqlite>,
-    }
-
-    #[async_trait]
-    impl BulkWriter for SqliteBulkWriter {
-        async fn write_batch(
-            &mut self,
-            rows: &[ImportRow],
-            ctx: &ImportContext,
-        ) -> StorageResult<BatchOutcome> {
-            let mut tx = sqlx::Connection::begin_with(&mut *self.conn, "BEGIN IMMEDIATE").await?;
-            let mut existing: HashMap<String, (i64, String)> = HashMap::new();
-            for chunk in rows.chunks(LOOKUP_CHUNK) {
-                let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(
-                    "SELECT cert_number, id, content_hash FROM certificates WHERE cert_number IN (",
-                );
-                let mut list = query.separated(", ");
-                for row in chunk {
-                    list.push_bind(row.record.number.as_str());
-                }
-                query.push(")");
-                let found: Vec<(String, i64, String)> =
-                    query.build_query_as().fetch_all(&mut *tx).await?;
-                existing.extend(found.into_iter().map(|(n, id, h)| (n, (id, h))));
-            }
-
-            let mut outcome = BatchOutcome::default();
-            let mut new_rows = Vec::new();
-            let mut changed = Vec::new();
-            for row in rows {
-                match existing.get(&row.record.number) {
-                    None => new_rows.push(row),
-                    Some((_, hash)) if *hash == row.hash => outcome.unchanged += 1,
-                    Some((id, _)) => changed.push((*id, row)),
-                }
-            }
-
-            for chunk in new_rows.chunks(INSERT_CHUNK) {
-                let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(
-                    "INSERT INTO certificates (public_id, cert_number, holder_id_type, \
-                     holder_id_number, holder_name, qualification, level, specialty, issued_on, \
-                     issuer, electronic, status, revoked_on, revoke_reason, content_hash, \
-                     created_at, updated_at) ",
-                );
-                query.push_values(chunk, |mut b, row| {
-                    let r = &row.record;
-                    let (status, revoked_on, reason) = match &r.status {
-                        CertificateStatus::Valid => ("valid", None, None),
-                        CertificateStatus::Revoked { on, reason } => {
-                            ("revoked", Some(on.to_string()), Some(reason.as_str()))
-                        }
-                    };
-                    b.push_bind(new_public_id())
-                        .push_bind(r.number.as_str())
-                        .push_bind(r.holder_id.id_type().code())
-                        .push_bind(r.holder_id.as_str())
-                        .push_bind(r.holder_name.as_str())
-                        .push_bind(r.qualification.as_str())
-                        .push_bind(r.level.as_str())
-                        .push_bind(r.specialty.as_str())
-                        .push_bind(r.issued_on.to_string())
-                        .push_bind(r.issuer.as_str())
-                        .push_bind(r.electronic)
-                        .push_bind(status)
-                        .push_bind(revoked_on)
-                        .push_bind(reason)
-                        .push_bind(row.hash.as_str())
-                        .push_bind(ctx.now)
-                        .push_bind(ctx.now);
-                });
-                query.build().execute(&mut *tx).await?;
-                outcome.inserted += chunk.len() as u64;
-            }
-
-            if !changed.is_empty() {
-                let mut before = HashMap::new();
-                for (id, row) in &changed {
-                    let sql =
-                        format!("SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE id = $1");
-                    let old: DbCertificate =
-                        sqlx::query_as(&sql).bind(id).fetch_one(&mut *tx).await?;
-                    before.insert(
-                        row.record.number.clone(),
-                        Certificate::try_from(old)?.record,
-                    );
-                    let r = &row.record;
-                    let (status, revoked_on, reason) =
-                        crate::storage::sql::status_columns(&r.status);
-                    sqlx::query(
-                        "UPDATE certificates SET holder_id_type = $1, holder_id_number = $2, \
-                         holder_name = $3, qualification = $4, level = $5, specialty = $6, \
-                         issued_on = $7, issuer = $8, electronic = $9, status = $10, \
-                         revoked_on = $11, revoke_reason = $12, content_hash = $13, \
-                         updated_at = $14 WHERE id = $15",
-                    )
-                    .bind(r.holder_id.id_type().code())
-                    .bind(r.holder_id.as_str())
-                    .bind(r.holder_name.as_str())
-                    .bind(&r.qualification)
-                    .bind(&r.level)
-                    .bind(&r.specialty)
-                    .bind(r.issued_on.to_string())
-                    .bind(&r.issuer)
-                    .bind(r.electronic)
-                    .bind(status)
-                    .bind(revoked_on)
-                    .bind(reason)
-                    .bind(&row.hash)
-                    .bind(ctx.now)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                for entry in audit_for_updates(ctx, changed.iter().map(|(_, r)| *r), &before) {
-                    insert_audit!(tx, &entry);
-                }
-                outcome.updated = changed.len() as u64;
-            }
-            tx.commit().await?;
-            Ok(outcome)
-        }
-    }
-}
-
-mod pg_bulk {
-    //! PostgreSQL: per batch, one transaction that `COPY`s the rows into a temporary staging
-    //! table (not WAL-logged, emptied at commit), reads the stored versions of the rows that
-    //! will change (for the audit log), then upserts everything with one
-    //! `INSERT … SELECT … ON CONFLICT (cert_number) DO UPDATE … WHERE the hash differs`, which
-    //! returns which rows were inserted and which updated (`xmax = 0` marks an insert).
-
-    use super::*;
-    use sqlx::pool::PoolConnection;
-    use sqlx::Postgres;
-
-    pub const CREATE_STAGING: &str = "CREATE TEMPORARY TABLE IF NOT EXISTS import_staging (\
-        public_id TEXT NOT NULL, cert_number TEXT NOT NULL, holder_id_type TEXT NOT NULL, \
-        holder_id_number TEXT NOT NULL, holder_name TEXT NOT NULL, qualification TEXT NOT NULL, \
-        level TEXT NOT NULL, specialty TEXT NOT NULL, issued_on TEXT NOT NULL, \
-        issuer TEXT NOT NULL, electronic BOOLEAN NOT NULL, status TEXT NOT NULL, \
-        revoked_on TEXT, revoke_reason TEXT, content_hash TEXT NOT NULL) \
-        ON COMMIT DELETE ROWS";
-
-    const COPY: &str = "COPY import_staging (public_id, cert_number, holder_id_type, \
-        holder_id_number, holder_name, qualification, level, specialty, issued_on, issuer, \
-        electronic, status, revoked_on, revoke_reason, content_hash) FROM STDIN";
-
-    const UPSERT: &str = "WITH up AS (\
-        INSERT INTO certificates (public_id, cert_number, holder_id_type, holder_id_number, \
-        holder_name, qualification, level, specialty, issued_on, issuer, electronic, status, \
-        revoked_on, revoke_reason, content_hash, created_at, updated_at) \
-        SELECT public_id, cert_number, holder_id_type, holder_id_number, holder_name, \
-        qualification, level, specialty, issued_on, issuer, electronic, status, revoked_on, \
-        revoke_reason, content_hash, $1, $1 FROM import_staging \
-        ON CONFLICT (cert_number) DO UPDATE SET holder_id_type = excluded.holder_id_type, \
-        holder_id_number = excluded.holder_id_number, holder_name = excluded.holder_name, \
-        qualification = excluded.qualification, level = excluded.level, \
-        specialty = excluded.specialty, issued_on = excluded.issued_on, \
-        issuer = excluded.issuer, electronic = excluded.electronic, status = excluded.status, \
-        revoked_on = excluded.revoked_on, revoke_reason = excluded.revoke_reason, \
-        content_hash = excluded.content_hash, updated_at = excluded.updated_at \
-        WHERE certificates.content_hash <> excluded.content_hash \
-        RETURNING cert_number, (xmax = 0) AS inserted) \
-        SELECT count(*) FILTER (WHERE inserted), \
-        coalesce(array_agg(cert_number) FILTER (WHERE NOT inserted), '{}') FROM up";
-
-    pub struct PgBulkWriter {
-        pub conn: PoolConnection<Postgres>,
-    }
-
-    /// Appends `value` in COPY text format (backslash escapes).
-    fn field(out: &mut Vec<u8>, value: &str) {
-        for b in value.bytes() {
-            match b {
-                b'\\' => out.extend_from_slice(b"\\\\"),
-                b'\t' => out.extend_from_slice(b"\\t"),
-                b'\n' => out.extend_from_slice(b"\\n"),
-                b'\r' => out.extend_from_slice(b"\\r"),
-                _ => out.push(b),
-            }
-        }
-    }
-
-    fn copy_data(rows: &[ImportRow]) -> Vec<u8> {
-        let mut out = Vec::with_capacity(rows.len() * 256);
-        for row in rows {
-            let r = &row.record;
-            for value in [
-                new_public_id().as_str(),
-                &r.number,
-                r.holder_id.id_type().code(),
-                r.holder_id.as_str(),
-                r.holder_name.as_str(),
-                &r.qualification,
-                &r.level,
-                &r.specialty,
-                &r.issued_on.to_string(),
-                &r.issuer,
-                if r.electronic { "t" } else { "f" },
-            ] {
-                field(&mut out, value);
-                out.push(b'\t');
-            }
-            match &r.status {
-                CertificateStatus::Valid => out.extend_from_slice(b"valid\t\\N\t\\N\t"),
-                CertificateStatus::Revoked { on, reason } => {
-                    out.extend_from_slice(b"revoked\t");
-                    field(&mut out, &on.to_string());
-                    out.push(b'\t');
-                    field(&mut out, reason);
-                    out.push(b'\t');
-                }
-            }
-            field(&mut out, &row.hash);
-            out.push(b'\n');
-        }
-        out
-    }
-
-    #[async_trait]
-    impl BulkWriter for PgBulkWriter {
-        async fn write_batch(
-            &mut self,
-            rows: &[ImportRow],
-            ctx: &ImportContext,
-        ) -> StorageResult<BatchOutcome> {
-            let data = copy_data(rows);
-            let mut tx = sqlx::Connection::begin(&mut *self.conn).await?;
-            let mut copy = tx.copy_in_raw(COPY).await?;
-            copy.send(data).await?;
-            copy.finish().await?;
-
-            // The stored versions of the rows about to change, for the audit log. A nested
-            // loop over the number index is the right plan whatever the table size; without
-            // statistics on the staging table the planner may pick a full scan instead.
-            sqlx::query("SET LOCAL enable_hashjoin = off")
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("SET LOCAL enable_mergejoin = off")
-                .execute(&mut *tx)
-                .await?;
-            let sql = format!(
-                "SELECT {} FROM import_staging s JOIN certificates c \
-                 ON c.cert_number = s.cert_number WHERE c.content_hash <> s.content_hash",
-                CERTIFICATE_COLUMNS
-                    .split(", ")
-                    .map(|c| format!("c.{}", c.trim()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            let before: Vec<DbCertificate> = sqlx::query_as(&sql).fetch_all(&mut *tx).await?;
-            let before: HashMap<String, CertificateRecord> = before
-                .into_iter()
-                .map(|row| Certificate::try_from(row).map(|c| (c.record.number.clone(), c.record)))
-                .collect::<StorageResult<_>>()?;
-
-            let (inserted, updated): (i64, Vec<String>) = sqlx::query_as(UPSERT)
-                .bind(ctx.now)
-                .fetch_one(&mut *tx)
-                .await?;
-            if !updated.is_empty() {
-                let by_number: HashMap<&str, &ImportRow> =
-                    rows.iter().map(|r| (r.record.number.as_str(), r)).collect();
-                let updated_rows = updated
-                    .iter()
-                    .filter_map(|n| by_number.get(n.as_str()).copied());
-                for entry in audit_for_updates(ctx, updated_rows, &before) {
-                    insert_audit!(tx, &entry);
-                }
-            }
-            tx.commit().await?;
-            let inserted = inserted as u64;
-            let updated = updated.len() as u64;
-            Ok(BatchOutcome {
-                inserted,
-                updated,
-                unchanged: rows.len() as u64 - inserted - updated,
-            })
-        }
-    }
-
-    #[cfg(test)]
-    mod tests {
-        #[test]
-        fn copy_text_escapes_what_copy_would_misread() {
-            let mut out = Vec::new();
-            super::field(&mut out, "a\tb\\c\nd\re");
-            assert_eq!(out, b"a\\tb\\\\c\\nd\\re");
-        }
-    }
-}
+pub(super) use insert_audit;

@@ -86,10 +86,15 @@ pub struct ImportArgs {
     #[arg(long, value_name = "PATH")]
     pub rejects: Option<PathBuf>,
 
-    /// Rows per transaction. Larger is faster; smaller holds the database lock (SQLite) for
-    /// less time while servers run.
-    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    /// Rows per transaction (a "batch"): larger is faster. A batch is committed whole or
+    /// not at all; Ctrl-C stops at the end of one.
+    #[arg(long, default_value_t = 200_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
     pub batch_size: u64,
+
+    /// Longest a batch's transaction stays open, in seconds: servers sharing an SQLite
+    /// database wait for it to write.
+    #[arg(long, default_value_t = 3.0)]
+    pub batch_seconds: f64,
 
     /// Language of the reasons in the rejects file and messages.
     #[arg(long, value_enum, default_value = "zh")]
@@ -103,7 +108,8 @@ pub struct ImportArgs {
     #[arg(long, value_enum, default_value = "auto")]
     pub progress: ProgressMode,
 
-    /// Test only: pause this long after each batch (to interrupt an import on purpose).
+    /// Test only: pause this long after each committed batch (to interrupt an import on
+    /// purpose).
     #[arg(long, hide = true, value_name = "MS")]
     pub test_pause_ms: Option<u64>,
 }
@@ -147,7 +153,11 @@ pub struct ImportSummary {
     pub rows_per_s: f64,
 }
 
-/// A batch of valid rows and where the reader stands after it.
+/// Rows the reader hands over at a time (a batch is one or more chunks): bounds the memory
+/// whatever the batch size.
+const CHUNK_ROWS: u64 = 5_000;
+
+/// A chunk of valid rows and where the reader stands after it.
 struct Batch {
     rows: Vec<ImportRow>,
     /// Last line read (inclusive).
@@ -218,7 +228,7 @@ pub async fn import(
         let stop = stop.clone();
         let config = ReaderConfig {
             format,
-            batch_size: args.batch_size as usize,
+            batch_size: args.batch_size.min(CHUNK_ROWS) as usize,
             rejects_path: rejects_path.clone(),
             lang,
             today,
@@ -239,6 +249,10 @@ pub async fn import(
         ..Default::default()
     };
     let mut totals = BatchOutcome::default();
+    let mut pending = BatchOutcome::default();
+    let mut pending_rows = 0u64;
+    let mut pending_since = Instant::now();
+    let batch_time = Duration::from_secs_f64(args.batch_seconds.clamp(0.01, 3600.0));
     let mut write_error = None;
     let mut writer = match storage.bulk_writer().await {
         Ok(writer) => Some(writer),
@@ -248,36 +262,63 @@ pub async fn import(
             None
         }
     };
-    while let Some(batch) = rx.recv().await {
-        let Some(writer) = writer.as_mut() else {
-            break;
-        };
-        if interrupted.load(Ordering::Relaxed) {
-            break;
-        }
-        if !batch.rows.is_empty() {
-            match writer.write_batch(&batch.rows, &ctx).await {
-                Ok(outcome) => {
-                    totals.inserted += outcome.inserted;
-                    totals.updated += outcome.updated;
-                    totals.unchanged += outcome.unchanged;
+    // The line and counts of the reader's position after the last chunk written.
+    let mut written = (0u64, 0u64, 0u64);
+    while let Some(writer) = writer.as_mut() {
+        let chunk = rx.recv().await;
+        let last = chunk.is_none();
+        let stopping = interrupted.load(Ordering::Relaxed);
+        if let Some(chunk) = chunk.filter(|_| !stopping) {
+            if !chunk.rows.is_empty() {
+                if pending_rows == 0 {
+                    pending_since = Instant::now();
                 }
-                Err(e) => {
-                    write_error = Some(anyhow::Error::new(e).context(format!(
-                        "writing the rows up to line {} (nothing of that batch was kept)",
-                        batch.end_line
-                    )));
-                    stop.store(true, Ordering::Relaxed);
-                    break;
+                match writer.write_batch(&chunk.rows, &ctx).await {
+                    Ok(outcome) => {
+                        pending.inserted += outcome.inserted;
+                        pending.updated += outcome.updated;
+                        pending.unchanged += outcome.unchanged;
+                        pending_rows += chunk.rows.len() as u64;
+                    }
+                    Err(e) => {
+                        write_error = Some(anyhow::Error::new(e).context(format!(
+                            "writing the rows up to line {} (the batch was rolled back)",
+                            chunk.end_line
+                        )));
+                        stop.store(true, Ordering::Relaxed);
+                        break;
+                    }
                 }
             }
+            written = (chunk.end_line, chunk.rows_read, chunk.rejected);
+            progress.update(chunk.end_byte, chunk.rows_read, started);
         }
-        summary.committed_through_line = batch.end_line;
-        summary.rows = batch.rows_read;
-        summary.rejected = batch.rejected;
-        progress.update(batch.end_byte, batch.rows_read, started);
-        if let Some(ms) = args.test_pause_ms {
-            tokio::time::sleep(Duration::from_millis(ms)).await;
+        let full = pending_rows >= args.batch_size || pending_since.elapsed() >= batch_time;
+        if full || last || stopping {
+            if let Err(e) = writer.commit().await {
+                write_error = Some(anyhow::Error::new(e).context(format!(
+                    "committing the rows up to line {} (the batch was rolled back)",
+                    written.0
+                )));
+                stop.store(true, Ordering::Relaxed);
+                break;
+            }
+            totals.inserted += pending.inserted;
+            totals.updated += pending.updated;
+            totals.unchanged += pending.unchanged;
+            pending = BatchOutcome::default();
+            pending_rows = 0;
+            (
+                summary.committed_through_line,
+                summary.rows,
+                summary.rejected,
+            ) = written;
+            if let Some(ms) = args.test_pause_ms {
+                tokio::time::sleep(Duration::from_millis(ms)).await;
+            }
+        }
+        if last || stopping {
+            break;
         }
     }
     drop(writer);
