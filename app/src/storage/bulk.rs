@@ -282,7 +282,7 @@ mod raw {
         let mut changed = Vec::new();
         for (i, row) in rows.iter().enumerate() {
             let r = &row.record;
-            insert.text(1, &super::new_public_id())?;
+            insert.text(1, &row.public_id)?;
             insert.text(2, &r.number)?;
             insert.text(3, r.holder_id.id_type().code())?;
             insert.text(4, r.holder_id.as_str())?;
@@ -395,7 +395,7 @@ fn copy_data(rows: &[ImportRow]) -> Vec<u8> {
     for row in rows {
         let r = &row.record;
         for value in [
-            new_public_id().as_str(),
+            row.public_id.as_str(),
             &r.number,
             r.holder_id.id_type().code(),
             r.holder_id.as_str(),

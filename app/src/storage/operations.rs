@@ -21,6 +21,9 @@ pub struct ImportRow {
     pub record: CertificateRecord,
     /// `record.content_hash()`, computed where the row was validated.
     pub hash: String,
+    /// A fresh [`new_public_id`], used if the row is inserted (made by the reader thread,
+    /// off the writer's path).
+    pub public_id: String,
 }
 
 /// Who imports what, for the rows' timestamps and the audit lines.

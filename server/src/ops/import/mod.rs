@@ -620,6 +620,8 @@ struct Rejects {
     lang: Lang,
     /// The CSV header of the input, written after the three extra columns.
     header: Vec<Vec<u8>>,
+    /// Positions of the input's `_` columns, which are not copied.
+    ignored: Vec<usize>,
     csv: Option<csv::Writer<File>>,
     jsonl: Option<BufWriter<File>>,
     count: u64,
@@ -654,16 +656,32 @@ impl Rejects {
         let (columns, reasons) = self.describe(problems, names);
         self.sample(line, &columns, &reasons);
         if self.csv.is_none() {
-            let mut writer = csv::Writer::from_writer(self.create()?);
+            // Flexible: a row with too few or too many fields is kept as it was.
+            let mut writer = csv::WriterBuilder::new()
+                .flexible(true)
+                .from_writer(self.create()?);
             let mut header: Vec<&[u8]> = vec![b"_line", b"_column", b"_reason"];
-            header.extend(self.header.iter().map(Vec::as_slice));
+            header.extend(
+                self.header
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| !self.ignored.contains(i))
+                    .map(|(_, h)| h.as_slice()),
+            );
             writer.write_record(&header)?;
             self.csv = Some(writer);
         }
         let writer = self.csv.as_mut().expect("created above");
         let line = line.to_string();
         let mut fields: Vec<&[u8]> = vec![line.as_bytes(), columns.as_bytes(), reasons.as_bytes()];
-        fields.extend(record.iter());
+        // The input's own `_` columns (an earlier rejects file's) are replaced by ours.
+        fields.extend(
+            record
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !self.ignored.contains(i))
+                .map(|(_, field)| field),
+        );
         writer.write_record(&fields)?;
         Ok(())
     }
@@ -748,7 +766,12 @@ impl Batcher<'_> {
                 Some(first) => Some(vec![(Column::CertNumber, Problem::Duplicate(first))]),
                 None => {
                     let hash = record.content_hash();
-                    self.rows.push(ImportRow { line, record, hash });
+                    self.rows.push(ImportRow {
+                        line,
+                        record,
+                        hash,
+                        public_id: app::storage::new_public_id(),
+                    });
                     None
                 }
             },
@@ -801,6 +824,7 @@ fn read_file(
         format: config.format,
         lang: config.lang,
         header: Vec::new(),
+        ignored: Vec::new(),
         csv: None,
         jsonl: None,
         count: 0,
@@ -879,6 +903,12 @@ fn read_csv(file: File, batcher: &mut Batcher<'_>, rejects: &mut Rejects) -> any
     }
     rejects.header = reader.byte_headers()?.iter().map(<[u8]>::to_vec).collect();
     let (index, names) = map_header(&header)?;
+    rejects.ignored = header
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.trim().trim_start_matches('\u{feff}').starts_with('_'))
+        .map(|(i, _)| i)
+        .collect();
     let width = header.len();
     let mut record = csv::ByteRecord::new();
     let mut line = 1;
