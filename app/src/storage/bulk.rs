@@ -33,7 +33,6 @@ impl PgStorage {
     pub(super) async fn open_bulk_writer(&self) -> StorageResult<Box<dyn BulkWriter>> {
         let mut conn = self.pool().acquire().await?;
         conn.close_on_drop();
-        sqlx::query(CREATE_STAGING).execute(&mut *conn).await?;
         Ok(Box::new(PgBulkWriter { conn, open: false }))
     }
 }
@@ -336,46 +335,24 @@ mod raw {
     }
 }
 
-/// PostgreSQL: per batch, `COPY` the rows into a temporary staging table (not WAL-logged),
-/// read the stored versions of the rows about to change (for the audit log), then upsert
-/// everything with one `INSERT … SELECT … ON CONFLICT (cert_number) DO UPDATE … WHERE the hash
-/// differs`, which reports which rows it inserted and which it updated (`xmax = 0` marks an
-/// insert), and empty the staging table for the next batch.
+/// PostgreSQL: per batch, the numbers are looked up in one query (`= ANY($1)`, an index
+/// probe each); new rows are `COPY`ed straight into the table (the bulk-insert path psql's
+/// `\copy` takes), changed rows are locked, read (the audit log's "before"), updated one by one
+/// and audited. The `COPY` runs under a savepoint: if another process inserted one of the
+/// numbers meanwhile, the unique index refuses it, the savepoint is rolled back and the batch
+/// is classified again.
 pub struct PgBulkWriter {
     conn: PoolConnection<Postgres>,
     open: bool,
 }
 
-const CREATE_STAGING: &str = "CREATE TEMPORARY TABLE IF NOT EXISTS import_staging (\
-    public_id TEXT NOT NULL, cert_number TEXT NOT NULL, holder_id_type TEXT NOT NULL, \
-    holder_id_number TEXT NOT NULL, holder_name TEXT NOT NULL, qualification TEXT NOT NULL, \
-    level TEXT NOT NULL, specialty TEXT NOT NULL, issued_on TEXT NOT NULL, \
-    issuer TEXT NOT NULL, electronic BOOLEAN NOT NULL, status TEXT NOT NULL, \
-    revoked_on TEXT, revoke_reason TEXT, content_hash TEXT NOT NULL) \
-    ON COMMIT DELETE ROWS";
-
-const PG_COPY: &str = "COPY import_staging (public_id, cert_number, holder_id_type, \
+const PG_COPY: &str = "COPY certificates (public_id, cert_number, holder_id_type, \
     holder_id_number, holder_name, qualification, level, specialty, issued_on, issuer, \
-    electronic, status, revoked_on, revoke_reason, content_hash) FROM STDIN";
+    electronic, status, revoked_on, revoke_reason, content_hash, created_at, updated_at) \
+    FROM STDIN";
 
-const PG_UPSERT: &str = "WITH up AS (\
-    INSERT INTO certificates (public_id, cert_number, holder_id_type, holder_id_number, \
-    holder_name, qualification, level, specialty, issued_on, issuer, electronic, status, \
-    revoked_on, revoke_reason, content_hash, created_at, updated_at) \
-    SELECT public_id, cert_number, holder_id_type, holder_id_number, holder_name, \
-    qualification, level, specialty, issued_on, issuer, electronic, status, revoked_on, \
-    revoke_reason, content_hash, $1, $1 FROM import_staging \
-    ON CONFLICT (cert_number) DO UPDATE SET holder_id_type = excluded.holder_id_type, \
-    holder_id_number = excluded.holder_id_number, holder_name = excluded.holder_name, \
-    qualification = excluded.qualification, level = excluded.level, \
-    specialty = excluded.specialty, issued_on = excluded.issued_on, \
-    issuer = excluded.issuer, electronic = excluded.electronic, status = excluded.status, \
-    revoked_on = excluded.revoked_on, revoke_reason = excluded.revoke_reason, \
-    content_hash = excluded.content_hash, updated_at = excluded.updated_at \
-    WHERE certificates.content_hash <> excluded.content_hash \
-    RETURNING cert_number, (xmax = 0) AS inserted) \
-    SELECT count(*) FILTER (WHERE inserted), \
-    coalesce(array_agg(cert_number) FILTER (WHERE NOT inserted), '{}') FROM up";
+/// Attempts at a batch whose numbers other writers insert at the same time.
+const PG_ATTEMPTS: usize = 5;
 
 /// Appends `value` in COPY text format (backslash escapes).
 fn copy_field(out: &mut Vec<u8>, value: &str) {
@@ -390,8 +367,9 @@ fn copy_field(out: &mut Vec<u8>, value: &str) {
     }
 }
 
-fn copy_data(rows: &[ImportRow]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(rows.len() * 300);
+fn copy_data(rows: &[&ImportRow], now: i64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(rows.len() * 320);
+    let now = now.to_string();
     for row in rows {
         let r = &row.record;
         for value in [
@@ -421,22 +399,127 @@ fn copy_data(rows: &[ImportRow]) -> Vec<u8> {
             }
         }
         copy_field(&mut out, &row.hash);
+        out.push(b'\t');
+        out.extend_from_slice(now.as_bytes());
+        out.push(b'\t');
+        out.extend_from_slice(now.as_bytes());
         out.push(b'\n');
     }
     out
 }
 
-/// The stored versions of the staged rows whose content differs.
-fn before_images_sql() -> String {
-    let columns: Vec<String> = CERTIFICATE_COLUMNS
-        .split(',')
-        .map(|c| format!("c.{}", c.trim()))
-        .collect();
-    format!(
-        "SELECT {} FROM import_staging s JOIN certificates c ON c.cert_number = s.cert_number \
-         WHERE c.content_hash <> s.content_hash",
-        columns.join(", ")
-    )
+impl PgBulkWriter {
+    /// One attempt at a batch inside the open transaction: `Ok(None)` when a concurrent
+    /// insert of one of its numbers made the `COPY` fail (rolled back to the savepoint).
+    async fn attempt(
+        &mut self,
+        rows: &[ImportRow],
+        ctx: &ImportContext,
+    ) -> StorageResult<Option<BatchOutcome>> {
+        let conn = &mut *self.conn;
+        let numbers: Vec<&str> = rows.iter().map(|r| r.record.number.as_str()).collect();
+        let stored: Vec<(String, String)> = sqlx::query_as(
+            "SELECT cert_number, content_hash FROM certificates WHERE cert_number = ANY($1)",
+        )
+        .bind(&numbers)
+        .fetch_all(&mut *conn)
+        .await?;
+        let stored: HashMap<String, String> = stored.into_iter().collect();
+        let mut outcome = BatchOutcome::default();
+        let mut new_rows = Vec::new();
+        let mut changed = Vec::new();
+        for row in rows {
+            match stored.get(&row.record.number) {
+                None => new_rows.push(row),
+                Some(hash) if *hash == row.hash => outcome.unchanged += 1,
+                Some(_) => changed.push(row),
+            }
+        }
+
+        if !new_rows.is_empty() {
+            sqlx::query("SAVEPOINT import_batch")
+                .execute(&mut *conn)
+                .await?;
+            let copied = async {
+                let mut copy = conn.copy_in_raw(PG_COPY).await?;
+                copy.send(copy_data(&new_rows, ctx.now)).await?;
+                copy.finish().await
+            }
+            .await;
+            match copied {
+                Ok(_) => {
+                    sqlx::query("RELEASE SAVEPOINT import_batch")
+                        .execute(&mut *conn)
+                        .await?;
+                    outcome.inserted = new_rows.len() as u64;
+                }
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                    sqlx::query("ROLLBACK TO SAVEPOINT import_batch")
+                        .execute(&mut *conn)
+                        .await?;
+                    return Ok(None);
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+
+        if !changed.is_empty() {
+            let numbers: Vec<&str> = changed.iter().map(|r| r.record.number.as_str()).collect();
+            let sql = format!(
+                "SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE cert_number = ANY($1) \
+                 FOR UPDATE"
+            );
+            let before: Vec<DbCertificate> = sqlx::query_as(&sql)
+                .bind(&numbers)
+                .fetch_all(&mut *conn)
+                .await?;
+            let before: HashMap<String, CertificateRecord> = before
+                .into_iter()
+                .map(|row| Certificate::try_from(row).map(|c| (c.record.number.clone(), c.record)))
+                .collect::<StorageResult<_>>()?;
+            let mut updated = Vec::new();
+            for row in changed {
+                let r = &row.record;
+                let (status, revoked_on, reason) = super::sql::status_columns(&r.status);
+                let done = sqlx::query(
+                    "UPDATE certificates SET holder_id_type = $1, holder_id_number = $2, \
+                     holder_name = $3, qualification = $4, level = $5, specialty = $6, \
+                     issued_on = $7, issuer = $8, electronic = $9, status = $10, \
+                     revoked_on = $11, revoke_reason = $12, content_hash = $13, \
+                     updated_at = $14 WHERE cert_number = $15 AND content_hash <> $13",
+                )
+                .bind(r.holder_id.id_type().code())
+                .bind(r.holder_id.as_str())
+                .bind(r.holder_name.as_str())
+                .bind(&r.qualification)
+                .bind(&r.level)
+                .bind(&r.specialty)
+                .bind(r.issued_on.to_string())
+                .bind(&r.issuer)
+                .bind(r.electronic)
+                .bind(status)
+                .bind(revoked_on)
+                .bind(reason)
+                .bind(&row.hash)
+                .bind(ctx.now)
+                .bind(&r.number)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+                if done == 1 {
+                    updated.push(row);
+                } else {
+                    // Someone made the same change meanwhile.
+                    outcome.unchanged += 1;
+                }
+            }
+            for entry in audit_for_updates(ctx, updated.iter().copied(), &before) {
+                insert_audit!(conn, &entry);
+            }
+            outcome.updated = updated.len() as u64;
+        }
+        Ok(Some(outcome))
+    }
 }
 
 #[async_trait]
@@ -446,57 +529,16 @@ impl BulkWriter for PgBulkWriter {
         rows: &[ImportRow],
         ctx: &ImportContext,
     ) -> StorageResult<BatchOutcome> {
-        let data = copy_data(rows);
-        let conn = &mut *self.conn;
         if !self.open {
-            sqlx::query("BEGIN").execute(&mut *conn).await?;
+            sqlx::query("BEGIN").execute(&mut *self.conn).await?;
             self.open = true;
-            // A nested loop over the number index is the right plan for the join below
-            // whatever the table size; without statistics on the staging table the planner
-            // might scan the whole table instead.
-            sqlx::query("SET LOCAL enable_hashjoin = off")
-                .execute(&mut *conn)
-                .await?;
-            sqlx::query("SET LOCAL enable_mergejoin = off")
-                .execute(&mut *conn)
-                .await?;
         }
-        let mut copy = conn.copy_in_raw(PG_COPY).await?;
-        copy.send(data).await?;
-        copy.finish().await?;
-
-        let before: Vec<DbCertificate> = sqlx::query_as(&before_images_sql())
-            .fetch_all(&mut *conn)
-            .await?;
-        let before: HashMap<String, CertificateRecord> = before
-            .into_iter()
-            .map(|row| Certificate::try_from(row).map(|c| (c.record.number.clone(), c.record)))
-            .collect::<StorageResult<_>>()?;
-
-        let (inserted, updated): (i64, Vec<String>) = sqlx::query_as(PG_UPSERT)
-            .bind(ctx.now)
-            .fetch_one(&mut *conn)
-            .await?;
-        if !updated.is_empty() {
-            let by_number: HashMap<&str, &ImportRow> =
-                rows.iter().map(|r| (r.record.number.as_str(), r)).collect();
-            let updated_rows = updated
-                .iter()
-                .filter_map(|n| by_number.get(n.as_str()).copied());
-            for entry in audit_for_updates(ctx, updated_rows, &before) {
-                insert_audit!(conn, &entry);
+        for _ in 0..PG_ATTEMPTS {
+            if let Some(outcome) = self.attempt(rows, ctx).await? {
+                return Ok(outcome);
             }
         }
-        sqlx::query("TRUNCATE import_staging")
-            .execute(&mut *conn)
-            .await?;
-        let inserted = inserted as u64;
-        let updated = updated.len() as u64;
-        Ok(BatchOutcome {
-            inserted,
-            updated,
-            unchanged: rows.len() as u64 - inserted - updated,
-        })
+        Err(super::StorageError::Conflict)
     }
 
     async fn commit(&mut self) -> StorageResult<()> {
