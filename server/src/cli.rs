@@ -56,8 +56,28 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply database migrations and exit.
     Migrate,
-    /// Load the demo holders and certificates (idempotent).
+    /// Load the demo holders and certificates used by the README's run command (idempotent).
     DemoData,
+    /// Import certificate records from a CSV or JSON Lines file (idempotent; bad rows go to
+    /// a rejects file).
+    Import(crate::ops::import::ImportArgs),
+    /// Write an import file of valid generated records (for tests and benchmarks).
+    GenImport(crate::ops::gen::GenArgs),
+    /// Revoke a certificate: the holder sees 已撤销 and its copies stop verifying as valid.
+    Revoke(crate::ops::certificates::RevokeArgs),
+    /// Make a revoked certificate valid again.
+    Reinstate(crate::ops::certificates::ReinstateArgs),
+    /// Attach an electronic file (PDF, JPEG, PNG, OFD) to a certificate.
+    Attach(crate::ops::certificates::AttachArgs),
+    /// Remove an electronic file from its certificate.
+    Detach(crate::ops::certificates::DetachArgs),
+    /// List a certificate's electronic files with their ids.
+    Files(crate::ops::certificates::FilesArgs),
+    /// Manage the issuer's signing keys: generate, import, show, list, rotate, activate.
+    #[command(subcommand)]
+    Keys(crate::ops::keys::KeysCommand),
+    /// List annotations for the operator (failed ones, or a certificate's).
+    Annotations(crate::ops::annotations::AnnotationsArgs),
 }
 
 #[derive(Debug, Args)]

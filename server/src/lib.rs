@@ -5,6 +5,7 @@ pub mod cli;
 pub mod demo;
 pub mod http;
 pub mod keys;
+pub mod ops;
 pub mod serve;
 pub mod telemetry;
 pub mod verify_log;

@@ -7,7 +7,7 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     server::telemetry::init(&cli.global.log_level, cli.global.log_format);
     match run(cli).await {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(err) => {
             tracing::error!("{err:#}");
             eprintln!("error: {err:#}");
@@ -16,15 +16,21 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> anyhow::Result<()> {
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // Needs no database (and must not create the data directory).
+    if let Some(Command::GenImport(args)) = cli.command {
+        return server::ops::gen::run(args).map(|()| ExitCode::SUCCESS);
+    }
     let url = server::database_url(cli.global.database_url.as_deref(), &cli.global.data_dir)?;
     match cli.command.unwrap_or(Command::Serve(cli.serve)) {
-        Command::Serve(args) => server::serve::run(&url, &cli.global, args).await,
+        Command::Serve(args) => server::serve::run(&url, &cli.global, args)
+            .await
+            .map(|()| ExitCode::SUCCESS),
         Command::Migrate => {
             let storage = server::open_storage(&url).await?;
             storage.close().await;
             println!("database is up to date");
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
         Command::DemoData => {
             let storage = server::open_storage(&url).await?;
@@ -36,7 +42,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 summary.holders_created, summary.certificates_changed, summary.files_attached
             );
             server::demo::print_logins();
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
+        command => server::ops::run(command, &url, &cli.global).await,
     }
 }

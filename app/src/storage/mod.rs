@@ -3,7 +3,9 @@
 //! [`sql`] and instantiated for each backend, so the two cannot drift apart; where the
 //! dialects differ, each backend supplies its own statement through [`Dialect`].
 
+mod bulk;
 mod models;
+pub mod operations;
 mod postgres;
 mod sql;
 mod sqlite;

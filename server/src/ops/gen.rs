@@ -1,0 +1,310 @@
+//! `server gen-import FILE --rows N [--seed S]`: writes an import file of valid, realistic
+//! certificate records for tests and benchmarks: resident ID numbers with correct check
+//! characters (and the other document types), some names with rare characters outside the
+//! Basic Multilingual Plane or with the middle dot, some revoked certificates. The same seed
+//! gives the same file; numbers depend only on the row index, so two seeds give two versions
+//! of the same certificates (an import of the second updates them).
+
+use crate::ops::import::columns::Column;
+use crate::ops::import::Format;
+use crate::ops::thousands;
+use app::domain::identity::mod11_2_check;
+use clap::Args;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    /// The file to write (CSV, or JSON Lines for .jsonl/.ndjson).
+    pub file: PathBuf,
+
+    /// How many rows.
+    #[arg(long, default_value_t = 1000)]
+    pub rows: u64,
+
+    /// Seed of the random choices (same seed, same file).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+
+    /// Override the format guessed from the extension.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+}
+
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾",
+    "欧阳", "司马", "诸葛",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明",
+    "超", "秀", "英", "华", "慧", "建", "国", "平", "红", "文", "玉", "兰", "志", "新", "春", "海",
+];
+/// Characters of real names that many input methods and fonts lack (Extensions A to F).
+const RARE: &[&str] = &[
+    "𪚥", "𠀾", "𡒄", "㛃", "䶮", "𬌗", "𫖯", "𬘭", "𬬭", "𠮷", "㙦",
+];
+const MINORITY: &[&str] = &[
+    "阿依古丽·买买提",
+    "艾力·吐尔逊",
+    "古丽娜尔·阿不都",
+    "迪丽热巴·木合塔尔",
+    "买买提·艾则孜",
+];
+const LATIN_GIVEN: &[&str] = &["JOHN", "MARIA", "DAVID", "ANNA", "PETER", "SOPHIE", "KENJI"];
+const LATIN_FAMILY: &[&str] = &["SMITH", "GARCIA", "MÜLLER", "O'NEIL", "TANAKA", "DUPONT"];
+const PROVINCES: &[u32] = &[11, 12, 13, 31, 32, 33, 35, 37, 41, 42, 44, 51, 53, 61, 65];
+
+/// (qualification, level, specialty, issuer)
+const QUALIFICATIONS: &[(&str, &str, &str, &str)] = &[
+    (
+        "卫生专业技术资格",
+        "中级",
+        "儿科学（主治医师）",
+        "国家卫生健康委员会人才交流服务中心",
+    ),
+    (
+        "卫生专业技术资格",
+        "初级（师）",
+        "临床医学检验技术",
+        "国家卫生健康委员会人才交流服务中心",
+    ),
+    (
+        "经济专业技术资格",
+        "初级",
+        "人力资源管理",
+        "人力资源和社会保障部人事考试中心",
+    ),
+    (
+        "计算机技术与软件专业技术资格",
+        "中级",
+        "系统集成项目管理工程师",
+        "人力资源和社会保障部人事考试中心",
+    ),
+    (
+        "执业药师职业资格",
+        "执业药师",
+        "药学类",
+        "国家药品监督管理局执业药师资格认证中心",
+    ),
+    (
+        "社会工作者职业资格",
+        "中级",
+        "社会工作师",
+        "人力资源和社会保障部人事考试中心",
+    ),
+    (
+        "翻译专业资格（水平）",
+        "二级",
+        "英语笔译",
+        "人力资源和社会保障部人事考试中心",
+    ),
+    ("会计专业技术资格", "中级", "会计", "财政部会计资格评价中心"),
+];
+const REASONS: &[&str] = &["考试违纪，成绩无效", "以不正当手段取得证书", "本人申请注销"];
+
+/// One generated row, by [`Column`].
+pub fn row(rng: &mut StdRng, index: u64) -> [String; 13] {
+    let year = rng.gen_range(1995..=2025);
+    let issued = format!(
+        "{year}-{:02}-{:02}",
+        rng.gen_range(1..=12),
+        rng.gen_range(1..=28)
+    );
+    let (id_type, id_number, name) = match rng.gen_range(0..100) {
+        0..=89 => {
+            let first17 = format!(
+                "{}{:02}{:02}{}{:02}{:02}{:03}",
+                PROVINCES[rng.gen_range(0..PROVINCES.len())],
+                rng.gen_range(1..=9),
+                rng.gen_range(1..=20),
+                rng.gen_range(1950..=2000),
+                rng.gen_range(1..=12),
+                rng.gen_range(1..=28),
+                rng.gen_range(0..1000)
+            );
+            let check = mod11_2_check(first17.as_bytes());
+            ("resident", format!("{first17}{check}"), chinese_name(rng))
+        }
+        90..=93 => (
+            "passport",
+            format!("E{:08}", rng.gen_range(0..100_000_000)),
+            latin_name(rng),
+        ),
+        94..=96 => (
+            "hkmo",
+            format!("H{:08}", rng.gen_range(0..100_000_000)),
+            chinese_name(rng),
+        ),
+        97..=98 => (
+            "tw",
+            format!("{:08}", rng.gen_range(0..100_000_000)),
+            chinese_name(rng),
+        ),
+        _ => (
+            "foreign",
+            format!("USA{:012}", rng.gen_range(0..1_000_000_000_000u64)),
+            latin_name(rng),
+        ),
+    };
+    let (qualification, level, specialty, issuer) =
+        QUALIFICATIONS[rng.gen_range(0..QUALIFICATIONS.len())];
+    let electronic = if year >= 2016 {
+        rng.gen_bool(0.8)
+    } else {
+        rng.gen_bool(0.1)
+    };
+    let (status, revoked_on, reason) = if rng.gen_range(0..100) < 2 && year < 2025 {
+        (
+            "revoked",
+            format!(
+                "{}-{:02}-{:02}",
+                year + 1,
+                rng.gen_range(1..=12),
+                rng.gen_range(1..=28)
+            ),
+            REASONS[rng.gen_range(0..REASONS.len())],
+        )
+    } else {
+        ("valid", String::new(), "")
+    };
+    [
+        format!("{}{index:012}", 2000 + index % 26),
+        id_type.to_string(),
+        id_number,
+        name,
+        qualification.to_string(),
+        level.to_string(),
+        specialty.to_string(),
+        issued,
+        issuer.to_string(),
+        if electronic { "yes" } else { "no" }.to_string(),
+        status.to_string(),
+        revoked_on,
+        reason.to_string(),
+    ]
+}
+
+fn chinese_name(rng: &mut StdRng) -> String {
+    match rng.gen_range(0..1000) {
+        0..=9 => MINORITY[rng.gen_range(0..MINORITY.len())].to_string(),
+        10..=24 => format!(
+            "{}{}",
+            SURNAMES[rng.gen_range(0..SURNAMES.len())],
+            RARE[rng.gen_range(0..RARE.len())]
+        ),
+        n => {
+            let mut name = SURNAMES[rng.gen_range(0..SURNAMES.len())].to_string();
+            for _ in 0..(1 + n % 2) {
+                name.push_str(GIVEN[rng.gen_range(0..GIVEN.len())]);
+            }
+            name
+        }
+    }
+}
+
+fn latin_name(rng: &mut StdRng) -> String {
+    format!(
+        "{} {}",
+        LATIN_GIVEN[rng.gen_range(0..LATIN_GIVEN.len())],
+        LATIN_FAMILY[rng.gen_range(0..LATIN_FAMILY.len())]
+    )
+}
+
+pub fn run(args: GenArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let format = args.format.unwrap_or_else(|| Format::of(&args.file));
+    let file = std::fs::File::create(&args.file)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", args.file.display()))?;
+    let mut out = BufWriter::with_capacity(1 << 20, file);
+    let mut rng = StdRng::seed_from_u64(args.seed);
+    let names = Column::ALL.map(|c| c.name());
+    match format {
+        Format::Csv => {
+            let mut writer = csv::Writer::from_writer(&mut out);
+            writer.write_record(names)?;
+            for index in 0..args.rows {
+                writer.write_record(row(&mut rng, index))?;
+            }
+            writer.flush()?;
+        }
+        Format::Jsonl => {
+            for index in 0..args.rows {
+                let values = row(&mut rng, index);
+                let object: serde_json::Map<String, serde_json::Value> = names
+                    .iter()
+                    .zip(values)
+                    .map(|(k, v)| (k.to_string(), serde_json::Value::String(v)))
+                    .collect();
+                serde_json::to_writer(&mut out, &object)?;
+                out.write_all(b"\n")?;
+            }
+        }
+    }
+    out.flush()?;
+    let size = std::fs::metadata(&args.file).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "wrote {} rows to {} ({:.1} MB) in {:.1} s",
+        thousands(args.rows),
+        args.file.display(),
+        size as f64 / 1e6,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::import::columns::{cert_number, validate, RawRow};
+    use std::borrow::Cow;
+
+    #[test]
+    fn every_generated_row_is_valid_and_some_names_are_rare() {
+        let mut rng = StdRng::seed_from_u64(7);
+        let today = time::macros::date!(2026 - 11 - 26);
+        let (mut rare, mut dotted, mut revoked) = (0, 0, 0);
+        for index in 0..20_000 {
+            let values = row(&mut rng, index);
+            let mut raw: RawRow<'_> = Default::default();
+            for (i, v) in values.iter().enumerate() {
+                raw[i] = Some(Cow::Borrowed(v.as_str()));
+            }
+            let record = validate(&raw, cert_number(&raw), today)
+                .unwrap_or_else(|p| panic!("row {index} {values:?}: {p:?}"));
+            if !record.holder_name.rare_characters().is_empty() {
+                rare += 1;
+            }
+            if record.holder_name.as_str().contains('·') {
+                dotted += 1;
+            }
+            if record.status.code() == "revoked" {
+                revoked += 1;
+            }
+        }
+        assert!(
+            rare > 50 && dotted > 50 && revoked > 100,
+            "{rare} {dotted} {revoked}"
+        );
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_rows() {
+        let a: Vec<_> = (0..50)
+            .map({
+                let mut rng = StdRng::seed_from_u64(3);
+                move |i| row(&mut rng, i)
+            })
+            .collect();
+        let b: Vec<_> = (0..50)
+            .map({
+                let mut rng = StdRng::seed_from_u64(3);
+                move |i| row(&mut rng, i)
+            })
+            .collect();
+        assert_eq!(a, b);
+    }
+}

@@ -1,0 +1,190 @@
+//! `server keys …` through the real binary: generate, show, list, rotate, import, activate.
+//! After a rotation new copies are signed with the new key, and a copy signed with the old
+//! key still verifies against the registry (every registered certificate is trusted).
+
+use crate::helpers::{Db, TestDb};
+use crate::on_both_backends;
+use crate::operator::{run, stderr, stdout};
+use certpdf::{AnnotatedCertificate, IssuerKey, TrustedCert, VerifyError};
+
+fn fingerprint_in(output: &std::process::Output) -> String {
+    stdout(output)
+        .lines()
+        .find_map(|l| l.strip_prefix("fingerprint: "))
+        .unwrap_or_else(|| panic!("no fingerprint in {}", stdout(output)))
+        .trim()
+        .to_string()
+}
+
+/// What a server starting now would sign with.
+async fn signing_key(storage: &app::storage::DynStorage, data_dir: &std::path::Path) -> IssuerKey {
+    server::keys::load_active(storage, data_dir, None, None, 0)
+        .await
+        .unwrap()
+}
+
+fn signed_copy(issuer: &IssuerKey, code: &str) -> Vec<u8> {
+    let doc = AnnotatedCertificate {
+        holder_name: "张𪚥".into(),
+        masked_id_number: "1101**********002X".into(),
+        qualification: "卫生专业技术资格".into(),
+        level: "中级".into(),
+        specialty: "儿科学".into(),
+        certificate_number: "2023110100123456".into(),
+        issue_date: "2023-06-30".into(),
+        issuer: "国家卫生健康委员会人才交流服务中心".into(),
+        annotation_number: "JZ0001".into(),
+        scenario: "本人调用".into(),
+        valid_from: "2026-01-01 10:00".into(),
+        valid_until: "2026-03-31 10:00".into(),
+        produced_at: "2026-01-01 10:00:00".into(),
+        verify_url: format!("http://127.0.0.1/verify/{code}"),
+        annotation_code: code.into(),
+    };
+    certpdf::render_annotated_certificate(&server::fonts().unwrap(), issuer, &doc).unwrap()
+}
+
+async fn registry(storage: &app::storage::DynStorage) -> Vec<TrustedCert> {
+    storage
+        .signing_keys()
+        .await
+        .unwrap()
+        .iter()
+        .map(|k| TrustedCert::from_pem(&k.cert_pem).unwrap())
+        .collect()
+}
+
+async fn rotation_keeps_old_copies_verifying(db: Db) {
+    let test_db = TestDb::new(db).await;
+    let data = tempfile::tempdir().unwrap();
+    let url = test_db.url.clone();
+    let storage = server::open_storage(&url).await.unwrap();
+
+    let none = run(&url, data.path(), &["keys", "show"]);
+    assert_eq!(none.status.code(), Some(1));
+    assert!(stderr(&none).contains("no active signing key"));
+
+    let generated = run(
+        &url,
+        data.path(),
+        &[
+            "keys",
+            "generate",
+            "--common-name",
+            "测试签名证书",
+            "--organization",
+            "测试发证机构",
+        ],
+    );
+    assert!(generated.status.success(), "{}", stderr(&generated));
+    let first = fingerprint_in(&generated);
+    assert!(
+        stdout(&generated).contains("active:      yes"),
+        "the first key is active"
+    );
+    assert!(stdout(&generated).contains("CN=测试签名证书"));
+    let key_file = data.path().join("keys").join(format!("{first}.key.pem"));
+    assert!(key_file.is_file());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o077,
+            0,
+            "the private key is readable by its owner only"
+        );
+    }
+    let old_key = signing_key(&storage, data.path()).await;
+    assert_eq!(server::ops::keys::fingerprint(&old_key), first);
+    let old_copy = signed_copy(&old_key, "old-copy");
+
+    let rotated = run(&url, data.path(), &["keys", "rotate"]);
+    assert!(rotated.status.success(), "{}", stderr(&rotated));
+    let second = fingerprint_in(&rotated);
+    assert_ne!(first, second);
+    assert!(stdout(&rotated).contains("copies signed with it keep verifying"));
+
+    // New copies are signed with the new key…
+    let new_key = signing_key(&storage, data.path()).await;
+    assert_eq!(server::ops::keys::fingerprint(&new_key), second);
+    let new_copy = signed_copy(&new_key, "new-copy");
+    // …and both verify against the registry.
+    let trusted = registry(&storage).await;
+    assert_eq!(trusted.len(), 2);
+    let old = certpdf::verify_signed_pdf(&old_copy, &trusted).unwrap();
+    assert_eq!(server::keys::hex(&old.signer_fingerprint), first);
+    assert_eq!(old.annotation_code, "old-copy");
+    let new = certpdf::verify_signed_pdf(&new_copy, &trusted).unwrap();
+    assert_eq!(server::keys::hex(&new.signer_fingerprint), second);
+    // Without the old certificate in the registry, the old copy would not verify.
+    assert_eq!(
+        certpdf::verify_signed_pdf(&old_copy, &[new_key.trusted_cert()]),
+        Err(VerifyError::UnknownSigner)
+    );
+
+    let show = run(&url, data.path(), &["keys", "show"]);
+    assert!(show.status.success());
+    assert_eq!(fingerprint_in(&show), second);
+    assert!(stdout(&show).contains("older keys:  1"));
+    let list = stdout(&run(&url, data.path(), &["keys", "list"]));
+    assert!(list.contains(&format!("* {second}")), "{list}");
+    assert!(list.contains(&format!("  {first}")), "{list}");
+
+    // Importing PEM files: a matching pair is registered (not active: one already is)…
+    let outside = IssuerKey::generate_self_signed("外部签名证书", "外部机构", 365).unwrap();
+    let (key_pem, cert_pem) = outside.to_pem();
+    let key_path = data.path().join("outside.key.pem");
+    let cert_path = data.path().join("outside.cert.pem");
+    std::fs::write(&key_path, &key_pem).unwrap();
+    std::fs::write(&cert_path, &cert_pem).unwrap();
+    let imported = run(
+        &url,
+        data.path(),
+        &[
+            "keys",
+            "import",
+            key_path.to_str().unwrap(),
+            cert_path.to_str().unwrap(),
+        ],
+    );
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    assert!(stdout(&imported).contains("active:      no"));
+    assert_eq!(
+        fingerprint_in(&imported),
+        server::ops::keys::fingerprint(&outside)
+    );
+    // …a key with another key's certificate is refused.
+    let (_, other_cert) = new_key.to_pem();
+    std::fs::write(&cert_path, other_cert).unwrap();
+    let mismatched = run(
+        &url,
+        data.path(),
+        &[
+            "keys",
+            "import",
+            key_path.to_str().unwrap(),
+            cert_path.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(mismatched.status.code(), Some(1));
+    assert!(stderr(&mismatched).contains("not a usable key pair"));
+
+    // Going back to the first key.
+    let activated = run(&url, data.path(), &["keys", "activate", &first[..12]]);
+    assert!(activated.status.success(), "{}", stderr(&activated));
+    let back = signing_key(&storage, data.path()).await;
+    assert_eq!(server::ops::keys::fingerprint(&back), first);
+    let ambiguous = run(&url, data.path(), &["keys", "activate", "abc"]);
+    assert_eq!(ambiguous.status.code(), Some(1));
+
+    let audit = storage
+        .audit_entries(&format!("signing_key:{second}"))
+        .await
+        .unwrap();
+    assert_eq!(audit[0].action, "signing_key.rotate");
+    assert_eq!(audit[0].actor, "operator:tester");
+    storage.close().await;
+}
+
+on_both_backends!(rotation_keeps_old_copies_verifying);
