@@ -46,13 +46,23 @@ impl FromRef<ServerState> for LeptosOptions {
     }
 }
 
+/// The app's routes, generated once per process. Generating them runs the app with resource
+/// loading suppressed process-wide (leptos_server's `SuppressResourceLoad`): a page rendering
+/// at that moment in another router of the same process would wait forever for its data
+/// (leptos-rs/leptos#4773). Tests start many routers in one process; so may embedders.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// Builds the whole application.
 pub fn router(
     app_state: AppState,
     leptos_options: LeptosOptions,
     issuer: Option<Arc<IssuerKey>>,
 ) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let state = ServerState {
         leptos_options: leptos_options.clone(),
         app: app_state.clone(),

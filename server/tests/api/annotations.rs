@@ -133,7 +133,11 @@ async fn apply_produce_view_and_download(db: Db) {
         .get_text(&format!("/certificates/{cert}/download"))
         .await;
     let text = inner_text(&page);
-    assert!(text.contains(&a.number));
+    assert!(
+        text.contains(&a.number),
+        "{} not on the page: {text}",
+        a.number
+    );
     assert!(text.contains("有效"));
     assert!(page.contains(&format!("/annotations/{}/download", a.code)));
 

@@ -155,12 +155,29 @@ pub async fn spawn_on(first: &TestApp, options: Options) -> TestApp {
     start(first.db_url(), None, Some(first.keys_path.clone()), options).await
 }
 
+/// `TEST_LOG=filter` (e.g. `info,sqlx=debug`) writes the servers' logs to `target/test-api.log`
+/// for diagnosing a failure; tests run quietly without it.
+fn init_test_log() {
+    static INIT: std::sync::Once = std::sync::Once::new();
+    INIT.call_once(|| {
+        if let Ok(filter) = std::env::var("TEST_LOG") {
+            let file = std::fs::File::create("../target/test-api.log").expect("log file");
+            tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_writer(std::sync::Mutex::new(file))
+                .with_ansi(false)
+                .init();
+        }
+    });
+}
+
 async fn start(
     url: String,
     test_db: Option<TestDb>,
     keys: Option<std::path::PathBuf>,
     options: Options,
 ) -> TestApp {
+    init_test_log();
     let storage = server::open_storage(&url).await.expect("open storage");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
