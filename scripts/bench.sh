@@ -71,13 +71,17 @@ record "{\"kind\":\"list_html\",\"raw\":$html_raw,\"gzip\":$html_gzip,\"brotli\"
 
 # ---- load ----
 FIRST_CODE=$(head -n 1 "$WORK/codes.txt")
-load() { # name url [wrk args…] → one JSON line per run
+load() { # name url [wrk options…] [-- script arguments…] → one JSON line per run
   local name=$1 url=$2
   shift 2
+  # wrk takes its options, then the URL, then `--` and the script's own arguments.
+  local options=() script_args=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do options+=("$1"); shift; done
+  script_args=("$@")
   for run in $(seq "$RUNS"); do
     note "$name: run $run of $RUNS"
     local out
-    out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url")
+    out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "${options[@]}" "$url" "${script_args[@]}")
     local rps p50 p99
     rps=$(awk '/Requests\/sec/ { print $2 }' <<<"$out")
     p50=$(awk '$1 == "50%" { print $2 }' <<<"$out")
