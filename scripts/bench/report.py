@@ -114,9 +114,9 @@ def main(results_path, json_path, md_path):
         target("Submission to ready, p99 (100 at once)", f"{queue['p99_ms']:.0f} ms", "< 2,000 ms", queue["p99_ms"] < 2000)
     if imported:
         for backend in ("sqlite", "postgres"):
-            rate = imported.get(backend, {}).get("rows_per_second")
+            rate = imported.get(backend, {}).get("first", {}).get("rows_per_s")
             if rate is not None:
-                target(f"Import 1,000,000 rows, {backend}", f"{rate:,.0f} rows/s", ">= 80,000 rows/s", rate >= 80_000)
+                target(f"Import {imported['rows']:,} new rows, {backend}", f"{rate:,.0f} rows/s", ">= 80,000 rows/s", rate >= 80_000)
     report["targets"] = targets
 
     with open(json_path, "w") as f:
@@ -191,7 +191,23 @@ def main(results_path, json_path, md_path):
 
     if imported:
         out.append("## Import\n")
-        out.append("```json\n" + json.dumps(imported, indent=2, ensure_ascii=False) + "\n```\n")
+        out.append(
+            f"`server import` of {imported['rows']:,} generated rows ({imported['file_bytes'] / 1e6:.0f} MB "
+            "CSV, every row validated), into a fresh database, then the same file again (every row "
+            "unchanged). One run each; the load average before each run shows what else was running.\n"
+        )
+        out.append("| Backend | Run | Rows/s | Seconds | Inserted | Unchanged | Max RSS | Load before |")
+        out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for backend in ("sqlite", "postgres"):
+            for run in ("first", "again"):
+                r = imported.get(backend, {}).get(run)
+                if r:
+                    out.append(
+                        f"| {backend} | {run} | {r['rows_per_s']:,.0f} | {r['seconds']:.1f} | "
+                        f"{r['inserted']:,} | {r['unchanged']:,} | {r['max_rss_kb'] / 1024:.0f} MB | "
+                        f"{r['load_before']} |"
+                    )
+        out.append("")
 
     out.append("## Start-up and memory\n")
     if startup:
