@@ -2,6 +2,10 @@ use clap::Parser;
 use server::cli::{Cli, Command};
 use std::process::ExitCode;
 
+// Both binaries use the same allocator, so the bare handler stays a fair limit.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();

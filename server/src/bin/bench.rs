@@ -19,6 +19,10 @@ use serde_json::json;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+// Both binaries use the same allocator, so the bare handler stays a fair limit.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "bench", about = "Benchmark helpers for scripts/bench.sh")]
 struct Cli {
