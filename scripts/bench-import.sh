@@ -39,9 +39,20 @@ step "Generating $ROWS rows (server gen-import)"
 "$BIN" gen-import "$WORK/import.csv" --rows "$ROWS" --seed 1
 FILE_BYTES=$(stat -c %s "$WORK/import.csv")
 
+# settle — waits (at most 90 s) for the 1-minute load average to fall below 1: the load tests
+# that bench.sh runs just before would otherwise take a share of the two cores.
+settle() {
+  local waited=0
+  while [ "$waited" -lt 90 ] && awk '{ exit !($1 >= 1.0) }' /proc/loadavg; do
+    sleep 5
+    waited=$((waited + 5))
+  done
+}
+
 # run NAME URL — one import, timed; leaves NAME.json (summary + max RSS + load).
 run() {
   local name=$1 url=$2 load
+  settle
   load=$(cut -d' ' -f1 /proc/loadavg)
   /usr/bin/time -f '%M' -o "$WORK/$name.rss" \
     "$BIN" import "$WORK/import.csv" --database-url "$url" --json --progress none \
