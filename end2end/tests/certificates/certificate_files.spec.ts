@@ -19,7 +19,10 @@ test("a holder views a scan and downloads a file with the right bytes", async ({
   await files.file("证书扫描件.png").getByRole("link", { name: "查看文件" }).click();
   const image = page.getByRole("img", { name: "证书扫描件.png" });
   await expect(image).toBeVisible();
-  expect(await image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(100);
+  // Visible comes before loaded: wait for the decoded picture, not just the element.
+  await expect
+    .poll(() => image.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0)))
+    .toBeGreaterThan(100);
   await page.goBack();
   await files.waitForHydration();
 
