@@ -15,5 +15,7 @@ test("without JavaScript the picker page finds a character by pinyin to copy", a
   // Its glyph is drawn by the server, so it is legible without a font for it.
   const glyph = page.locator('img[src="/glyph/2A6A5.svg"]');
   await expect(glyph).toBeVisible();
-  expect(await glyph.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  await expect
+    .poll(() => glyph.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0)))
+    .toBeGreaterThan(0);
 });
