@@ -89,29 +89,12 @@ impl BulkWriter for SqliteBulkWriter {
                     row.record.number.clone(),
                     Certificate::try_from(old)?.record,
                 );
-                let r = &row.record;
-                let (status, revoked_on, reason) = super::sql::status_columns(&r.status);
-                sqlx::query(
-                    "UPDATE certificates SET holder_id_type = $1, holder_id_number = $2, \
-                     holder_name = $3, qualification = $4, level = $5, specialty = $6, \
-                     issued_on = $7, issuer = $8, electronic = $9, status = $10, \
-                     revoked_on = $11, revoke_reason = $12, content_hash = $13, \
-                     updated_at = $14 WHERE id = $15",
+                super::sql::update_certificate_content!(
+                    "id = $15",
+                    &row.record,
+                    &row.hash,
+                    ctx.now
                 )
-                .bind(r.holder_id.id_type().code())
-                .bind(r.holder_id.as_str())
-                .bind(r.holder_name.as_str())
-                .bind(&r.qualification)
-                .bind(&r.level)
-                .bind(&r.specialty)
-                .bind(r.issued_on.to_string())
-                .bind(&r.issuer)
-                .bind(r.electronic)
-                .bind(status)
-                .bind(revoked_on)
-                .bind(reason)
-                .bind(&row.hash)
-                .bind(ctx.now)
                 .bind(id)
                 .execute(&mut *conn)
                 .await?;
@@ -479,30 +462,13 @@ impl PgBulkWriter {
                 .collect::<StorageResult<_>>()?;
             let mut updated = Vec::new();
             for row in changed {
-                let r = &row.record;
-                let (status, revoked_on, reason) = super::sql::status_columns(&r.status);
-                let done = sqlx::query(
-                    "UPDATE certificates SET holder_id_type = $1, holder_id_number = $2, \
-                     holder_name = $3, qualification = $4, level = $5, specialty = $6, \
-                     issued_on = $7, issuer = $8, electronic = $9, status = $10, \
-                     revoked_on = $11, revoke_reason = $12, content_hash = $13, \
-                     updated_at = $14 WHERE cert_number = $15 AND content_hash <> $13",
+                let done = super::sql::update_certificate_content!(
+                    "cert_number = $15 AND content_hash <> $13",
+                    &row.record,
+                    &row.hash,
+                    ctx.now
                 )
-                .bind(r.holder_id.id_type().code())
-                .bind(r.holder_id.as_str())
-                .bind(r.holder_name.as_str())
-                .bind(&r.qualification)
-                .bind(&r.level)
-                .bind(&r.specialty)
-                .bind(r.issued_on.to_string())
-                .bind(&r.issuer)
-                .bind(r.electronic)
-                .bind(status)
-                .bind(revoked_on)
-                .bind(reason)
-                .bind(&row.hash)
-                .bind(ctx.now)
-                .bind(&r.number)
+                .bind(&row.record.number)
                 .execute(&mut *conn)
                 .await?
                 .rows_affected();

@@ -302,6 +302,40 @@ pub(super) fn status_columns(
     }
 }
 
+/// The update of a certificate's content that the single upsert and both import paths share:
+/// every content column (`$1`–`$14`), then the caller's `WHERE` clause, whose parameters start
+/// at `$15` and are bound by the caller.
+macro_rules! update_certificate_content {
+    ($where:literal, $record:expr, $hash:expr, $now:expr) => {{
+        let record: &$crate::storage::CertificateRecord = $record;
+        let (status, revoked_on, reason) = $crate::storage::sql::status_columns(&record.status);
+        sqlx::query(concat!(
+            "UPDATE certificates SET holder_id_type = $1, holder_id_number = $2, \
+             holder_name = $3, qualification = $4, level = $5, specialty = $6, \
+             issued_on = $7, issuer = $8, electronic = $9, status = $10, \
+             revoked_on = $11, revoke_reason = $12, content_hash = $13, \
+             updated_at = $14 WHERE ",
+            $where
+        ))
+        .bind(record.holder_id.id_type().code())
+        .bind(record.holder_id.as_str())
+        .bind(record.holder_name.as_str())
+        .bind(&record.qualification)
+        .bind(&record.level)
+        .bind(&record.specialty)
+        .bind(record.issued_on.to_string())
+        .bind(&record.issuer)
+        .bind(record.electronic)
+        .bind(status)
+        .bind(revoked_on)
+        .bind(reason)
+        .bind($hash)
+        .bind($now)
+    }};
+}
+
+pub(super) use update_certificate_content;
+
 /// Implements [`super::BlobStore`] for a backend struct with a `pool` field.
 macro_rules! impl_blob_store {
     ($store:ty) => {
@@ -621,27 +655,9 @@ macro_rules! impl_storage {
                         (CertificateId(id), UpsertOutcome::Unchanged)
                     }
                     Some((id, _)) => {
-                        sqlx::query(
-                            "UPDATE certificates SET holder_id_type = $1, holder_id_number = $2, \
-                             holder_name = $3, qualification = $4, level = $5, specialty = $6, \
-                             issued_on = $7, issuer = $8, electronic = $9, status = $10, \
-                             revoked_on = $11, revoke_reason = $12, content_hash = $13, \
-                             updated_at = $14 WHERE id = $15",
+                        $crate::storage::sql::update_certificate_content!(
+                            "id = $15", record, &hash, now
                         )
-                        .bind(record.holder_id.id_type().code())
-                        .bind(record.holder_id.as_str())
-                        .bind(record.holder_name.as_str())
-                        .bind(&record.qualification)
-                        .bind(&record.level)
-                        .bind(&record.specialty)
-                        .bind(record.issued_on.to_string())
-                        .bind(&record.issuer)
-                        .bind(record.electronic)
-                        .bind(status)
-                        .bind(&revoked_on)
-                        .bind(&reason)
-                        .bind(&hash)
-                        .bind(now)
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;

@@ -282,10 +282,23 @@ async fn files_are_served_with_type_name_length_and_ranges(db: Db) {
     let etag = download.headers()["etag"].to_str().unwrap().to_string();
     assert_eq!(etag, format!("\"{}\"", app::storage::sha256_hex(&pdf)));
 
+    // Files are compressed already: even a client that accepts compression gets the exact
+    // stored bytes, so lengths, ranges and hashes stay true.
+    let accepting = app
+        .client
+        .get(app.url(&format!("/files/{file_id}")))
+        .header("accept-encoding", "gzip, br")
+        .send()
+        .await
+        .unwrap();
+    assert!(!accepting.headers().contains_key("content-encoding"));
+    assert_eq!(accepting.bytes().await.unwrap().as_ref(), pdf.as_slice());
+
     let ranged = app
         .client
         .get(app.url(&format!("/files/{file_id}")))
         .header("range", "bytes=100-199")
+        .header("accept-encoding", "gzip, br")
         .send()
         .await
         .unwrap();

@@ -139,7 +139,28 @@ async fn a_lost_database_gives_a_clean_503(db: Db) {
     assert_eq!(app.get("/").await.status(), StatusCode::OK);
 }
 
+async fn pages_travel_compressed_when_the_browser_accepts_it(db: Db) {
+    let app = spawn_app(db).await;
+    let plain = app.get("/").await;
+    assert!(!plain.headers().contains_key("content-encoding"));
+    let plain_len = plain.bytes().await.unwrap().len();
+
+    let gzipped = app
+        .client
+        .get(app.url("/"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gzipped.status(), StatusCode::OK);
+    assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+    let body = gzipped.bytes().await.unwrap();
+    assert_eq!(&body[..2], &[0x1f, 0x8b], "a gzip stream");
+    assert!(body.len() * 2 < plain_len, "{} vs {plain_len}", body.len());
+}
+
 on_both_backends!(
+    pages_travel_compressed_when_the_browser_accepts_it,
     healthz_reports_the_backend,
     home_page_is_chinese_by_default_and_english_on_request,
     language_switch_only_returns_to_this_site,
