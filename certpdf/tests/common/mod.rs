@@ -26,19 +26,6 @@ pub fn key() -> &'static IssuerKey {
 pub fn sample(holder: &str) -> AnnotatedCertificate {
     AnnotatedCertificate {
         holder_name: holder.to_owned(),
-        masked_id_number: "1101**********123X".into(),
-        qualification: "计算机技术与软件专业技术资格".into(),
-        level: "高级".into(),
-        specialty: "信息系统项目管理师".into(),
-        certificate_number: "2023-GJ-110100-004512".into(),
-        issue_date: "2023-12-28".into(),
-        issuer: "中华人民共和国人力资源和社会保障部".into(),
-        annotation_number: "JZ20250224000123".into(),
-        scenario: "本人调用".into(),
-        valid_from: "2025-02-24".into(),
-        valid_until: "2027-02-24".into(),
-        produced_at: "2025-02-24 10:32:15".into(),
-        verify_url: "https://zscx.example.gov.cn/v/JZ20250224000123?c=7KQ2-M9XD".into(),
-        annotation_code: "7KQ2-M9XD".into(),
+        ..AnnotatedCertificate::example()
     }
 }
