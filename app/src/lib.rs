@@ -18,6 +18,8 @@ pub mod urls;
 pub mod verification;
 
 #[cfg(feature = "ssr")]
+pub mod infra;
+#[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]
 pub mod storage;

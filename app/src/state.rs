@@ -1,72 +1,10 @@
 //! What every request handler and server function can reach: storage, the clock and settings.
 
-use crate::storage::{DynBlobStore, DynStorage, Millis};
+use crate::infra::{Clock, RateLimits, VerificationQueue};
+use crate::storage::{DynBlobStore, DynStorage};
 use leptos::prelude::*;
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
-use time::{Date, OffsetDateTime, UtcOffset};
-
-/// China Standard Time. Dates that the rules count in (application day, validity end) are
-/// calendar days in this zone, which has no daylight saving.
-pub const CHINA_OFFSET: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
-    Ok(offset) => offset,
-    Err(_) => panic!("valid offset"),
-};
-
-/// The time source. It reads the system clock plus an offset; the offset can only be moved
-/// through the test controls, which are off unless the server is started with them enabled.
-#[derive(Debug, Default)]
-pub struct Clock {
-    offset_ms: AtomicI64,
-}
-
-impl Clock {
-    pub fn now(&self) -> Millis {
-        let system = OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000;
-        system as i64 + self.offset_ms.load(Ordering::Relaxed)
-    }
-
-    pub fn now_datetime(&self) -> OffsetDateTime {
-        datetime(self.now())
-    }
-
-    /// Today's date in China.
-    pub fn today(&self) -> Date {
-        self.now_datetime().to_offset(CHINA_OFFSET).date()
-    }
-
-    /// Moves the clock by `delta_ms` (test controls only).
-    pub fn advance(&self, delta_ms: i64) {
-        self.offset_ms.fetch_add(delta_ms, Ordering::Relaxed);
-    }
-
-    pub fn offset(&self) -> i64 {
-        self.offset_ms.load(Ordering::Relaxed)
-    }
-
-    pub fn reset(&self) {
-        self.offset_ms.store(0, Ordering::Relaxed);
-    }
-}
-
-/// An instant as a date-time in UTC.
-pub fn datetime(ms: Millis) -> OffsetDateTime {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
-}
-
-/// `YYYY-MM-DD HH:MM` in China time, for showing instants to users.
-pub fn china_minute(ms: Millis) -> String {
-    let t = datetime(ms).to_offset(CHINA_OFFSET);
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}",
-        t.year(),
-        t.month() as u8,
-        t.day(),
-        t.hour(),
-        t.minute()
-    )
-}
+use time::Date;
 
 /// Settings fixed at start-up.
 #[derive(Clone, Debug)]
@@ -110,9 +48,9 @@ pub struct AppState {
     /// also poll, for work queued by other processes and for retries).
     pub jobs: Arc<tokio::sync::Notify>,
     /// Per-address limits on manual and file verification.
-    pub limits: Arc<crate::verification::service::RateLimits>,
+    pub limits: Arc<RateLimits>,
     /// Verifications waiting to be logged.
-    pub verification_log: Arc<crate::verification::service::VerificationQueue>,
+    pub verification_log: Arc<VerificationQueue>,
 }
 
 impl AppState {
@@ -142,31 +80,4 @@ pub fn use_app_state() -> Result<AppState, crate::error::AppError> {
             reference: "state".to_string(),
         }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_clock_moves_only_when_told() {
-        let clock = Clock::default();
-        let before = clock.now();
-        clock.advance(86_400_000);
-        assert!(clock.now() - before >= 86_400_000);
-        clock.reset();
-        assert!(clock.now() - before < 86_400_000);
-    }
-
-    #[test]
-    fn today_is_counted_in_china() {
-        let clock = Clock::default();
-        // 2026-11-26T17:00:00Z is already 2026-11-27 in Beijing.
-        let target = OffsetDateTime::new_utc(
-            time::macros::date!(2026 - 11 - 26),
-            time::macros::time!(17:00),
-        );
-        clock.advance((target.unix_timestamp() * 1000) - clock.now());
-        assert_eq!(clock.today(), time::macros::date!(2026 - 11 - 27));
-    }
 }

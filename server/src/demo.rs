@@ -3,11 +3,10 @@
 //! Loading is idempotent: running it twice changes nothing.
 
 use app::accounts::password::hash_password;
+use app::domain::{CertificateRecord, CertificateStatus, NewCertificateFile, NewHolder};
 use app::domain::{HolderName, IdNumber, IdType, Mobile, NewPassword};
 use app::state::AppState;
-use app::storage::{
-    CertificateRecord, CertificateStatus, NewCertificateFile, NewHolder, StorageError,
-};
+use app::storage::StorageError;
 use time::macros::date;
 use time::Date;
 
@@ -227,7 +226,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<DemoSummary> {
             },
         };
         let (id, outcome) = state.storage.upsert_certificate(&record, now).await?;
-        if outcome != app::storage::UpsertOutcome::Unchanged {
+        if outcome != app::domain::UpsertOutcome::Unchanged {
             summary.certificates_changed += 1;
         }
         let existing = state.storage.files_of_certificate(id).await?;

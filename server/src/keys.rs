@@ -4,7 +4,8 @@
 //! verifying after a later key is made active.
 
 use anyhow::Context;
-use app::storage::{DynStorage, SigningKeyRecord};
+use app::domain::SigningKeyRecord;
+use app::storage::DynStorage;
 use certpdf::IssuerKey;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};

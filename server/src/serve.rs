@@ -135,7 +135,7 @@ fn spawn_session_sweeper(
                 _ = shutdown.cancelled() => return,
             }
             let now = state.clock.now();
-            let idle_before = now - app::accounts::service::IDLE_TIMEOUT_MS;
+            let idle_before = now - app::session::IDLE_TIMEOUT_MS;
             match state.storage.delete_stale_sessions(now, idle_before).await {
                 Ok(removed) if removed > 0 => tracing::info!(removed, "expired sessions removed"),
                 Ok(_) => {}

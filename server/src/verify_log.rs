@@ -41,7 +41,7 @@ pub fn spawn(state: AppState, shutdown: CancellationToken) -> Option<tokio::task
     }))
 }
 
-async fn write(state: &AppState, batch: &mut Vec<app::storage::VerificationRecord>) {
+async fn write(state: &AppState, batch: &mut Vec<app::domain::VerificationRecord>) {
     if batch.is_empty() {
         return;
     }

@@ -5,8 +5,9 @@
 
 use app::annotations::views::copy_file_name;
 use app::domain::annotation::ValidityDays;
-use app::state::{china_minute, datetime, AppState, CHINA_OFFSET};
-use app::storage::{Annotation, Certificate, ProducedAnnotation};
+use app::domain::time::{china_minute, datetime, CHINA_OFFSET};
+use app::domain::{Annotation, Certificate, ProducedAnnotation};
+use app::state::AppState;
 use certpdf::{AnnotatedCertificate, IssuerKey};
 use std::sync::Arc;
 use std::time::Duration;
@@ -74,7 +75,7 @@ impl Producer {
         let doc = copy_document(&self.state, annotation, certificate, now, valid_until);
         let pdf = certpdf::render_annotated_certificate(&self.state.fonts, &self.issuer, &doc)?;
         Ok(ProducedAnnotation {
-            pdf_sha256: app::storage::sha256_hex(&pdf),
+            pdf_sha256: app::infra::sha256_hex(&pdf),
             pdf,
             key_fingerprint: self.fingerprint.clone(),
             produced_at: now,
@@ -155,7 +156,7 @@ pub fn spawn(
     shutdown: CancellationToken,
 ) -> Vec<tokio::task::JoinHandle<()>> {
     let producer = Arc::new(Producer::new(state.clone(), issuer));
-    let process = format!("{}-{}", std::process::id(), app::storage::new_public_id());
+    let process = format!("{}-{}", std::process::id(), app::infra::new_public_id());
     (0..config.workers)
         .map(|n| {
             let worker = Worker {

@@ -4,25 +4,16 @@
 
 use super::forms::{ChangePasswordForm, LoginForm, RegisterForm, TermsForm};
 use super::password::{decoy_hash, hash_password, verify_password};
+use crate::domain::time::{datetime, CHINA_OFFSET};
 use crate::domain::{HolderName, IdNumber, IdType, Mobile, NewPassword};
+use crate::domain::{Millis, NewHolder, ThrottlePolicy};
 use crate::error::{AppError, FieldError};
 use crate::forms::FormDone;
 use crate::i18n::{Msg, Text};
-use crate::state::{datetime, AppState, CHINA_OFFSET};
-use crate::storage::{
-    HolderId, Millis, NewHolder, NewSession, Owner, StorageError, ThrottlePolicy,
-};
+use crate::session::{clear_session_cookie, start_session, token_hash, ActiveSession, RequestMeta};
+use crate::state::AppState;
+use crate::storage::StorageError;
 use crate::urls::is_local_path;
-use std::net::IpAddr;
-
-/// The session cookie's name.
-pub const SESSION_COOKIE: &str = "sid";
-/// A session ends after this long without a request…
-pub const IDLE_TIMEOUT_MS: i64 = 30 * 60 * 1000;
-/// …and in any case this long after login.
-pub const ABSOLUTE_LIFETIME_MS: i64 = 12 * 60 * 60 * 1000;
-/// `last_seen_at` is written at most this often, so browsing does not mean a write per click.
-const TOUCH_INTERVAL_MS: i64 = 60 * 1000;
 
 /// Five wrong passwords for one account within 15 minutes lock it for 15 minutes.
 pub const ACCOUNT_THROTTLE: ThrottlePolicy = ThrottlePolicy {
@@ -39,50 +30,6 @@ pub const CLIENT_THROTTLE: ThrottlePolicy = ThrottlePolicy {
 
 /// Where a holder lands after logging in when no page was asked for.
 pub const HOME_AFTER_LOGIN: &str = "/certificates";
-
-/// The facts about a request that the actions need.
-#[derive(Clone, Debug, Default)]
-pub struct RequestMeta {
-    pub client: Option<IpAddr>,
-    /// The session cookie sent with the request, if any.
-    pub session_token: Option<String>,
-}
-
-impl RequestMeta {
-    pub fn from_parts(parts: &http::request::Parts) -> RequestMeta {
-        let client = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|info| info.0.ip());
-        RequestMeta {
-            client,
-            session_token: cookie_value(&parts.headers, SESSION_COOKIE),
-        }
-    }
-}
-
-/// The value of cookie `name` in the request headers.
-pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
-        .filter(|v| !v.is_empty())
-}
-
-/// A signed-in holder, as resolved from the session cookie for this request.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ActiveSession {
-    pub token_hash: String,
-    pub holder: HolderId,
-    /// Whose certificates this holder sees: their ID document and name.
-    pub owner: Owner,
-    pub terms_accepted: bool,
-}
 
 /// The result of an action and the cookies to set with it. Cookies never travel in the
 /// serialised result, so the session token stays out of reach of scripts.
@@ -112,64 +59,10 @@ fn ymd(date: time::Date) -> (i32, u8, u8) {
     (date.year(), date.month() as u8, date.day())
 }
 
-fn token_hash(token: &str) -> String {
-    crate::storage::sha256_hex(token.as_bytes())
-}
-
-fn new_token() -> String {
-    use base64::Engine;
-    use rand::RngCore;
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-fn session_cookie(state: &AppState, token: &str) -> String {
-    let secure = if state.settings.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}")
-}
-
-/// The `Set-Cookie` value that removes the session cookie.
-pub fn clear_session_cookie(state: &AppState) -> String {
-    let secure = if state.settings.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
-}
-
 /// `HH:MM` (China time, rounded up to the minute) for "try again after …".
 fn clock_time(ms: Millis) -> String {
     let t = datetime(ms + 59_999).to_offset(CHINA_OFFSET);
     format!("{:02}:{:02}", t.hour(), t.minute())
-}
-
-/// Starts a new session for `holder` (a fresh token, whatever the browser sent before).
-async fn start_session(
-    state: &AppState,
-    meta: &RequestMeta,
-    holder: HolderId,
-) -> Result<String, AppError> {
-    if let Some(old) = &meta.session_token {
-        state.storage.delete_session(&token_hash(old)).await?;
-    }
-    let token = new_token();
-    let now = state.clock.now();
-    state
-        .storage
-        .create_session(&NewSession {
-            token_hash: token_hash(&token),
-            holder,
-            created_at: now,
-            expires_at: now + ABSOLUTE_LIFETIME_MS,
-        })
-        .await?;
-    Ok(session_cookie(state, &token))
 }
 
 /// Registration (用户注册): validates every field, creates the account, signs the holder in
@@ -415,71 +308,9 @@ pub async fn change_password(
     })
 }
 
-/// Resolves a session cookie: `None` when unknown, idle too long or past its lifetime (and
-/// then the stale row is removed).
-pub async fn resolve_session(
-    state: &AppState,
-    token: &str,
-) -> Result<Option<ActiveSession>, StorageError> {
-    let hash = token_hash(token);
-    let Some(record) = state.storage.session(&hash).await? else {
-        return Ok(None);
-    };
-    let now = state.clock.now();
-    if now >= record.expires_at || now - record.last_seen_at >= IDLE_TIMEOUT_MS {
-        state.storage.delete_session(&hash).await?;
-        return Ok(None);
-    }
-    if now - record.last_seen_at >= TOUCH_INTERVAL_MS {
-        state.storage.touch_session(&hash, now).await?;
-    }
-    Ok(Some(ActiveSession {
-        token_hash: hash,
-        holder: record.holder,
-        owner: record.owner,
-        terms_accepted: record.terms_version == Some(state.settings.terms_version),
-    }))
-}
-
-/// The session of the request being handled (put there by the server's session layer).
-pub fn current_session() -> Option<ActiveSession> {
-    leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<ActiveSession>().cloned())
-}
-
-/// The signed-in holder who has accepted the terms, or the error that sends them to log in or
-/// to the terms first.
-pub fn require_holder() -> Result<ActiveSession, AppError> {
-    let session = current_session().ok_or(AppError::Unauthenticated)?;
-    if !session.terms_accepted {
-        return Err(AppError::TermsRequired);
-    }
-    Ok(session)
-}
-
-/// The signed-in holder, whether or not they have accepted the terms yet.
-pub fn require_signed_in() -> Result<ActiveSession, AppError> {
-    current_session().ok_or(AppError::Unauthenticated)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cookies_are_read_from_any_cookie_header() {
-        let mut headers = http::HeaderMap::new();
-        headers.append(http::header::COOKIE, "lang=en; sid=abc".parse().unwrap());
-        assert_eq!(cookie_value(&headers, "sid").as_deref(), Some("abc"));
-        assert_eq!(cookie_value(&headers, "other"), None);
-    }
-
-    #[test]
-    fn tokens_are_long_and_random() {
-        let a = new_token();
-        assert_eq!(a.len(), 43);
-        assert_ne!(a, new_token());
-    }
 
     #[test]
     fn lock_times_round_up_to_the_minute_in_china() {

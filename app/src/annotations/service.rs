@@ -4,18 +4,20 @@
 
 use super::forms::ApplyForm;
 use super::views::*;
-use crate::accounts::service::{ActiveSession, Outcome};
+use crate::accounts::service::Outcome;
 use crate::certificates::service::certificate_view;
 use crate::certificates::views::ECertificate;
 use crate::domain::annotation::{is_current, quota, Quota, Scenario, ValidityDays, WINDOW_DAYS};
+use crate::domain::time::china_minute;
+use crate::domain::{
+    Annotation, AnnotationState, ApplyOutcome, Certificate, CertificateStatus, NewAnnotation,
+};
 use crate::error::{AppError, FieldError};
 use crate::forms::FormDone;
 use crate::i18n::{Msg, Text};
-use crate::state::{china_minute, AppState};
-use crate::storage::{
-    Annotation, AnnotationState, ApplyOutcome, Certificate, CertificateStatus, NewAnnotation,
-    StorageError,
-};
+use crate::session::ActiveSession;
+use crate::state::AppState;
+use crate::storage::StorageError;
 
 /// The holder's certificate by public id, or `NotFound` whoever else asks.
 async fn owned_certificate(
@@ -138,8 +140,7 @@ pub async fn apply(
     if certificate.record.status != CertificateStatus::Valid {
         return Err(AppError::Refused(Text::new(Msg::AnnotateRevokedRefused)));
     }
-    if crate::certificates::service::e_certificate(state, &certificate)
-        != ECertificate::NeedsAnnotation
+    if certificate.e_certificate(state.settings.annotation_cutoff) != ECertificate::NeedsAnnotation
     {
         return Err(AppError::Refused(Text::new(Msg::AnnotateNotNeeded)));
     }
@@ -148,7 +149,7 @@ pub async fn apply(
     // A clash of the random number or code is astronomically rare; one retry covers it.
     for _ in 0..3 {
         let new = NewAnnotation {
-            code: crate::storage::new_public_id(),
+            code: crate::infra::new_public_id(),
             number: new_annotation_number(today),
             certificate: certificate.id,
             holder: session.holder,

@@ -3,10 +3,11 @@
 //! not found.
 
 use super::views::*;
-use crate::accounts::service::ActiveSession;
+use crate::domain::time::china_minute;
+use crate::domain::{Certificate, CertificateStatus, FileMeta};
 use crate::error::AppError;
-use crate::state::{china_minute, AppState};
-use crate::storage::{Certificate, CertificateStatus, FileMeta};
+use crate::session::ActiveSession;
+use crate::state::AppState;
 
 fn status_view(status: &CertificateStatus) -> StatusView {
     match status {
@@ -120,7 +121,7 @@ pub async fn file(
             meta.sha256, meta.public_id
         )))
     })?;
-    if crate::storage::sha256_hex(&bytes) != meta.sha256 {
+    if crate::infra::sha256_hex(&bytes) != meta.sha256 {
         return Err(crate::error::ssr::internal(&std::io::Error::other(
             format!(
                 "blob {} of file {} does not match its digest",

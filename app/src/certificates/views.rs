@@ -1,5 +1,6 @@
 //! What the certificate pages show, serialisable between server and browser.
 
+pub use crate::domain::certificate::ECertificate;
 use crate::domain::IdType;
 use serde::{Deserialize, Serialize};
 
@@ -14,17 +15,6 @@ impl StatusView {
     pub fn is_valid(&self) -> bool {
         matches!(self, StatusView::Valid)
     }
-}
-
-/// How a certificate's electronic certificate (电子证书) is obtained.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ECertificate {
-    /// Not an e-certificate (paper only); electronic files may still exist.
-    None,
-    /// Issued before the cut-off: viewable and downloadable directly.
-    Direct,
-    /// Issued on or after the cut-off: only through a valid annotation (加注).
-    NeedsAnnotation,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,6 +2,9 @@
 //! annotations within 90 days per certificate. Pure functions of their inputs (the clock is
 //! passed in), so the boundaries can be tested exactly.
 
+use super::account::HolderId;
+use super::certificate::CertificateId;
+use super::time::Millis;
 use crate::i18n::Msg;
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration};
@@ -124,6 +127,89 @@ pub fn needs_annotation(electronic: bool, issued_on: Date, cutoff: Date) -> bool
 /// Whether a copy valid until `valid_until` (exclusive) may still be used at `now`.
 pub fn is_current(valid_until: i64, now: i64) -> bool {
     now < valid_until
+}
+
+// ---- annotations as stored ----
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AnnotationId(pub i64);
+
+/// Where an annotation is in its life. Expiry is not a state: it follows from the clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnnotationState {
+    /// Applied for, waiting for (or in) production: 证书生成中.
+    Queued,
+    /// Produced and signed; valid from `valid_from` until `valid_until`.
+    Ready,
+    /// Production failed repeatedly; the holder may apply again.
+    Failed,
+}
+
+impl AnnotationState {
+    pub fn code(self) -> &'static str {
+        match self {
+            AnnotationState::Queued => "queued",
+            AnnotationState::Ready => "ready",
+            AnnotationState::Failed => "failed",
+        }
+    }
+}
+
+/// An application for an annotation.
+#[derive(Clone, Debug)]
+pub struct NewAnnotation {
+    /// Opaque code for the verification URL and the signed PDF.
+    pub code: String,
+    /// 加注编号, printed on the copy.
+    pub number: String,
+    pub certificate: CertificateId,
+    pub holder: HolderId,
+    pub scenario: Scenario,
+    pub validity: ValidityDays,
+    pub applied_at: Millis,
+    /// The application day in China, which the 3-in-90-days rule counts.
+    pub applied_on: Date,
+}
+
+/// An annotation as stored (without its PDF bytes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Annotation {
+    pub id: AnnotationId,
+    pub code: String,
+    pub number: String,
+    pub certificate: CertificateId,
+    pub holder: HolderId,
+    pub scenario: Scenario,
+    pub validity: ValidityDays,
+    pub applied_at: Millis,
+    pub applied_on: Date,
+    pub state: AnnotationState,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub produced_at: Option<Millis>,
+    pub valid_from: Option<Millis>,
+    pub valid_until: Option<Millis>,
+    pub pdf_sha256: Option<String>,
+    pub key_fingerprint: Option<String>,
+    pub produced_by: Option<String>,
+}
+
+/// What applying did: the annotation is queued, or the 3-in-90-days limit refused it.
+#[derive(Clone, Debug)]
+pub enum ApplyOutcome {
+    Applied(Box<Annotation>),
+    QuotaReached { next_possible: Date },
+}
+
+/// A produced, signed copy to store.
+#[derive(Clone, Debug)]
+pub struct ProducedAnnotation {
+    pub pdf: Vec<u8>,
+    pub pdf_sha256: String,
+    pub key_fingerprint: String,
+    pub produced_at: Millis,
+    pub valid_from: Millis,
+    pub valid_until: Millis,
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ pub async fn apply_annotation(form: ApplyForm) -> Result<FormDone, AppError> {
     let state = crate::state::use_app_state()?;
     finish(
         async {
-            let session = crate::accounts::service::require_holder()?;
+            let session = crate::session::require_holder()?;
             crate::annotations::service::apply(&state, &session, form).await
         }
         .await,
@@ -26,7 +26,7 @@ pub async fn load_annotations(certificate: String) -> Result<AnnotationOverview,
     use crate::server_fns::ssr::failed;
     async {
         let state = crate::state::use_app_state()?;
-        let session = crate::accounts::service::require_holder()?;
+        let session = crate::session::require_holder()?;
         crate::annotations::service::overview(&state, &session, &certificate).await
     }
     .await
@@ -39,7 +39,7 @@ pub async fn load_annotation(code: String) -> Result<AnnotationDetails, AppError
     use crate::server_fns::ssr::failed;
     async {
         let state = crate::state::use_app_state()?;
-        let session = crate::accounts::service::require_holder()?;
+        let session = crate::session::require_holder()?;
         crate::annotations::service::details(&state, &session, &code).await
     }
     .await

@@ -10,9 +10,10 @@ pub mod verification;
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
-    use crate::accounts::service::{Outcome, RequestMeta};
+    use crate::accounts::service::Outcome;
     use crate::error::AppError;
     use crate::forms::FormDone;
+    use crate::session::RequestMeta;
     use leptos::prelude::*;
 
     /// The request facts for the action, from the server function's request.

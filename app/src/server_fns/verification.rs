@@ -38,7 +38,7 @@ pub async fn verification_log(certificate: String) -> Result<Vec<VerificationLog
     use crate::server_fns::ssr::failed;
     async {
         let state = crate::state::use_app_state()?;
-        let session = crate::accounts::service::require_holder()?;
+        let session = crate::session::require_holder()?;
         crate::verification::service::log_of(&state, &session, &certificate).await
     }
     .await

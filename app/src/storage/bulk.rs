@@ -5,12 +5,12 @@
 //! freed once written. If a writer is dropped with a transaction open, its connection is
 //! closed instead of going back to the pool, and the database rolls the transaction back.
 
-use super::models::*;
 use super::operations::{
     audit_for_updates, insert_audit, BatchOutcome, BulkWriter, ImportContext, ImportRow,
 };
 use super::sql::{DbCertificate, CERTIFICATE_COLUMNS};
 use super::{PgStorage, SqliteStorage, StorageResult};
+use crate::domain::{AuditEntry, Certificate, CertificateRecord, CertificateStatus};
 use async_trait::async_trait;
 use sqlx::pool::PoolConnection;
 use sqlx::{Postgres, Sqlite};

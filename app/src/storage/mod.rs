@@ -4,16 +4,20 @@
 //! dialects differ, each backend supplies its own statement through [`Dialect`].
 
 mod bulk;
-mod models;
 pub mod operations;
 mod postgres;
 mod sql;
 mod sqlite;
 
-pub use models::*;
 pub use postgres::PgStorage;
 pub use sqlite::SqliteStorage;
 
+use crate::domain::{
+    Annotation, AnnotationId, ApplyOutcome, AuditEntry, Certificate, CertificateId,
+    CertificateRecord, FileMeta, Holder, HolderId, Millis, NewAnnotation, NewCertificateFile,
+    NewHolder, NewSession, Owner, ProducedAnnotation, SessionRecord, SigningKeyRecord,
+    ThrottlePolicy, UpsertOutcome, VerificationRecord,
+};
 use async_trait::async_trait;
 use std::sync::Arc;
 

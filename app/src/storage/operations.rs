@@ -6,9 +6,12 @@
 //! The bulk import is backend-specific (multi-row `INSERT` on SQLite, `COPY` into a staging
 //! table on PostgreSQL); the rest is shared SQL, written once in `impl_operations!`.
 
-use super::models::*;
 use super::sql::{DbCertificate, CERTIFICATE_COLUMNS};
 use super::{PgStorage, SqliteStorage, Storage, StorageError, StorageResult};
+use crate::domain::{
+    AuditEntry, Certificate, CertificateRecord, CertificateStatus, FileMeta, Millis,
+};
+use crate::infra::new_public_id;
 use async_trait::async_trait;
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -1,8 +1,11 @@
 //! The SQL shared by both backends, written once. `impl_storage!` instantiates it for a backend
 //! struct with a `pool` field; placeholders are `$n`, which both SQLite and PostgreSQL accept.
 
-use super::models::*;
 use super::{StorageError, StorageResult};
+use crate::domain::{
+    Annotation, AnnotationId, AnnotationState, Certificate, CertificateId, CertificateRecord,
+    CertificateStatus, FileMeta, Holder, HolderId,
+};
 use crate::domain::{HolderName, IdNumber, IdType, Mobile};
 use time::Date;
 
@@ -307,7 +310,7 @@ pub(super) fn status_columns(
 /// at `$15` and are bound by the caller.
 macro_rules! update_certificate_content {
     ($where:literal, $record:expr, $hash:expr, $now:expr) => {{
-        let record: &$crate::storage::CertificateRecord = $record;
+        let record: &$crate::domain::CertificateRecord = $record;
         let (status, revoked_on, reason) = $crate::storage::sql::status_columns(&record.status);
         sqlx::query(concat!(
             "UPDATE certificates SET holder_id_type = $1, holder_id_number = $2, \

@@ -2,9 +2,15 @@
 //! never wait for the writer, foreign keys enforced, full fsync on commit so an acknowledged
 //! write survives a crash.
 
-use super::models::*;
 use super::sql::{impl_blob_store, impl_storage};
 use super::{Backend, Dialect, StorageResult};
+use crate::domain::{
+    Annotation, AnnotationId, ApplyOutcome, AuditEntry, Certificate, CertificateId,
+    CertificateRecord, FileMeta, Holder, HolderId, Millis, NewAnnotation, NewCertificateFile,
+    NewHolder, NewSession, Owner, ProducedAnnotation, SessionRecord, SigningKeyRecord,
+    ThrottlePolicy, UpsertOutcome, VerificationRecord,
+};
+use crate::infra::{new_public_id, sha256_hex};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::str::FromStr;

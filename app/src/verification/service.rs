@@ -4,102 +4,25 @@
 
 use super::forms::ManualCheckForm;
 use super::views::*;
-use crate::accounts::service::ActiveSession;
 use crate::certificates::views::ECertificate;
 use crate::domain::annotation::is_current;
+use crate::domain::time::{china_minute, CHINA_OFFSET};
 use crate::domain::HolderName;
-use crate::error::AppError;
-use crate::i18n::{Msg, Text};
-use crate::state::{china_minute, AppState, CHINA_OFFSET};
-use crate::storage::{
+use crate::domain::{
     Annotation, AnnotationState, Certificate, CertificateStatus, Millis, VerificationRecord,
 };
-use std::collections::HashMap;
+use crate::error::AppError;
+use crate::i18n::{Msg, Text};
+use crate::infra::LimitKind;
+use crate::session::ActiveSession;
+use crate::state::AppState;
 use std::net::IpAddr;
-use std::sync::Mutex;
 
 /// The largest upload accepted for checking; a signed copy is under 60 KB.
 pub const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
 
-/// Manual checks per client address and window…
-pub const MANUAL_LIMIT: u32 = 20;
-/// …and file checks (heavier: the signature is verified).
-pub const FILE_LIMIT: u32 = 10;
-/// The window both limits count in.
-pub const LIMIT_WINDOW_MS: i64 = 10 * 60 * 1000;
-
-/// Verifications waiting to be written to the log. Checks only enqueue (a verification by
-/// code must stay a single read); the server's log writer stores them in batches.
-#[derive(Debug)]
-pub struct VerificationQueue {
-    tx: tokio::sync::mpsc::UnboundedSender<VerificationRecord>,
-    rx: Mutex<Option<tokio::sync::mpsc::UnboundedReceiver<VerificationRecord>>>,
-}
-
-impl Default for VerificationQueue {
-    fn default() -> Self {
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        VerificationQueue {
-            tx,
-            rx: Mutex::new(Some(rx)),
-        }
-    }
-}
-
-impl VerificationQueue {
-    pub fn record(&self, record: VerificationRecord) {
-        // Only fails when the writer has stopped (shutdown); the check itself still answers.
-        let _ = self.tx.send(record);
-    }
-
-    /// The receiving end, for the one log writer.
-    pub fn take_receiver(
-        &self,
-    ) -> Option<tokio::sync::mpsc::UnboundedReceiver<VerificationRecord>> {
-        self.rx.lock().unwrap_or_else(|e| e.into_inner()).take()
-    }
-}
-
-/// Which limit a check counts against.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum LimitKind {
-    Manual,
-    File,
-}
-
-/// Per-address counters in memory: checks are cheap to count and need no database write.
-/// (Several server processes each count their own share; the limit is about a flood from
-/// one address, which a load balancer spreads over them.)
-#[derive(Debug, Default)]
-pub struct RateLimits {
-    counters: Mutex<HashMap<(IpAddr, LimitKind), (Millis, u32)>>,
-}
-
-impl RateLimits {
-    /// Counts one check; `Err(retry_at)` when the address has used up its window.
-    pub fn check(&self, client: IpAddr, kind: LimitKind, now: Millis) -> Result<(), Millis> {
-        let limit = match kind {
-            LimitKind::Manual => MANUAL_LIMIT,
-            LimitKind::File => FILE_LIMIT,
-        };
-        let mut counters = self.counters.lock().unwrap_or_else(|e| e.into_inner());
-        if counters.len() > 100_000 {
-            counters.retain(|_, (start, _)| now - *start < LIMIT_WINDOW_MS);
-        }
-        let entry = counters.entry((client, kind)).or_insert((now, 0));
-        if now - entry.0 >= LIMIT_WINDOW_MS {
-            *entry = (now, 0);
-        }
-        if entry.1 >= limit {
-            return Err(entry.0 + LIMIT_WINDOW_MS);
-        }
-        entry.1 += 1;
-        Ok(())
-    }
-}
-
 fn rate_limited(retry_at: Millis) -> AppError {
-    let t = crate::state::datetime(retry_at + 59_999).to_offset(CHINA_OFFSET);
+    let t = crate::domain::time::datetime(retry_at + 59_999).to_offset(CHINA_OFFSET);
     AppError::RateLimited(Text::with(
         Msg::VerifyRateLimited,
         [format!("{:02}:{:02}", t.hour(), t.minute())],
@@ -216,7 +139,7 @@ async fn e_certificate(state: &AppState, code: &str) -> Result<Option<Certificat
     };
     let certificate = state.storage.certificate_by_public_id(public_id).await?;
     Ok(certificate
-        .filter(|c| crate::certificates::service::e_certificate(state, c) == ECertificate::Direct))
+        .filter(|c| c.e_certificate(state.settings.annotation_cutoff) == ECertificate::Direct))
 }
 
 /// The QR code's link: `/verify/<code>`.
@@ -375,7 +298,7 @@ pub async fn file(
         None => Some(FileProblem::UnknownDocument),
         // The stored copy is the one that was handed out; a signed file that is not it
         // was never issued (defence in depth: the signature already covers every byte).
-        Some((a, _)) if a.pdf_sha256.as_deref() != Some(&crate::storage::sha256_hex(bytes)) => {
+        Some((a, _)) if a.pdf_sha256.as_deref() != Some(&crate::infra::sha256_hex(bytes)) => {
             Some(FileProblem::UnknownDocument)
         }
         _ => None,
@@ -418,23 +341,6 @@ pub async fn log_of(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn limits_count_per_address_and_reset_after_the_window() {
-        let limits = RateLimits::default();
-        let ip: IpAddr = "203.0.113.7".parse().unwrap();
-        let other: IpAddr = "203.0.113.8".parse().unwrap();
-        for _ in 0..MANUAL_LIMIT {
-            assert!(limits.check(ip, LimitKind::Manual, 0).is_ok());
-        }
-        assert_eq!(limits.check(ip, LimitKind::Manual, 1), Err(LIMIT_WINDOW_MS));
-        assert!(limits.check(other, LimitKind::Manual, 1).is_ok());
-        assert!(
-            limits.check(ip, LimitKind::File, 1).is_ok(),
-            "separate limits"
-        );
-        assert!(limits.check(ip, LimitKind::Manual, LIMIT_WINDOW_MS).is_ok());
-    }
 
     #[test]
     fn purposes_are_short_and_printable() {

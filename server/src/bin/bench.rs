@@ -12,8 +12,9 @@
 
 use anyhow::Context;
 use app::domain::annotation::{Scenario, ValidityDays};
+use app::domain::{ApplyOutcome, NewAnnotation, NewHolder};
 use app::domain::{HolderName, IdNumber, IdType, Mobile, NewPassword};
-use app::storage::{ApplyOutcome, NewAnnotation, NewHolder, SqliteStorage};
+use app::storage::SqliteStorage;
 use clap::{Parser, Subcommand};
 use serde_json::json;
 use std::path::PathBuf;
@@ -144,7 +145,7 @@ async fn data(url: &str, certificates: usize, codes_file: &std::path::Path) -> a
                 "('{}', 'BENCH{n:011}', 'resident', '{id_number}', '{name}', '卫生专业技术资格', \
                  '中级', '儿科学', '2023-06-30', '国家卫生健康委员会人才交流服务中心', 1, 'valid', \
                  'h{n}', 0, 0)",
-                app::storage::new_public_id()
+                app::infra::new_public_id()
             ));
         }
         sqlx::query(&sql).execute(&mut *tx).await?;
@@ -160,7 +161,7 @@ async fn data(url: &str, certificates: usize, codes_file: &std::path::Path) -> a
              valid_from, valid_until, pdf_sha256, key_fingerprint) VALUES ",
         );
         for n in chunk_start..chunk_end {
-            let code = app::storage::new_public_id();
+            let code = app::infra::new_public_id();
             if n > chunk_start {
                 sql.push(',');
             }
@@ -256,7 +257,7 @@ async fn queue(count: usize, workers: usize) -> anyhow::Result<()> {
     // Three annotations per certificate (the limit).
     let mut certificates = Vec::new();
     for n in 0..count.div_ceil(3) {
-        let record = app::storage::CertificateRecord {
+        let record = app::domain::CertificateRecord {
             number: format!("Q{n:015}"),
             holder_id: holder_number.clone(),
             holder_name: HolderName::parse("张伟").map_err(|m| anyhow::anyhow!("{m:?}"))?,
@@ -266,7 +267,7 @@ async fn queue(count: usize, workers: usize) -> anyhow::Result<()> {
             issued_on: time::macros::date!(2024 - 01 - 12),
             issuer: "国家药品监督管理局执业药师资格认证中心".into(),
             electronic: true,
-            status: app::storage::CertificateStatus::Valid,
+            status: app::domain::CertificateStatus::Valid,
         };
         certificates.push(storage.upsert_certificate(&record, 0).await?.0);
     }
@@ -292,7 +293,7 @@ async fn queue(count: usize, workers: usize) -> anyhow::Result<()> {
                 let now = state.clock.now();
                 let outcome = storage
                     .apply_annotation(&NewAnnotation {
-                        code: app::storage::new_public_id(),
+                        code: app::infra::new_public_id(),
                         number: format!("JZQ{n:010}"),
                         certificate,
                         holder,

@@ -4,11 +4,11 @@
 
 use super::ServerState;
 use crate::worker::copy_document;
-use app::accounts::service::ActiveSession;
 use app::annotations::views::copy_file_name;
 use app::certificates::views::ECertificate;
+use app::domain::CertificateStatus;
 use app::error::AppError;
-use app::storage::CertificateStatus;
+use app::session::ActiveSession;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, Request, StatusCode};
@@ -100,9 +100,7 @@ async fn annotated(
     match disposition {
         Some(disposition) => {
             let pdf = match state.app.storage.annotation_pdf(annotation.id).await {
-                Ok(Some(pdf)) if Some(app::storage::sha256_hex(&pdf)) == annotation.pdf_sha256 => {
-                    pdf
-                }
+                Ok(Some(pdf)) if Some(app::infra::sha256_hex(&pdf)) == annotation.pdf_sha256 => pdf,
                 Ok(_) => {
                     let error = app::error::ssr::internal(&std::io::Error::other(format!(
                         "stored copy of annotation {} is missing or does not match its digest",

@@ -3,9 +3,9 @@
 //! holder, a visitor, a guessed id) gets exactly the answer for a file that does not exist.
 
 use super::ServerState;
-use app::accounts::service::ActiveSession;
 use app::certificates::views::FileKind;
 use app::error::AppError;
+use app::session::ActiveSession;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, Request, StatusCode};

@@ -4,9 +4,10 @@
 
 use super::ServerState;
 use app::accounts::forms::{ChangePasswordForm, LoginForm, LogoutForm, RegisterForm, TermsForm};
-use app::accounts::service::{self, ActiveSession, Outcome, RequestMeta};
+use app::accounts::service::{self, Outcome};
 use app::error::AppError;
 use app::forms::{EchoValues, FormEcho};
+use app::session::{ActiveSession, RequestMeta};
 use app::state::AppState;
 use app::urls::encode_component;
 use axum::body::Body;

@@ -145,7 +145,7 @@ pub async fn seed_certificate(
             &time::format_description::well_known::Iso8601::DATE,
         )
         .ok()?;
-        Some(app::storage::CertificateRecord {
+        Some(app::domain::CertificateRecord {
             number: seed.number.clone(),
             holder_id: id,
             holder_name: name,
@@ -155,7 +155,7 @@ pub async fn seed_certificate(
             issued_on,
             issuer: seed.issuer.clone(),
             electronic: seed.electronic,
-            status: app::storage::CertificateStatus::Valid,
+            status: app::domain::CertificateStatus::Valid,
         })
     })();
     let Some(record) = parsed else {

@@ -2,10 +2,10 @@
 //! (pages, server functions, download routes) through the request extensions.
 
 use super::ServerState;
-use app::accounts::service::{
-    clear_session_cookie, cookie_value, resolve_session, ActiveSession, SESSION_COOKIE,
+use app::session::{
+    clear_session_cookie, cookie_value, resolve_session, ActiveSession, CurrentSession,
+    SessionView, SESSION_COOKIE,
 };
-use app::session::{CurrentSession, SessionView};
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, Request};

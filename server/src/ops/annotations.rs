@@ -3,8 +3,8 @@
 //! says why).
 
 use crate::ops::open;
-use app::state::china_minute;
-use app::storage::Annotation;
+use app::domain::time::china_minute;
+use app::domain::Annotation;
 use clap::Args;
 use std::process::ExitCode;
 

@@ -4,7 +4,7 @@
 //! annotated copies of the certificate no longer verify as valid.
 
 use crate::ops::{actor, open};
-use app::storage::{CertificateStatus, FileMeta};
+use app::domain::{CertificateStatus, FileMeta};
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -87,7 +87,7 @@ fn reason_text(reason: &str) -> anyhow::Result<String> {
 
 pub async fn revoke(url: &str, args: RevokeArgs) -> anyhow::Result<ExitCode> {
     let reason = reason_text(&args.reason)?;
-    let clock = app::state::Clock::default();
+    let clock = app::infra::Clock::default();
     let date = args.date.unwrap_or_else(|| clock.today());
     if date > clock.today() {
         anyhow::bail!("the revocation date {date} is in the future");
@@ -140,7 +140,7 @@ pub async fn reinstate(url: &str, args: ReinstateArgs) -> anyhow::Result<ExitCod
             &args.number,
             CertificateStatus::Valid,
             note.as_deref(),
-            app::state::Clock::default().now(),
+            app::infra::Clock::default().now(),
             &actor(),
         )
         .await?
@@ -278,7 +278,7 @@ pub async fn attach(url: &str, args: AttachArgs) -> anyhow::Result<ExitCode> {
             sniffed,
             bytes.len() as i64,
             &sha256,
-            app::state::Clock::default().now(),
+            app::infra::Clock::default().now(),
             &actor(),
         )
         .await?
@@ -296,7 +296,7 @@ pub async fn detach(url: &str, args: DetachArgs) -> anyhow::Result<ExitCode> {
     let Some((file, number)) = storage
         .detach_file(
             args.file_id.trim(),
-            app::state::Clock::default().now(),
+            app::infra::Clock::default().now(),
             &actor(),
         )
         .await?
@@ -330,7 +330,7 @@ pub async fn files(url: &str, args: FilesArgs) -> anyhow::Result<ExitCode> {
     {
         println!(
             "{public_id}  {content_type:<16} {size:>10} bytes  {}  {file_name}",
-            app::state::china_minute(created_at)
+            app::domain::time::china_minute(created_at)
         );
     }
     Ok(ExitCode::SUCCESS)

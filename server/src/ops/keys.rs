@@ -6,8 +6,8 @@
 
 use crate::keys::{hex, record, store, store_paths};
 use crate::ops::{actor, open};
+use app::domain::{AuditEntry, SigningKeyRecord};
 use app::storage::operations::DynOperations;
-use app::storage::{AuditEntry, SigningKeyRecord};
 use certpdf::IssuerKey;
 use clap::{Args, Subcommand};
 use std::path::{Path, PathBuf};
@@ -74,7 +74,7 @@ pub struct ImportKeyArgs {
 
 pub async fn run(url: &str, data_dir: &Path, command: KeysCommand) -> anyhow::Result<ExitCode> {
     let storage = open(url).await?;
-    let now = app::state::Clock::default().now();
+    let now = app::infra::Clock::default().now();
     match command {
         KeysCommand::Generate(args) => {
             let active = args.activate || active_key(&storage).await?.is_none();
@@ -299,12 +299,12 @@ fn when(t: std::time::SystemTime) -> String {
 }
 
 fn date_time_of(ms: i64) -> String {
-    let t = app::state::datetime(ms);
+    let t = app::domain::time::datetime(ms);
     format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute())
 }
 
 fn date_of(ms: i64) -> String {
-    app::state::datetime(ms).date().to_string()
+    app::domain::time::datetime(ms).date().to_string()
 }
 
 /// The fingerprint of a key pair, as the registry names it.

@@ -6,10 +6,10 @@ use crate::accounts::{resident_id, signed_up};
 use crate::helpers::{client_for, inner_text, spawn_app, spawn_app_with, Db, Options, TestApp};
 use crate::on_both_backends;
 use app::domain::annotation::{Scenario, ValidityDays};
-use app::domain::{HolderName, IdNumber, IdType, Mobile};
-use app::storage::{
+use app::domain::{
     AnnotationState, ApplyOutcome, CertificateRecord, CertificateStatus, NewAnnotation, NewHolder,
 };
+use app::domain::{HolderName, IdNumber, IdType, Mobile};
 use reqwest::StatusCode;
 use std::time::{Duration, Instant};
 use time::macros::date;
@@ -66,7 +66,7 @@ async fn apply(
 }
 
 /// Waits until every annotation of the certificate is produced (or failed).
-async fn settled(app: &TestApp, number: &str) -> Vec<app::storage::Annotation> {
+async fn settled(app: &TestApp, number: &str) -> Vec<app::domain::Annotation> {
     let certificate = app
         .state
         .storage
@@ -171,7 +171,7 @@ async fn apply_produce_view_and_download(db: Db) {
     ] {
         assert!(text.contains(expected), "{expected} in {text}");
     }
-    assert!(text.contains(&app::state::china_minute(a.valid_until.unwrap())));
+    assert!(text.contains(&app::domain::time::china_minute(a.valid_until.unwrap())));
 
     let inline = app.get(&format!("/annotations/{}/pdf", a.code)).await;
     assert!(inline.headers()["content-disposition"]
@@ -487,7 +487,7 @@ pub async fn queue_annotations(storage: &app::storage::DynStorage, count: usize)
         let now = time::OffsetDateTime::now_utc();
         let outcome = storage
             .apply_annotation(&NewAnnotation {
-                code: app::storage::new_public_id(),
+                code: app::infra::new_public_id(),
                 number: format!("JZQ{n:08}"),
                 certificate: certificate.id,
                 holder,

@@ -4,8 +4,8 @@
 use crate::accounts::{resident_id, signed_up};
 use crate::helpers::{client_for, inner_text, raw_execute, spawn_app, Db, TestApp};
 use crate::on_both_backends;
+use app::domain::{CertificateRecord, CertificateStatus, NewCertificateFile};
 use app::domain::{HolderName, IdNumber, IdType};
-use app::storage::{CertificateRecord, CertificateStatus, NewCertificateFile};
 use reqwest::StatusCode;
 use time::macros::date;
 
@@ -280,7 +280,7 @@ async fn files_are_served_with_type_name_length_and_ranges(db: Db) {
         .unwrap()
         .starts_with("attachment;"));
     let etag = download.headers()["etag"].to_str().unwrap().to_string();
-    assert_eq!(etag, format!("\"{}\"", app::storage::sha256_hex(&pdf)));
+    assert_eq!(etag, format!("\"{}\"", app::infra::sha256_hex(&pdf)));
 
     // Files are compressed already: even a client that accepts compression gets the exact
     // stored bytes, so lengths, ranges and hashes stay true.

@@ -66,7 +66,7 @@ async fn produced_annotation(app: &TestApp, certificate: &str, number: &str) -> 
             .unwrap();
         if let Some(a) = annotations
             .iter()
-            .find(|a| a.state == app::storage::AnnotationState::Ready)
+            .find(|a| a.state == app::domain::AnnotationState::Ready)
         {
             return a.code.clone();
         }
@@ -125,7 +125,7 @@ async fn revoke_and_reinstate_take_effect_at_once(db: Db) {
         .unwrap();
     assert_eq!(
         read.record.status,
-        app::storage::CertificateStatus::Revoked {
+        app::domain::CertificateStatus::Revoked {
             on: time::macros::date!(2025 - 01 - 02),
             reason: "以不正当手段取得证书".into()
         }
@@ -169,7 +169,7 @@ async fn revoke_and_reinstate_take_effect_at_once(db: Db) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(read.record.status, app::storage::CertificateStatus::Valid);
+    assert_eq!(read.record.status, app::domain::CertificateStatus::Valid);
 
     let audit = app
         .state

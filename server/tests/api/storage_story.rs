@@ -2,11 +2,11 @@
 
 use crate::helpers::{Db, TestDb};
 use crate::on_both_backends;
-use app::domain::{HolderName, IdNumber, IdType, Mobile};
-use app::storage::{
-    AuditEntry, CertificateRecord, CertificateStatus, NewCertificateFile, NewHolder, StorageError,
-    UpsertOutcome,
+use app::domain::{
+    AuditEntry, CertificateRecord, CertificateStatus, NewCertificateFile, NewHolder, UpsertOutcome,
 };
+use app::domain::{HolderName, IdNumber, IdType, Mobile};
+use app::storage::StorageError;
 use time::macros::date;
 
 fn id(number: &str) -> IdNumber {
@@ -82,7 +82,7 @@ async fn holders_certificates_files_and_audit(db: Db) {
 
     // Files: bytes in the content-addressed blob store, metadata listed without them.
     let sha256 = storage.put_blob(b"%PDF-1.7 test").await.unwrap();
-    assert_eq!(sha256, app::storage::sha256_hex(b"%PDF-1.7 test"));
+    assert_eq!(sha256, app::infra::sha256_hex(b"%PDF-1.7 test"));
     assert_eq!(
         storage.put_blob(b"%PDF-1.7 test").await.unwrap(),
         sha256,
@@ -108,7 +108,7 @@ async fn holders_certificates_files_and_audit(db: Db) {
     assert_eq!(files.len(), 1);
     assert_eq!(files[0].public_id, public_id);
     assert_eq!(files[0].size, 13);
-    assert_eq!(files[0].sha256, app::storage::sha256_hex(b"%PDF-1.7 test"));
+    assert_eq!(files[0].sha256, app::infra::sha256_hex(b"%PDF-1.7 test"));
 
     // Audit log.
     let entry = AuditEntry {

@@ -4,8 +4,8 @@
 use crate::accounts::{resident_id, signed_up};
 use crate::helpers::{client_for, inner_text, spawn_app, Db, TestApp};
 use crate::on_both_backends;
+use app::domain::{AnnotationState, CertificateRecord, CertificateStatus};
 use app::domain::{HolderName, IdNumber, IdType};
-use app::storage::{AnnotationState, CertificateRecord, CertificateStatus};
 use reqwest::StatusCode;
 use serde_json::Value;
 use std::time::{Duration, Instant};
@@ -318,7 +318,7 @@ async fn manual_and_file_checks_are_rate_limited_per_address(db: Db) {
     let app = spawn_app(db).await;
     let client = reqwest::Client::new();
     let body = serde_json::json!({ "certificate_number": "1", "holder_name": "王五" });
-    for n in 0..app::verification::service::MANUAL_LIMIT {
+    for n in 0..app::infra::MANUAL_LIMIT {
         let (status, _) = api_manual(&app, &client, body.clone()).await;
         assert_eq!(status, StatusCode::OK, "check {n}");
     }
@@ -333,9 +333,7 @@ async fn manual_and_file_checks_are_rate_limited_per_address(db: Db) {
     let (status, _) = api_get(&app, "/api/v1/verify/abc").await;
     assert_eq!(status, StatusCode::OK);
     // The window passes.
-    app.state
-        .clock
-        .advance(app::verification::service::LIMIT_WINDOW_MS);
+    app.state.clock.advance(app::infra::LIMIT_WINDOW_MS);
     let (status, _) = api_manual(
         &app,
         &client,

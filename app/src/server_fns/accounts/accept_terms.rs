@@ -10,7 +10,7 @@ pub async fn accept_terms(form: TermsForm) -> Result<FormDone, AppError> {
     let state = crate::state::use_app_state()?;
     finish(
         async {
-            let session = crate::accounts::service::require_signed_in()?;
+            let session = crate::session::require_signed_in()?;
             crate::accounts::service::accept_terms(&state, &session, form).await
         }
         .await,

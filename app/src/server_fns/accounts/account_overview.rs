@@ -18,7 +18,7 @@ pub struct AccountView {
 pub async fn account_overview() -> Result<AccountView, AppError> {
     use crate::server_fns::ssr::failed;
     let state = crate::state::use_app_state()?;
-    let session = crate::accounts::service::require_holder().map_err(failed)?;
+    let session = crate::session::require_holder().map_err(failed)?;
     let holder = state
         .storage
         .holder(session.holder)
@@ -29,7 +29,9 @@ pub async fn account_overview() -> Result<AccountView, AppError> {
         id_type: holder.id_number.id_type(),
         masked_id_number: holder.id_number.masked(),
         masked_mobile: holder.mobile.masked(),
-        registered_at: crate::state::china_minute(holder.created_at),
-        terms_accepted_at: holder.terms_accepted_at.map(crate::state::china_minute),
+        registered_at: crate::domain::time::china_minute(holder.created_at),
+        terms_accepted_at: holder
+            .terms_accepted_at
+            .map(crate::domain::time::china_minute),
     })
 }

@@ -10,7 +10,7 @@ pub async fn change_password(form: ChangePasswordForm) -> Result<FormDone, AppEr
     let state = crate::state::use_app_state()?;
     finish(
         async {
-            let session = crate::accounts::service::require_holder()?;
+            let session = crate::session::require_holder()?;
             crate::accounts::service::change_password(&state, &session, form).await
         }
         .await,

@@ -9,7 +9,7 @@ pub async fn load_certificate(id: String) -> Result<CertificateDetails, AppError
     use crate::server_fns::ssr::failed;
     async {
         let state = crate::state::use_app_state()?;
-        let session = crate::accounts::service::require_holder()?;
+        let session = crate::session::require_holder()?;
         crate::certificates::service::details(&state, &session, &id).await
     }
     .await

@@ -8,7 +8,7 @@ pub async fn my_certificates() -> Result<CertificateList, AppError> {
     use crate::server_fns::ssr::failed;
     async {
         let state = crate::state::use_app_state()?;
-        let session = crate::accounts::service::require_holder()?;
+        let session = crate::session::require_holder()?;
         crate::certificates::service::list(&state, &session).await
     }
     .await

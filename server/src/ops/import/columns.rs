@@ -3,9 +3,9 @@
 //! its column and says what is wrong, in Chinese or English.
 
 use app::domain::identity::Ymd;
+use app::domain::{CertificateRecord, CertificateStatus};
 use app::domain::{HolderName, IdNumber, IdType};
 use app::i18n::{Lang, Msg};
-use app::storage::{CertificateRecord, CertificateStatus};
 use std::borrow::Cow;
 use time::{Date, Month};
 

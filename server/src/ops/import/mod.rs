@@ -17,9 +17,9 @@
 pub mod columns;
 
 use crate::ops::{thousands, EXIT_INTERRUPTED, EXIT_REJECTED_ROWS};
+use app::domain::AuditEntry;
 use app::i18n::Lang;
 use app::storage::operations::{BatchOutcome, ImportContext, ImportRow};
-use app::storage::AuditEntry;
 use clap::{Args, ValueEnum};
 use columns::{Column, Problem, RawRow, RowProblems, COLUMNS};
 use std::borrow::Cow;
@@ -218,7 +218,7 @@ pub async fn import(
         ReasonLang::Zh => Lang::Zh,
         ReasonLang::En => Lang::En,
     };
-    let today = app::state::Clock::default().today();
+    let today = app::infra::Clock::default().today();
     let stop = Arc::new(AtomicBool::new(false));
     let interrupted = Arc::new(AtomicBool::new(false));
     let signals = watch_ctrl_c(stop.clone(), interrupted.clone());
@@ -239,7 +239,7 @@ pub async fn import(
     };
 
     let ctx = ImportContext {
-        now: app::state::Clock::default().now(),
+        now: app::infra::Clock::default().now(),
         actor: actor.to_string(),
         source: args.file.display().to_string(),
     };
@@ -770,7 +770,7 @@ impl Batcher<'_> {
                         line,
                         record,
                         hash,
-                        public_id: app::storage::new_public_id(),
+                        public_id: app::infra::new_public_id(),
                     });
                     None
                 }

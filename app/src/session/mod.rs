@@ -2,6 +2,11 @@
 //! per request (see `server`'s session layer) and the result is shared with the browser during
 //! hydration, so both render the same header. Logging in and out reload the page.
 
+#[cfg(feature = "ssr")]
+mod active;
+#[cfg(feature = "ssr")]
+pub use active::*;
+
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 

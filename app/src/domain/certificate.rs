@@ -1,0 +1,150 @@
+//! Certificates as the issuer records them, their electronic files, and whether an
+//! e-certificate is obtained directly or only through an annotation.
+
+use super::time::Millis;
+use super::{HolderName, IdNumber};
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CertificateId(pub i64);
+
+/// Whether a certificate stands (有效) or was withdrawn (已撤销). This is the certificate's own
+/// validity, not an annotation's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CertificateStatus {
+    Valid,
+    Revoked { on: Date, reason: String },
+}
+
+impl CertificateStatus {
+    pub fn code(&self) -> &'static str {
+        match self {
+            CertificateStatus::Valid => "valid",
+            CertificateStatus::Revoked { .. } => "revoked",
+        }
+    }
+}
+
+/// A certificate as the issuer records it: the input of imports and of the demo data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CertificateRecord {
+    /// 管理号, unique across all certificates.
+    pub number: String,
+    pub holder_id: IdNumber,
+    pub holder_name: HolderName,
+    pub qualification: String,
+    pub level: String,
+    pub specialty: String,
+    pub issued_on: Date,
+    pub issuer: String,
+    /// Whether an electronic certificate (电子证书) exists for it.
+    pub electronic: bool,
+    pub status: CertificateStatus,
+}
+
+#[cfg(feature = "ssr")]
+impl CertificateRecord {
+    /// A digest of every field, so that re-importing an unchanged record is recognised as such
+    /// without comparing column by column.
+    pub fn content_hash(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        let (status, revoked_on, reason) = match &self.status {
+            CertificateStatus::Valid => ("valid", String::new(), ""),
+            CertificateStatus::Revoked { on, reason } => {
+                ("revoked", on.to_string(), reason.as_str())
+            }
+        };
+        for field in [
+            self.number.as_str(),
+            self.holder_id.id_type().code(),
+            self.holder_id.as_str(),
+            self.holder_name.as_str(),
+            self.qualification.as_str(),
+            self.level.as_str(),
+            self.specialty.as_str(),
+            &self.issued_on.to_string(),
+            self.issuer.as_str(),
+            if self.electronic { "1" } else { "0" },
+            status,
+            &revoked_on,
+            reason,
+        ] {
+            hasher.update((field.len() as u64).to_le_bytes());
+            hasher.update(field.as_bytes());
+        }
+        hex::encode(&hasher.finalize()[..16])
+    }
+}
+
+/// A certificate as stored, with its unguessable public id for URLs.
+#[derive(Clone, Debug)]
+pub struct Certificate {
+    pub id: CertificateId,
+    pub public_id: String,
+    pub record: CertificateRecord,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+}
+
+/// What an upsert did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UpsertOutcome {
+    Inserted,
+    Updated,
+    Unchanged,
+}
+
+/// An electronic file to attach to a certificate; its bytes are in the blob store under
+/// `sha256`.
+#[derive(Clone, Debug)]
+pub struct NewCertificateFile {
+    pub certificate_id: CertificateId,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub created_at: Millis,
+}
+
+/// A certificate file's metadata, without its bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileMeta {
+    pub public_id: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub created_at: Millis,
+}
+
+/// How a certificate's electronic certificate (电子证书) is obtained.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ECertificate {
+    /// Not an e-certificate (paper only); electronic files may still exist.
+    None,
+    /// Issued before the cut-off: viewable and downloadable directly.
+    Direct,
+    /// Issued on or after the cut-off: only through a valid annotation (加注).
+    NeedsAnnotation,
+}
+
+impl Certificate {
+    /// Whether and how its e-certificate is obtained: an annotation is needed iff it is an
+    /// e-certificate issued on or after the cut-off (docs/domain.md).
+    pub fn e_certificate(&self, annotation_cutoff: Date) -> ECertificate {
+        let record = &self.record;
+        if !record.electronic {
+            ECertificate::None
+        } else if super::annotation::needs_annotation(
+            record.electronic,
+            record.issued_on,
+            annotation_cutoff,
+        ) {
+            ECertificate::NeedsAnnotation
+        } else {
+            ECertificate::Direct
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! The issuer's signing certificates: which keys sign copies, and which still verify.
+
+use super::time::Millis;
+
+/// An issuer signing certificate in the registry (the private key never is).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SigningKeyRecord {
+    /// Hex SHA-256 of the certificate (DER).
+    pub fingerprint: String,
+    pub subject: String,
+    pub cert_pem: String,
+    pub not_before: Millis,
+    pub not_after: Millis,
+    pub added_at: Millis,
+    pub active: bool,
+}
