@@ -391,7 +391,7 @@ pub fn verify_signed_pdf(
         .ok_or(VerifyError::Malformed("no annotation code"))?;
     let annotation_code =
         String::from_utf8(code).map_err(|_| VerifyError::Malformed("annotation code"))?;
-    if !crate::valid_annotation_code(&annotation_code) {
+    if !crate::document::valid_annotation_code(&annotation_code) {
         return Err(VerifyError::Malformed("annotation code"));
     }
     // /M lives in the signature dictionary, after /Contents.

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use ttf_parser::{Face, GlyphId};
 
-use crate::Error;
+use crate::error::Error;
 
 /// Which face of a font file (or collection) to use.
 #[derive(Debug, Clone, PartialEq, Eq)]

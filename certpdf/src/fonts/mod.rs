@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 
 use ttf_parser::GlyphId;
 
+use crate::error::Error;
 use crate::geom::{Affine, Path};
-use crate::Error;
 
 use face::load_source;
 pub use face::{FaceSelector, FontSource};
@@ -259,6 +259,18 @@ impl FontChain {
         path
     }
 
+    /// The outline of `ch` from the first font that has it, placed on its em square for
+    /// display: 1000 units, y down, the top of the ideographic em box at 0, narrower glyphs
+    /// centred. `None` if no font covers `ch`.
+    pub(crate) fn em_square_outline(&self, ch: char) -> Option<Path> {
+        let (font, gid) = self.lookup(ch)?;
+        let f = self.font(font);
+        let outline = self.outline(GlyphKey::Font { font, gid });
+        let adv = f.advance(gid);
+        let dx = ((1000.0 - adv) / 2.0).max(0.0);
+        Some(outline.transformed(Affine([1.0, 0.0, 0.0, -1.0, dx, f.em_top])))
+    }
+
     /// A "tofu" box showing the code point in hex, so a missing character is
     /// visibly missing and identifiable rather than silently blank.
     fn missing_box(&self, c: char) -> Path {
@@ -324,23 +336,4 @@ fn is_variation_selector(c: char) -> bool {
 fn is_ignorable(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}')
-}
-
-/// A standalone SVG of one character on its em square (`viewBox="0 0 1000
-/// 1000"`, narrower glyphs centred), filled with `currentColor`, from the
-/// first font of the chain that has it. `None` if no font covers `ch`.
-pub fn glyph_svg(fonts: &FontChain, ch: char) -> Option<String> {
-    let (font, gid) = fonts.lookup(ch)?;
-    let f = fonts.font(font);
-    let key = GlyphKey::Font { font, gid };
-    let outline = fonts.outline(key);
-    let adv = f.advance(gid);
-    let dx = ((1000.0 - adv) / 2.0).max(0.0);
-    let d = crate::svg::path_data(
-        &outline.transformed(Affine([1.0, 0.0, 0.0, -1.0, dx, f.em_top])),
-        0,
-    );
-    Some(format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1000 1000\" width=\"1em\" height=\"1em\"><path fill=\"currentColor\" d=\"{d}\"/></svg>"
-    ))
 }

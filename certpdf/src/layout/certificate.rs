@@ -7,8 +7,9 @@ use super::ornaments::{border, qr, seal, watermark, SEAL_LEGEND};
 use super::page::{section, table, Align, Builder, Row, TABLE_X0, TABLE_X1};
 use super::text::{width, wrap, wrap_shrinking};
 use super::{Item, Page, A4_H, A4_W, CRIMSON, INK, MUTED};
+use crate::document::AnnotatedCertificate;
+use crate::error::Error;
 use crate::fonts::FontChain;
-use crate::{AnnotatedCertificate, Error};
 
 const TITLE: &str = "专业技术人员职业资格电子证书";
 const SUBTITLE: &str = "（加注件）";

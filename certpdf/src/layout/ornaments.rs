@@ -4,9 +4,9 @@
 use super::page::Builder;
 use super::text::{arc_text, outlined_line, width};
 use super::{Item, CRIMSON, SEAL_RED, WHITE};
+use crate::error::Error;
 use crate::fonts::FontChain;
 use crate::geom::{Affine, Color, Path};
-use crate::Error;
 
 /// The legend across the seal, under the star.
 pub(super) const SEAL_LEGEND: &str = "电子证书专用章";

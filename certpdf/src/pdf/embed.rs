@@ -8,10 +8,10 @@ use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
 use pdf_writer::{Filter, Finish, Name, Pdf, Rect, Ref, Str};
 use subsetter::GlyphRemapper;
 
-use super::content::push_path;
+use super::ops::push_path;
 use super::{compress, Refs};
+use crate::error::Error;
 use crate::fonts::{FontChain, GlyphKey, Shaped, WorkingSet};
-use crate::Error;
 
 /// Per-font subset state collected while walking the page.
 struct FontUse {

@@ -4,6 +4,7 @@
 //!
 //! * `content`: the page's content stream and the resources it refers to;
 //! * `embed`: the fonts the page uses, subset and embedded;
+//! * `ops`: operands and path operators in content streams;
 //! * `signature`: the signature field and dictionary with their placeholders, and where the
 //!   placeholders ended up in the file;
 //! * here: the order of the objects in the file, graphics states, form XObjects, the page,
@@ -11,14 +12,15 @@
 
 mod content;
 mod embed;
+mod ops;
 mod signature;
 
 use pdf_writer::types::{BlendMode, SigFlags};
 use pdf_writer::{Filter, Name, Pdf, Rect, Ref, Settings, Str, TextStr};
 
+use crate::error::Error;
 use crate::fonts::FontChain;
 use crate::layout::Page;
-use crate::Error;
 
 pub(crate) use signature::{SigSlots, SigSpec};
 

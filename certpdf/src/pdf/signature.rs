@@ -5,7 +5,7 @@
 use pdf_writer::types::{AnnotationFlags, FieldType};
 use pdf_writer::{Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
-use crate::Error;
+use crate::error::Error;
 
 pub(crate) struct SigSpec<'a> {
     /// Bytes reserved for the DER-encoded CMS object.
