@@ -3,7 +3,7 @@
 //! of uploaded signed PDFs.
 //!
 //! Typical use: load a [`FontChain`] and an [`IssuerKey`] once at start-up,
-//! then call [`render_annotated_certificate`] per request. Uploaded files
+//! then call [`render_certificate_pdf`] per request. Uploaded files
 //! are checked with [`verify_signed_pdf`].
 //!
 //! See `README.md` for the signature format and how it was validated.
@@ -27,9 +27,9 @@ mod verify;
 
 use std::time::SystemTime;
 
-use document::valid_annotation_code;
+use document::valid_verification_code;
 
-pub use document::AnnotatedCertificate;
+pub use document::{AnnotationFace, CertificateDocument, CertificateFace};
 pub use error::Error;
 pub use fonts::{FaceSelector, FontChain, FontSource, SYSTEM_FONTS};
 pub use sign::{IssuerKey, TrustedCert};
@@ -56,54 +56,33 @@ fn file_id() -> [u8; 16] {
     id
 }
 
-/// Renders the annotated certificate as a one-page A4 PDF with embedded
-/// subset fonts and signs it (PAdES B-B, ECDSA P-256 / SHA-256).
-pub fn render_annotated_certificate(
+/// Renders the certificate page as a one-page A4 PDF with embedded subset fonts and signs it
+/// (PAdES B-B, ECDSA P-256 / SHA-256). With an annotation it is the annotated copy (加注件:
+/// annotation block, watermark); without, the e-certificate alone (certificate data, seal
+/// and QR code).
+pub fn render_certificate_pdf(
     fonts: &FontChain,
     key: &IssuerKey,
-    doc: &AnnotatedCertificate,
+    doc: &CertificateDocument,
 ) -> Result<Vec<u8>, Error> {
-    if !valid_annotation_code(&doc.annotation_code) {
+    if !valid_verification_code(&doc.verification_code) {
         return Err(Error::InvalidInput(
-            "annotation_code must be 1-64 characters of A-Z a-z 0-9 - _ . ~".into(),
+            "verification_code must be 1-64 characters of A-Z a-z 0-9 - _ . ~".into(),
         ));
     }
     let page = layout::certificate(fonts, doc)?;
-    sign_page(fonts, key, doc, &page, "电子证书加注件签章")
-}
-
-/// Renders and signs an e-certificate that needs no annotation (issued before the cut-off):
-/// the certificate data, seal and QR code of [`render_annotated_certificate`], without the
-/// annotation block or watermark. The annotation fields of `doc` are not printed;
-/// `annotation_code` still names the document for [`verify_signed_pdf`].
-pub fn render_e_certificate(
-    fonts: &FontChain,
-    key: &IssuerKey,
-    doc: &AnnotatedCertificate,
-) -> Result<Vec<u8>, Error> {
-    if !valid_annotation_code(&doc.annotation_code) {
-        return Err(Error::InvalidInput(
-            "annotation_code must be 1-64 characters of A-Z a-z 0-9 - _ . ~".into(),
-        ));
-    }
-    let page = layout::e_certificate(fonts, doc)?;
-    sign_page(fonts, key, doc, &page, "电子证书签章")
-}
-
-fn sign_page(
-    fonts: &FontChain,
-    key: &IssuerKey,
-    doc: &AnnotatedCertificate,
-    page: &layout::Page,
-    reason: &str,
-) -> Result<Vec<u8>, Error> {
+    let reason = if doc.annotation.is_some() {
+        "电子证书加注件签章"
+    } else {
+        "电子证书签章"
+    };
     let now = pdf_date(SystemTime::now());
     let signer = key
         .subject_common_name()
-        .unwrap_or_else(|| doc.issuer.clone());
+        .unwrap_or_else(|| doc.certificate.issuer.clone());
     let info = pdf::DocInfo {
         title: &page.title,
-        annotation_code: Some(&doc.annotation_code),
+        annotation_code: Some(&doc.verification_code),
         date: now,
         file_id: file_id(),
     };
@@ -113,15 +92,15 @@ fn sign_page(
         reason,
         date: now,
     };
-    let (mut bytes, slots) = pdf::write(fonts, page, &info, Some(&spec))?;
+    let (mut bytes, slots) = pdf::write(fonts, &page, &info, Some(&spec))?;
     let slots = slots.ok_or_else(|| Error::Pdf("signature placeholder missing".into()))?;
     sign::apply_signature(&mut bytes, &slots, key)?;
     Ok(bytes)
 }
 
-/// The same page as [`render_annotated_certificate`] draws, as SVG with
+/// The same page as [`render_certificate_pdf`] draws, as SVG with
 /// every glyph an outline (no fonts needed to display it). Unsigned.
-pub fn render_preview_svg(fonts: &FontChain, doc: &AnnotatedCertificate) -> Result<String, Error> {
+pub fn render_preview_svg(fonts: &FontChain, doc: &CertificateDocument) -> Result<String, Error> {
     let page = layout::certificate(fonts, doc)?;
     Ok(svg::write(fonts, &page))
 }
@@ -159,13 +138,13 @@ pub mod bench_support {
     pub fn prepare(
         fonts: &FontChain,
         key: &IssuerKey,
-        doc: &AnnotatedCertificate,
+        doc: &CertificateDocument,
     ) -> Result<Prepared, Error> {
         let page = layout::certificate(fonts, doc)?;
         let now = pdf_date(SystemTime::now());
         let info = pdf::DocInfo {
             title: &page.title,
-            annotation_code: Some(&doc.annotation_code),
+            annotation_code: Some(&doc.verification_code),
             date: now,
             file_id: [0; 16],
         };

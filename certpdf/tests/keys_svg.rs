@@ -3,7 +3,7 @@ mod common;
 use std::time::{Duration, SystemTime};
 
 use certpdf::{
-    glyph_svg, render_annotated_certificate, render_preview_svg, verify_signed_pdf, FontChain,
+    glyph_svg, render_certificate_pdf, render_preview_svg, verify_signed_pdf, FontChain,
     FontSource, IssuerKey, TrustedCert,
 };
 use common::{fonts, sample};
@@ -27,7 +27,7 @@ fn pem_round_trip_keeps_key_and_certificate() {
     );
 
     // The reloaded key signs documents that verify against the original cert.
-    let pdf = render_annotated_certificate(fonts(), &k2, &sample("张𪚥")).unwrap();
+    let pdf = render_certificate_pdf(fonts(), &k2, &sample("张𪚥")).unwrap();
     let trusted = TrustedCert::from_pem(&cert_pem).unwrap();
     assert_eq!(trusted.fingerprint_sha256(), k.fingerprint_sha256());
     assert!(verify_signed_pdf(&pdf, &[trusted]).is_ok());

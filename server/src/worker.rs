@@ -7,7 +7,7 @@ use app::annotations::views::copy_file_name;
 use app::domain::annotation::ValidityDays;
 use app::state::{china_minute, datetime, AppState, CHINA_OFFSET};
 use app::storage::{Annotation, Certificate, ProducedAnnotation};
-use certpdf::{AnnotatedCertificate, IssuerKey};
+use certpdf::{AnnotationFace, CertificateDocument, CertificateFace, IssuerKey};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -72,7 +72,7 @@ impl Producer {
     ) -> anyhow::Result<ProducedAnnotation> {
         let valid_until = ValidityDays::from_trusted(annotation.validity.days()).end_from(now);
         let doc = copy_document(&self.state, annotation, certificate, now, valid_until);
-        let pdf = certpdf::render_annotated_certificate(&self.state.fonts, &self.issuer, &doc)?;
+        let pdf = certpdf::render_certificate_pdf(&self.state.fonts, &self.issuer, &doc)?;
         Ok(ProducedAnnotation {
             pdf_sha256: app::storage::sha256_hex(&pdf),
             pdf,
@@ -92,28 +92,30 @@ pub fn copy_document(
     certificate: &Certificate,
     produced_at: i64,
     valid_until: i64,
-) -> AnnotatedCertificate {
+) -> CertificateDocument {
     let produced = datetime(produced_at).to_offset(CHINA_OFFSET);
-    AnnotatedCertificate {
-        annotation_number: annotation.number.clone(),
-        // The copy is an official Chinese document whatever the interface language.
-        scenario: annotation
-            .scenario
-            .label()
-            .text(app::i18n::Lang::Zh)
-            .to_string(),
-        valid_from: china_minute(produced_at),
-        valid_until: china_minute(valid_until),
-        produced_at: format!(
-            "{} {:02}:{:02}:{:02}",
-            produced.date(),
-            produced.hour(),
-            produced.minute(),
-            produced.second()
-        ),
+    CertificateDocument {
+        certificate: certificate_face(certificate),
+        annotation: Some(AnnotationFace {
+            number: annotation.number.clone(),
+            // The copy is an official Chinese document whatever the interface language.
+            scenario: annotation
+                .scenario
+                .label()
+                .text(app::i18n::Lang::Zh)
+                .to_string(),
+            valid_from: china_minute(produced_at),
+            valid_until: china_minute(valid_until),
+            produced_at: format!(
+                "{} {:02}:{:02}:{:02}",
+                produced.date(),
+                produced.hour(),
+                produced.minute(),
+                produced.second()
+            ),
+        }),
         verify_url: format!("{}/verify/{}", state.settings.public_url, annotation.code),
-        annotation_code: annotation.code.clone(),
-        ..certificate_fields(certificate)
+        verification_code: annotation.code.clone(),
     }
 }
 
@@ -123,27 +125,27 @@ pub fn e_certificate_code(certificate: &Certificate) -> String {
 }
 
 /// What a pre-cut-off e-certificate prints: the certificate alone.
-pub fn e_certificate_document(state: &AppState, certificate: &Certificate) -> AnnotatedCertificate {
+pub fn e_certificate_document(state: &AppState, certificate: &Certificate) -> CertificateDocument {
     let code = e_certificate_code(certificate);
-    AnnotatedCertificate {
+    CertificateDocument {
+        certificate: certificate_face(certificate),
+        annotation: None,
         verify_url: format!("{}/verify/{code}", state.settings.public_url),
-        annotation_code: code,
-        ..certificate_fields(certificate)
+        verification_code: code,
     }
 }
 
-fn certificate_fields(certificate: &Certificate) -> AnnotatedCertificate {
+fn certificate_face(certificate: &Certificate) -> CertificateFace {
     let record = &certificate.record;
-    AnnotatedCertificate {
+    CertificateFace {
         holder_name: record.holder_name.as_str().to_string(),
         masked_id_number: record.holder_id.masked(),
         qualification: record.qualification.clone(),
         level: record.level.clone(),
         specialty: record.specialty.clone(),
-        certificate_number: record.number.clone(),
+        number: record.number.clone(),
         issue_date: record.issued_on.to_string(),
         issuer: record.issuer.clone(),
-        ..Default::default()
     }
 }
 

@@ -7,7 +7,7 @@ use super::ornaments::{border, qr, seal, watermark, SEAL_LEGEND};
 use super::page::{section, table, Align, Builder, Row, TABLE_X0, TABLE_X1};
 use super::text::{width, wrap, wrap_shrinking};
 use super::{Item, Page, A4_H, A4_W, CRIMSON, INK, MUTED};
-use crate::document::AnnotatedCertificate;
+use crate::document::{AnnotationFace, CertificateDocument, CertificateFace};
 use crate::error::Error;
 use crate::fonts::FontChain;
 
@@ -17,27 +17,21 @@ const SUBTITLE: &str = "（加注件）";
 /// Side of the QR code, quiet zone included.
 const QR_SIZE: f32 = 96.0;
 
-fn watermark_text(doc: &AnnotatedCertificate) -> String {
-    format!("{} · 有效期至 {}", doc.scenario, doc.valid_until)
+fn watermark_text(annotation: &AnnotationFace) -> String {
+    format!(
+        "{} · 有效期至 {}",
+        annotation.scenario, annotation.valid_until
+    )
 }
 
-/// Lays out the annotated certificate. Long values wrap inside their
-/// table cells; if the result would run into the bottom block, the tables
-/// are laid out again at a smaller scale.
-pub(crate) fn certificate(fonts: &FontChain, doc: &AnnotatedCertificate) -> Result<Page, Error> {
-    laid_out(fonts, doc, true)
-}
-
-/// Lays out an e-certificate without annotation (issued before annotation was required): the
-/// certificate data, the seal, the QR code; no annotation block and no watermark.
-pub(crate) fn e_certificate(fonts: &FontChain, doc: &AnnotatedCertificate) -> Result<Page, Error> {
-    laid_out(fonts, doc, false)
-}
-
-fn laid_out(fonts: &FontChain, doc: &AnnotatedCertificate, annotated: bool) -> Result<Page, Error> {
+/// Lays out the certificate page: the annotated copy when `doc` has an annotation, else the
+/// e-certificate alone (no annotation block, no watermark). Long values wrap inside their
+/// table cells; if the result would run into the bottom block, the tables are laid out again
+/// at a smaller scale.
+pub(crate) fn certificate(fonts: &FontChain, doc: &CertificateDocument) -> Result<Page, Error> {
     let mut scale = 1.0;
     loop {
-        let page = certificate_at(fonts, doc, scale, annotated)?;
+        let page = certificate_at(fonts, doc, scale)?;
         match page {
             Some(p) => return Ok(p),
             None if scale > 0.6 => scale -= 0.08,
@@ -54,32 +48,36 @@ fn laid_out(fonts: &FontChain, doc: &AnnotatedCertificate, annotated: bool) -> R
 /// should be tried.
 fn certificate_at(
     fonts: &FontChain,
-    doc: &AnnotatedCertificate,
+    doc: &CertificateDocument,
     scale: f32,
-    annotated: bool,
 ) -> Result<Option<Page>, Error> {
     let (w, h) = (A4_W, A4_H);
+    let annotation = doc.annotation.as_ref();
     let mut b = Builder::new(fonts);
     border(&mut b, w, h);
-    heading(&mut b, w, annotated);
-    let mut y = certificate_table(&mut b, doc, scale);
-    if annotated {
-        y = annotation_table(&mut b, doc, y, scale);
+    heading(&mut b, w, annotation.is_some());
+    let mut y = certificate_table(&mut b, &doc.certificate, scale);
+    if let Some(annotation) = annotation {
+        y = annotation_table(&mut b, annotation, y, scale);
     }
-    y = note(&mut b, annotated, y);
+    y = note(&mut b, annotation.is_some(), y);
 
     let block_top = (y + 6.0).max(640.0);
     let footer_y = h - 44.0;
     if block_top + QR_SIZE + 40.0 > footer_y - 12.0 {
         return Ok(None);
     }
-    if annotated {
-        if let Some(wm) = watermark(fonts, &watermark_text(doc), w, h) {
+    if let Some(annotation) = annotation {
+        if let Some(wm) = watermark(fonts, &watermark_text(annotation), w, h) {
             b.items.push(wm);
         }
     }
-    qr_block(&mut b, doc, block_top)?;
-    if !issuer_block(&mut b, doc, block_top, annotated) {
+    qr_block(&mut b, &doc.verify_url, &doc.verification_code, block_top)?;
+    let date = match annotation {
+        Some(annotation) => &annotation.produced_at,
+        None => &doc.certificate.issue_date,
+    };
+    if !issuer_block(&mut b, &doc.certificate.issuer, date, block_top) {
         return Ok(None);
     }
     footer(&mut b, &doc.verify_url, w, footer_y)?;
@@ -87,7 +85,7 @@ fn certificate_at(
     Ok(Some(Page {
         width: w,
         height: h,
-        title: if annotated {
+        title: if annotation.is_some() {
             format!("{TITLE}{SUBTITLE}")
         } else {
             TITLE.to_string()
@@ -116,48 +114,48 @@ fn heading(b: &mut Builder, w: f32, annotated: bool) {
 }
 
 /// The "证书信息" section; returns the y below its table.
-fn certificate_table(b: &mut Builder, doc: &AnnotatedCertificate, scale: f32) -> f32 {
+fn certificate_table(b: &mut Builder, certificate: &CertificateFace, scale: f32) -> f32 {
     let y = 170.0;
     section(b, "证书信息", y);
     let rows = [
         Row {
             label: "持证人姓名",
-            value: &doc.holder_name,
+            value: &certificate.holder_name,
             strong: true,
         },
         Row {
             label: "证件号码",
-            value: &doc.masked_id_number,
+            value: &certificate.masked_id_number,
             strong: false,
         },
         Row {
             label: "资格名称",
-            value: &doc.qualification,
+            value: &certificate.qualification,
             strong: false,
         },
         Row {
             label: "级别",
-            value: &doc.level,
+            value: &certificate.level,
             strong: false,
         },
         Row {
             label: "专业",
-            value: &doc.specialty,
+            value: &certificate.specialty,
             strong: false,
         },
         Row {
             label: "管理号",
-            value: &doc.certificate_number,
+            value: &certificate.number,
             strong: false,
         },
         Row {
             label: "签发日期",
-            value: &doc.issue_date,
+            value: &certificate.issue_date,
             strong: false,
         },
         Row {
             label: "发证机构",
-            value: &doc.issuer,
+            value: &certificate.issuer,
             strong: false,
         },
     ];
@@ -165,12 +163,12 @@ fn certificate_table(b: &mut Builder, doc: &AnnotatedCertificate, scale: f32) ->
 }
 
 /// The "加注信息" section below `y`; returns the y below its table.
-fn annotation_table(b: &mut Builder, doc: &AnnotatedCertificate, y: f32, scale: f32) -> f32 {
-    let validity = format!("{} 至 {}", doc.valid_from, doc.valid_until);
+fn annotation_table(b: &mut Builder, annotation: &AnnotationFace, y: f32, scale: f32) -> f32 {
+    let validity = format!("{} 至 {}", annotation.valid_from, annotation.valid_until);
     let rows = [
         Row {
             label: "使用场景",
-            value: &doc.scenario,
+            value: &annotation.scenario,
             strong: false,
         },
         Row {
@@ -180,12 +178,12 @@ fn annotation_table(b: &mut Builder, doc: &AnnotatedCertificate, y: f32, scale: 
         },
         Row {
             label: "加注编号",
-            value: &doc.annotation_number,
+            value: &annotation.number,
             strong: false,
         },
         Row {
             label: "生成时间",
-            value: &doc.produced_at,
+            value: &annotation.produced_at,
             strong: false,
         },
     ];
@@ -215,8 +213,8 @@ fn note(b: &mut Builder, annotated: bool, y: f32) -> f32 {
 
 /// The QR code of the verification address at the left of the bottom block, captioned with
 /// "扫码验证" and the verification code.
-fn qr_block(b: &mut Builder, doc: &AnnotatedCertificate, top: f32) -> Result<(), Error> {
-    b.items.extend(qr(&doc.verify_url, TABLE_X0, top, QR_SIZE)?);
+fn qr_block(b: &mut Builder, verify_url: &str, code: &str, top: f32) -> Result<(), Error> {
+    b.items.extend(qr(verify_url, TABLE_X0, top, QR_SIZE)?);
     let cap_y = top + QR_SIZE + 14.0;
     b.text(
         "扫码验证",
@@ -229,7 +227,7 @@ fn qr_block(b: &mut Builder, doc: &AnnotatedCertificate, top: f32) -> Result<(),
         0.0,
     );
     b.text(
-        &format!("核验码 {}", doc.annotation_code),
+        &format!("核验码 {code}"),
         TABLE_X0 + QR_SIZE / 2.0,
         cap_y + 14.0,
         8.0,
@@ -242,12 +240,11 @@ fn qr_block(b: &mut Builder, doc: &AnnotatedCertificate, top: f32) -> Result<(),
 }
 
 /// The right of the bottom block: the issuer (at most two lines, shrinking if needed), the
-/// date (production of an annotated copy, else issue) and the seal over them. `false` when
-/// the issuer does not fit in two lines.
-fn issuer_block(b: &mut Builder, doc: &AnnotatedCertificate, top: f32, annotated: bool) -> bool {
+/// date under it and the seal over them. `false` when the issuer does not fit in two lines.
+fn issuer_block(b: &mut Builder, issuer: &str, date: &str, top: f32) -> bool {
     let right = TABLE_X1 - 6.0;
     let iy = top + 44.0;
-    let issuer_glyphs = b.fonts.shape(&doc.issuer);
+    let issuer_glyphs = b.fonts.shape(issuer);
     let (isize, issuer_lines) = wrap_shrinking(&issuer_glyphs, 12.5, 230.0, 2);
     if issuer_lines.len() > 2 {
         return false;
@@ -259,24 +256,11 @@ fn issuer_block(b: &mut Builder, doc: &AnnotatedCertificate, top: f32, annotated
         b.items.push(Item::Text(run));
         ly += isize * 1.5;
     }
-    b.text(
-        if annotated {
-            &doc.produced_at
-        } else {
-            &doc.issue_date
-        },
-        right,
-        ly + 2.0,
-        11.0,
-        INK,
-        Align::Right,
-        0.0,
-        0.0,
-    );
+    b.text(date, right, ly + 2.0, 11.0, INK, Align::Right, 0.0, 0.0);
     let seal_r = 56.0;
     b.items.push(seal(
         b.fonts,
-        &doc.issuer,
+        issuer,
         SEAL_LEGEND,
         right - 62.0,
         iy + 4.0,

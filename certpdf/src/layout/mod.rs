@@ -16,7 +16,7 @@ mod text;
 use crate::fonts::{GlyphKey, Shaped};
 use crate::geom::{Affine, Color, Path};
 
-pub(crate) use certificate::{certificate, e_certificate};
+pub(crate) use certificate::certificate;
 pub(crate) use page::document;
 
 const A4_W: f32 = 595.28;

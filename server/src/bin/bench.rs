@@ -192,32 +192,36 @@ async fn data(url: &str, certificates: usize, codes_file: &std::path::Path) -> a
 fn render(count: usize) -> anyhow::Result<()> {
     let fonts = server::fonts()?;
     let key = certpdf::IssuerKey::generate_self_signed("Bench issuer", "Bench", 30)?;
-    let doc = certpdf::AnnotatedCertificate {
-        holder_name: "张𪚥".into(),
-        masked_id_number: "3201**********4522".into(),
-        qualification: "执业药师职业资格".into(),
-        level: "执业药师".into(),
-        specialty: "药学类".into(),
-        certificate_number: "2024320100000777".into(),
-        issue_date: "2024-01-12".into(),
-        issuer: "国家药品监督管理局执业药师资格认证中心".into(),
-        annotation_number: "JZ2026112600000001".into(),
-        scenario: "本人调用".into(),
-        valid_from: "2026-11-26 10:00".into(),
-        valid_until: "2027-02-24 10:00".into(),
-        produced_at: "2026-11-26 10:00:00".into(),
+    let doc = certpdf::CertificateDocument {
+        certificate: certpdf::CertificateFace {
+            holder_name: "张𪚥".into(),
+            masked_id_number: "3201**********4522".into(),
+            qualification: "执业药师职业资格".into(),
+            level: "执业药师".into(),
+            specialty: "药学类".into(),
+            number: "2024320100000777".into(),
+            issue_date: "2024-01-12".into(),
+            issuer: "国家药品监督管理局执业药师资格认证中心".into(),
+        },
+        annotation: Some(certpdf::AnnotationFace {
+            number: "JZ2026112600000001".into(),
+            scenario: "本人调用".into(),
+            valid_from: "2026-11-26 10:00".into(),
+            valid_until: "2027-02-24 10:00".into(),
+            produced_at: "2026-11-26 10:00:00".into(),
+        }),
         verify_url: "https://certs.example.org/verify/3s5nrrlw6w2ajwbvwjofgq7gdu".into(),
-        annotation_code: "3s5nrrlw6w2ajwbvwjofgq7gdu".into(),
+        verification_code: "3s5nrrlw6w2ajwbvwjofgq7gdu".into(),
     };
     // Warm up: first use maps fonts and builds caches.
     let mut size = 0;
     for _ in 0..10 {
-        size = certpdf::render_annotated_certificate(&fonts, &key, &doc)?.len();
+        size = certpdf::render_certificate_pdf(&fonts, &key, &doc)?.len();
     }
     let mut times = Vec::with_capacity(count);
     for _ in 0..count {
         let t = Instant::now();
-        let pdf = certpdf::render_annotated_certificate(&fonts, &key, &doc)?;
+        let pdf = certpdf::render_certificate_pdf(&fonts, &key, &doc)?;
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         size = pdf.len();
     }

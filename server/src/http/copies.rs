@@ -201,8 +201,10 @@ async fn e_certificate(
     };
     let doc = crate::worker::e_certificate_document(&state.app, &certificate);
     let fonts = state.app.fonts.clone();
-    match tokio::task::spawn_blocking(move || certpdf::render_e_certificate(&fonts, &issuer, &doc))
-        .await
+    match tokio::task::spawn_blocking(move || {
+        certpdf::render_certificate_pdf(&fonts, &issuer, &doc)
+    })
+    .await
     {
         Ok(Ok(pdf)) => pdf_response(
             pdf,
