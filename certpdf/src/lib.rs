@@ -25,6 +25,12 @@ mod sign;
 mod svg;
 mod verify;
 
+/// Skipping, or failing under `CERTPDF_REQUIRE_TOOLS`, when a test's fonts are missing: the
+/// integration tests' rule, shared.
+#[cfg(test)]
+#[path = "../tests/common/require.rs"]
+mod require;
+
 use std::time::SystemTime;
 
 use document::valid_verification_code;

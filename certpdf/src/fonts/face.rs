@@ -255,16 +255,23 @@ pub(super) fn load_source(src: &FontSource) -> Result<LoadedFont, Error> {
 
 #[cfg(test)]
 mod tests {
+    use crate::error::Error;
     use crate::fonts::FontChain;
+    use crate::require::missing_prerequisite;
 
     /// The working-set shortcut must produce exactly what subsetting the
     /// original font produces.
     #[test]
     fn working_set_subsets_are_identical() {
-        let Ok(chain) = FontChain::system_default() else {
-            eprintln!("SKIPPED: system CJK fonts not installed");
-            return;
+        let missing = "Noto Sans CJK not installed (apt-get install fonts-noto-cjk)";
+        let chain = match FontChain::system_default() {
+            Ok(chain) => chain,
+            Err(Error::NoCjkFont) => return missing_prerequisite(missing),
+            Err(e) => panic!("{e}"),
         };
+        if chain.families().first().map(String::as_str) != Some("Noto Sans CJK SC") {
+            return missing_prerequisite(missing);
+        }
         let f = chain.font(0);
         let Some(ws) = f.working_set() else {
             panic!("Noto Sans CJK should get a working set")

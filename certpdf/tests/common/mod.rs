@@ -1,5 +1,9 @@
 #![allow(dead_code)]
 
+mod require;
+
+pub use require::missing_prerequisite;
+
 use std::sync::OnceLock;
 
 use certpdf::{CertificateDocument, FontChain, IssuerKey};
