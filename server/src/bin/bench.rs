@@ -13,9 +13,12 @@
 use anyhow::Context;
 use app::domain::annotation::{Scenario, ValidityDays};
 use app::domain::{HolderName, IdNumber, IdType, Mobile, NewPassword};
-use app::storage::{ApplyOutcome, NewAnnotation, NewHolder, SqliteStorage};
+use app::storage::{
+    ApplyOutcome, CertificateRecord, CertificateStatus, NewAnnotation, NewHolder, SqliteStorage,
+};
 use clap::{Parser, Subcommand};
 use serde_json::json;
+use server::copy;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -192,27 +195,7 @@ async fn data(url: &str, certificates: usize, codes_file: &std::path::Path) -> a
 fn render(count: usize) -> anyhow::Result<()> {
     let fonts = server::fonts()?;
     let key = certpdf::IssuerKey::generate_self_signed("Bench issuer", "Bench", 30)?;
-    let doc = certpdf::CertificateDocument {
-        certificate: certpdf::CertificateFace {
-            holder_name: "张𪚥".into(),
-            masked_id_number: "3201**********4522".into(),
-            qualification: "执业药师职业资格".into(),
-            level: "执业药师".into(),
-            specialty: "药学类".into(),
-            number: "2024320100000777".into(),
-            issue_date: "2024-01-12".into(),
-            issuer: "国家药品监督管理局执业药师资格认证中心".into(),
-        },
-        annotation: Some(certpdf::AnnotationFace {
-            number: "JZ2026112600000001".into(),
-            scenario: "本人调用".into(),
-            valid_from: "2026-11-26 10:00".into(),
-            valid_until: "2027-02-24 10:00".into(),
-            produced_at: "2026-11-26 10:00:00".into(),
-        }),
-        verify_url: "https://certs.example.org/verify/3s5nrrlw6w2ajwbvwjofgq7gdu".into(),
-        verification_code: "3s5nrrlw6w2ajwbvwjofgq7gdu".into(),
-    };
+    let doc = render_sample()?;
     // Warm up: first use maps fonts and builds caches.
     let mut size = 0;
     for _ in 0..10 {
@@ -236,6 +219,38 @@ fn render(count: usize) -> anyhow::Result<()> {
         })
     );
     Ok(())
+}
+
+/// The copy `render` signs: the demo holder 张𪚥's pharmacist certificate with a 90-day
+/// annotation, printed as the copy module prints every copy.
+fn render_sample() -> anyhow::Result<certpdf::CertificateDocument> {
+    let record = CertificateRecord {
+        number: "2024320100000777".into(),
+        holder_id: IdNumber::parse(IdType::ResidentIdCard, "320102199203154522", (2026, 1, 1))
+            .map_err(|m| anyhow::anyhow!("{m:?}"))?,
+        holder_name: HolderName::parse("张𪚥").map_err(|m| anyhow::anyhow!("{m:?}"))?,
+        qualification: "执业药师职业资格".into(),
+        level: "执业药师".into(),
+        specialty: "药学类".into(),
+        issued_on: time::macros::date!(2024 - 01 - 12),
+        issuer: "国家药品监督管理局执业药师资格认证中心".into(),
+        electronic: true,
+        status: CertificateStatus::Valid,
+    };
+    let produced_at = time::macros::datetime!(2026-11-26 10:00:00 +8).unix_timestamp() * 1000;
+    let valid_until = ValidityDays::from_trusted(90).end_from(produced_at);
+    let code = "3s5nrrlw6w2ajwbvwjofgq7gdu";
+    Ok(certpdf::CertificateDocument {
+        certificate: copy::certificate_face(&record),
+        annotation: Some(copy::annotation_face(
+            "JZ2026112600000001",
+            Scenario::SelfUse,
+            produced_at,
+            valid_until,
+        )),
+        verify_url: copy::verify_url("https://certs.example.org", code),
+        verification_code: code.into(),
+    })
 }
 
 async fn queue(count: usize, workers: usize) -> anyhow::Result<()> {

@@ -407,8 +407,8 @@ async fn uploaded_files_are_checked_and_tampering_is_refused(db: Db) {
         .await
         .unwrap()
         .unwrap();
-    let doc = server::worker::copy_document(
-        &app.state,
+    let doc = server::copy::annotated_copy(
+        &app.state.settings.public_url,
         &a,
         &c,
         a.produced_at.unwrap(),
