@@ -5,8 +5,8 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use certpdf::{
-    glyph_svg, render_annotated_certificate, render_preview_svg, verify_signed_pdf,
-    AnnotatedCertificate, FontChain, IssuerKey,
+    glyph_svg, render_certificate_pdf, render_preview_svg, verify_signed_pdf, CertificateDocument,
+    FontChain, IssuerKey,
 };
 use criterion::{criterion_group, criterion_main, Criterion};
 
@@ -14,14 +14,14 @@ fn benches(c: &mut Criterion) {
     let fonts = FontChain::system_default().expect("CJK fonts");
     fonts.warm_up();
     let key = IssuerKey::generate_self_signed("电子证书签章", "示例发证机构", 365).unwrap();
-    let doc = AnnotatedCertificate::example();
-    let pdf = render_annotated_certificate(&fonts, &key, &doc).unwrap();
+    let doc = CertificateDocument::example();
+    let pdf = render_certificate_pdf(&fonts, &key, &doc).unwrap();
     eprintln!("PDF size: {} bytes", pdf.len());
     let trusted = [key.trusted_cert()];
     let prepared = certpdf::bench_support::prepare(&fonts, &key, &doc).unwrap();
 
     c.bench_function("render_sign", |b| {
-        b.iter(|| render_annotated_certificate(&fonts, &key, black_box(&doc)).unwrap())
+        b.iter(|| render_certificate_pdf(&fonts, &key, black_box(&doc)).unwrap())
     });
     c.bench_function("sign_only", |b| {
         b.iter(|| certpdf::bench_support::sign_prepared(black_box(&prepared), &key).unwrap())

@@ -7,8 +7,8 @@
 //! ```
 
 use certpdf::{
-    render_annotated_certificate, render_preview_svg, verify_signed_pdf, AnnotatedCertificate,
-    FontChain, IssuerKey,
+    render_certificate_pdf, render_preview_svg, verify_signed_pdf, CertificateDocument, FontChain,
+    IssuerKey,
 };
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -20,9 +20,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(&dir)?;
     let fonts = FontChain::system_default()?;
     let key = IssuerKey::generate_self_signed("示例发证机构电子签章", "示例人事考试中心", 365)?;
-    let doc = AnnotatedCertificate::example();
+    let doc = CertificateDocument::example();
 
-    let pdf = render_annotated_certificate(&fonts, &key, &doc)?;
+    let pdf = render_certificate_pdf(&fonts, &key, &doc)?;
     let verified = verify_signed_pdf(&pdf, &[key.trusted_cert()])?;
     std::fs::write(dir.join("certificate.pdf"), &pdf)?;
     std::fs::write(dir.join("preview.svg"), render_preview_svg(&fonts, &doc)?)?;

@@ -7,7 +7,7 @@ use qrcode::canvas::{Canvas, MaskPattern};
 use qrcode::ec::construct_codewords;
 use qrcode::{Color, EcLevel};
 
-use crate::Error;
+use crate::error::Error;
 
 const MASKS: [MaskPattern; 8] = [
     MaskPattern::Checkerboard,

@@ -12,7 +12,7 @@ use crate::layout::{Item, Page};
 /// Compact path data: relative commands, coordinates rounded to
 /// `decimals`, deltas taken between rounded points so rounding never
 /// accumulates.
-pub(crate) fn path_data(path: &Path, decimals: u32) -> String {
+fn path_data(path: &Path, decimals: u32) -> String {
     let mut out = String::with_capacity(path.segs.len() * 12);
     let scale = 10f32.powi(decimals as i32);
     let q = |v: f32| (v * scale).round() / scale;
@@ -293,4 +293,14 @@ pub(crate) fn write(fonts: &FontChain, page: &Page) -> String {
         t = escape(&page.title),
     );
     out
+}
+
+/// A standalone SVG of one character on its em square (`viewBox="0 0 1000
+/// 1000"`, narrower glyphs centred), filled with `currentColor`, from the
+/// first font of the chain that has it. `None` if no font covers `ch`.
+pub fn glyph_svg(fonts: &FontChain, ch: char) -> Option<String> {
+    let d = path_data(&fonts.em_square_outline(ch)?, 0);
+    Some(format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1000 1000\" width=\"1em\" height=\"1em\"><path fill=\"currentColor\" d=\"{d}\"/></svg>"
+    ))
 }

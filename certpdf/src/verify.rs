@@ -66,7 +66,8 @@ impl VerifyError {
 /// What a successful verification establishes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedPdf {
-    /// The annotation code stored (signed) in the document information.
+    /// The code stored (signed) in the document information as `/AnnotationCode`: the
+    /// [`crate::CertificateDocument::verification_code`] the file was rendered with.
     pub annotation_code: String,
     /// SHA-256 of the signer certificate (one of the trusted ones).
     pub signer_fingerprint: [u8; 32],
@@ -190,7 +191,7 @@ fn pdf_date_to_iso(raw: &[u8]) -> String {
     }
 }
 
-/// Verifies a PDF produced by [`crate::render_annotated_certificate`]
+/// Verifies a PDF produced by [`crate::render_certificate_pdf`]
 /// against the given trusted issuer certificates. Never panics; memory use
 /// is bounded by the input size and small fixed limits.
 pub fn verify_signed_pdf(
@@ -391,7 +392,7 @@ pub fn verify_signed_pdf(
         .ok_or(VerifyError::Malformed("no annotation code"))?;
     let annotation_code =
         String::from_utf8(code).map_err(|_| VerifyError::Malformed("annotation code"))?;
-    if !crate::valid_annotation_code(&annotation_code) {
+    if !crate::document::valid_verification_code(&annotation_code) {
         return Err(VerifyError::Malformed("annotation code"));
     }
     // /M lives in the signature dictionary, after /Contents.

@@ -3,10 +3,10 @@ mod common;
 use std::time::{Duration, SystemTime};
 
 use certpdf::{
-    glyph_svg, render_annotated_certificate, render_preview_svg, verify_signed_pdf, FontChain,
+    glyph_svg, render_certificate_pdf, render_preview_svg, verify_signed_pdf, FontChain,
     FontSource, IssuerKey, TrustedCert,
 };
-use common::{fonts, sample};
+use common::{fonts, missing_prerequisite, sample};
 
 #[test]
 fn pem_round_trip_keeps_key_and_certificate() {
@@ -27,7 +27,7 @@ fn pem_round_trip_keeps_key_and_certificate() {
     );
 
     // The reloaded key signs documents that verify against the original cert.
-    let pdf = render_annotated_certificate(fonts(), &k2, &sample("张𪚥")).unwrap();
+    let pdf = render_certificate_pdf(fonts(), &k2, &sample("张𪚥")).unwrap();
     let trusted = TrustedCert::from_pem(&cert_pem).unwrap();
     assert_eq!(trusted.fingerprint_sha256(), k.fingerprint_sha256());
     assert!(verify_signed_pdf(&pdf, &[trusted]).is_ok());
@@ -113,17 +113,22 @@ fn preview_svg_draws_glyphs_as_shared_paths() {
 
 #[test]
 fn explicit_font_list_and_missing_cjk_font() {
-    let chain = FontChain::load(&[
-        FontSource::with_family(
-            "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-            "Noto Sans CJK SC",
-        ),
-        FontSource::new("/usr/share/fonts/truetype/hanazono/HanaMinB.ttf"),
-    ]);
-    let Ok(chain) = chain else {
-        eprintln!("SKIPPED: Debian CJK fonts not installed");
+    let noto = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
+    let hanamin_b = "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf";
+    if ![noto, hanamin_b]
+        .iter()
+        .all(|f| std::path::Path::new(f).exists())
+    {
+        missing_prerequisite(
+            "Debian CJK fonts not installed (apt-get install fonts-noto-cjk fonts-hanazono)",
+        );
         return;
-    };
+    }
+    let chain = FontChain::load(&[
+        FontSource::with_family(noto, "Noto Sans CJK SC"),
+        FontSource::new(hanamin_b),
+    ])
+    .unwrap();
     assert_eq!(chain.families(), ["Noto Sans CJK SC", "HanaMinB"]);
     assert!(chain.covers('𪚥'));
     assert!(!chain.covers('\u{31350}'));
@@ -134,9 +139,5 @@ fn explicit_font_list_and_missing_cjk_font() {
         assert!(matches!(err, certpdf::Error::NoCjkFont), "{err}");
     }
     assert!(FontChain::load(&[FontSource::new("/nonexistent/font.ttf")]).is_err());
-    assert!(FontChain::load(&[FontSource::with_family(
-        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-        "No Such Family"
-    )])
-    .is_err());
+    assert!(FontChain::load(&[FontSource::with_family(noto, "No Such Family")]).is_err());
 }

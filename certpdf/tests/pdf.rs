@@ -7,10 +7,8 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::Command;
 
-use certpdf::{
-    render_annotated_certificate, render_e_certificate, verify_signed_pdf, IssuerKey, VerifyError,
-};
-use common::{fonts, key, sample};
+use certpdf::{render_certificate_pdf, verify_signed_pdf, IssuerKey, VerifyError};
+use common::{fonts, key, missing_prerequisite, sample};
 
 fn tmp_file(name: &str, bytes: &[u8]) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("certpdf-tests-{}", std::process::id()));
@@ -20,7 +18,7 @@ fn tmp_file(name: &str, bytes: &[u8]) -> PathBuf {
     p
 }
 
-/// Runs a poppler tool; `None` (with a note) when it is not installed.
+/// Runs a poppler (or zbar) tool; `None` when it is not installed and not required.
 fn run(tool: &str, args: &[&str]) -> Option<String> {
     match Command::new(tool).args(args).output() {
         Ok(out) => Some(format!(
@@ -29,11 +27,14 @@ fn run(tool: &str, args: &[&str]) -> Option<String> {
             String::from_utf8_lossy(&out.stderr)
         )),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            // The project's test command sets this: there, a missing tool is a failure.
-            if std::env::var_os("CERTPDF_REQUIRE_TOOLS").is_some() {
-                panic!("`{tool}` is required (CERTPDF_REQUIRE_TOOLS is set)");
-            }
-            eprintln!("SKIPPED: `{tool}` is not installed (apt-get install poppler-utils)");
+            let package = if tool == "zbarimg" {
+                "zbar-tools"
+            } else {
+                "poppler-utils"
+            };
+            missing_prerequisite(&format!(
+                "`{tool}` is not installed (apt-get install {package})"
+            ));
             None
         }
         Err(e) => panic!("running {tool}: {e}"),
@@ -45,7 +46,7 @@ const NAMES: [&str; 3] = ["张𪚥", "阿依古丽·买买提", "李𠀀\u{30000
 #[test]
 fn pdfsig_reports_valid_signature_over_whole_file() {
     for name in NAMES {
-        let pdf = render_annotated_certificate(fonts(), key(), &sample(name)).unwrap();
+        let pdf = render_certificate_pdf(fonts(), key(), &sample(name)).unwrap();
         let path = tmp_file("sig.pdf", &pdf);
         let Some(out) = run("pdfsig", &[path.to_str().unwrap()]) else {
             return;
@@ -59,7 +60,7 @@ fn pdfsig_reports_valid_signature_over_whole_file() {
 
 #[test]
 fn pdfsig_sees_appended_update_as_partial() {
-    let pdf = render_annotated_certificate(fonts(), key(), &sample("张𪚥")).unwrap();
+    let pdf = render_certificate_pdf(fonts(), key(), &sample("张𪚥")).unwrap();
     let tampered = append_update(&pdf);
     let path = tmp_file("appended.pdf", &tampered);
     let Some(out) = run("pdfsig", &[path.to_str().unwrap()]) else {
@@ -72,25 +73,26 @@ fn pdfsig_sees_appended_update_as_partial() {
 fn pdftotext_extracts_every_field() {
     for name in NAMES {
         let doc = sample(name);
-        let pdf = render_annotated_certificate(fonts(), key(), &doc).unwrap();
+        let pdf = render_certificate_pdf(fonts(), key(), &doc).unwrap();
         let path = tmp_file("text.pdf", &pdf);
         let Some(text) = run("pdftotext", &[path.to_str().unwrap(), "-"]) else {
             return;
         };
+        let (c, a) = (&doc.certificate, doc.annotation.as_ref().unwrap());
         for field in [
-            &doc.holder_name,
-            &doc.masked_id_number,
-            &doc.qualification,
-            &doc.level,
-            &doc.specialty,
-            &doc.certificate_number,
-            &doc.issue_date,
-            &doc.issuer,
-            &doc.annotation_number,
-            &doc.scenario,
-            &doc.valid_from,
-            &doc.valid_until,
-            &doc.produced_at,
+            &c.holder_name,
+            &c.masked_id_number,
+            &c.qualification,
+            &c.level,
+            &c.specialty,
+            &c.number,
+            &c.issue_date,
+            &c.issuer,
+            &a.number,
+            &a.scenario,
+            &a.valid_from,
+            &a.valid_until,
+            &a.produced_at,
             &doc.verify_url,
         ] {
             assert!(
@@ -128,7 +130,7 @@ fn uncovered_character_is_boxed_but_extractable() {
     // U+3FFFD is a noncharacter-adjacent unassigned code point: no font has it.
     let name = "王\u{3FFFD}明";
     assert!(!fonts().covers('\u{3FFFD}'));
-    let pdf = render_annotated_certificate(fonts(), key(), &sample(name)).unwrap();
+    let pdf = render_certificate_pdf(fonts(), key(), &sample(name)).unwrap();
     let path = tmp_file("missing.pdf", &pdf);
     let Some(text) = run("pdftotext", &[path.to_str().unwrap(), "-"]) else {
         return;
@@ -143,14 +145,14 @@ fn uncovered_character_is_boxed_but_extractable() {
 #[test]
 fn typical_certificate_is_small() {
     for name in NAMES {
-        let pdf = render_annotated_certificate(fonts(), key(), &sample(name)).unwrap();
+        let pdf = render_certificate_pdf(fonts(), key(), &sample(name)).unwrap();
         assert!(pdf.len() < 60 * 1024, "{name}: {} bytes", pdf.len());
     }
 }
 
 #[test]
 fn fonts_are_embedded_subsets_with_tounicode() {
-    let pdf = render_annotated_certificate(fonts(), key(), &sample("张𪚥")).unwrap();
+    let pdf = render_certificate_pdf(fonts(), key(), &sample("张𪚥")).unwrap();
     let s = String::from_utf8_lossy(&pdf);
     assert!(s.contains("/CIDFontType0C"), "Noto CFF subset expected");
     assert!(s.contains("+NotoSansCJKsc-Regular"));
@@ -173,9 +175,9 @@ fn fonts_are_embedded_subsets_with_tounicode() {
 #[test]
 fn verify_accepts_genuine_file() {
     let doc = sample("阿依古丽·买买提");
-    let pdf = render_annotated_certificate(fonts(), key(), &doc).unwrap();
+    let pdf = render_certificate_pdf(fonts(), key(), &doc).unwrap();
     let v = verify_signed_pdf(&pdf, &[key().trusted_cert()]).unwrap();
-    assert_eq!(v.annotation_code, doc.annotation_code);
+    assert_eq!(v.annotation_code, doc.verification_code);
     assert_eq!(v.signer_fingerprint, key().fingerprint_sha256());
     let at = v.signed_at.expect("signing time from /M");
     assert_eq!(at.len(), 20, "{at}");
@@ -202,7 +204,7 @@ fn signed_range(pdf: &[u8]) -> (usize, usize) {
 
 #[test]
 fn verify_rejects_changed_byte_in_signed_range() {
-    let pdf = render_annotated_certificate(fonts(), key(), &sample("张𪚥")).unwrap();
+    let pdf = render_certificate_pdf(fonts(), key(), &sample("张𪚥")).unwrap();
     let trusted = [key().trusted_cert()];
     let (a, b) = signed_range(&pdf);
     // Inside a compressed stream before the gap, and in the trailer after it.
@@ -255,7 +257,7 @@ fn append_update(pdf: &[u8]) -> Vec<u8> {
 
 #[test]
 fn verify_rejects_appended_incremental_update() {
-    let pdf = render_annotated_certificate(fonts(), key(), &sample("张𪚥")).unwrap();
+    let pdf = render_certificate_pdf(fonts(), key(), &sample("张𪚥")).unwrap();
     let t = append_update(&pdf);
     assert_eq!(
         verify_signed_pdf(&t, &[key().trusted_cert()]).unwrap_err(),
@@ -272,7 +274,7 @@ fn verify_rejects_appended_incremental_update() {
 
 #[test]
 fn verify_rejects_second_signature_appended() {
-    let pdf = render_annotated_certificate(fonts(), key(), &sample("张𪚥")).unwrap();
+    let pdf = render_certificate_pdf(fonts(), key(), &sample("张𪚥")).unwrap();
     let mut t = pdf.clone();
     t.extend_from_slice(b"\n300 0 obj\n<</Type/Sig/ByteRange[0 1 2 3]/Contents<00>>>\nendobj\n");
     assert_eq!(
@@ -283,7 +285,7 @@ fn verify_rejects_second_signature_appended() {
 
 #[test]
 fn verify_rejects_stripped_signature() {
-    let pdf = render_annotated_certificate(fonts(), key(), &sample("张𪚥")).unwrap();
+    let pdf = render_certificate_pdf(fonts(), key(), &sample("张𪚥")).unwrap();
     let trusted = [key().trusted_cert()];
     let (a, b) = signed_range(&pdf);
 
@@ -313,7 +315,7 @@ fn verify_rejects_other_signer() {
         365,
     )
     .unwrap();
-    let pdf = render_annotated_certificate(fonts(), &other, &sample("张𪚥")).unwrap();
+    let pdf = render_certificate_pdf(fonts(), &other, &sample("张𪚥")).unwrap();
     // The forgery itself is a perfectly valid signature...
     let path = tmp_file("other.pdf", &pdf);
     if let Some(out) = run("pdfsig", &[path.to_str().unwrap()]) {
@@ -357,7 +359,7 @@ fn verify_rejects_garbage_truncated_and_non_pdf() {
         VerifyError::NoSignature
     );
 
-    let pdf = render_annotated_certificate(fonts(), key(), &sample("张𪚥")).unwrap();
+    let pdf = render_certificate_pdf(fonts(), key(), &sample("张𪚥")).unwrap();
     for cut in [10, 1000, pdf.len() / 2, pdf.len() - 300, pdf.len() - 1] {
         assert!(
             verify_signed_pdf(&pdf[..cut], &trusted).is_err(),
@@ -368,7 +370,7 @@ fn verify_rejects_garbage_truncated_and_non_pdf() {
 
 #[test]
 fn verify_never_panics_on_mutations() {
-    let pdf = render_annotated_certificate(fonts(), key(), &sample("张𪚥")).unwrap();
+    let pdf = render_certificate_pdf(fonts(), key(), &sample("张𪚥")).unwrap();
     let trusted = [key().trusted_cert()];
     let (a, b) = signed_range(&pdf);
     // Deterministic xorshift so failures are reproducible.
@@ -420,7 +422,7 @@ fn cms_has_pades_signed_attributes() {
     use cms::signed_data::SignedData;
     use der::{Decode, Encode};
 
-    let pdf = render_annotated_certificate(fonts(), key(), &sample("张𪚥")).unwrap();
+    let pdf = render_certificate_pdf(fonts(), key(), &sample("张𪚥")).unwrap();
     let (a, b) = signed_range(&pdf);
     let hex = std::str::from_utf8(&pdf[a + 1..b - 1])
         .unwrap()
@@ -485,25 +487,26 @@ fn cms_has_pades_signed_attributes() {
 #[test]
 fn rejects_bad_annotation_code_and_unencodable_url() {
     let mut doc = sample("张三");
-    doc.annotation_code = "bad code)".into();
-    assert!(render_annotated_certificate(fonts(), key(), &doc).is_err());
+    doc.verification_code = "bad code)".into();
+    assert!(render_certificate_pdf(fonts(), key(), &doc).is_err());
     let mut doc = sample("张三");
     doc.verify_url = "x".repeat(5000);
-    assert!(render_annotated_certificate(fonts(), key(), &doc).is_err());
+    assert!(render_certificate_pdf(fonts(), key(), &doc).is_err());
 }
 
 #[test]
 fn long_values_wrap_and_still_fit() {
     let mut doc = sample("欧阳·阿卜杜热合曼·买买提明·司马相如");
-    doc.qualification =
+    doc.certificate.qualification =
         "经济专业技术资格（人力资源管理、金融、财政税收、工商管理、知识产权）".repeat(2);
-    doc.issuer = "某某省人力资源和社会保障厅专业技术人员管理处职称评审委员会办公室".into();
-    let pdf = render_annotated_certificate(fonts(), key(), &doc).unwrap();
+    doc.certificate.issuer =
+        "某某省人力资源和社会保障厅专业技术人员管理处职称评审委员会办公室".into();
+    let pdf = render_certificate_pdf(fonts(), key(), &doc).unwrap();
     assert!(verify_signed_pdf(&pdf, &[key().trusted_cert()]).is_ok());
     let path = tmp_file("long.pdf", &pdf);
     if let Some(text) = run("pdftotext", &[path.to_str().unwrap(), "-"]) {
         let flat: String = text.split_whitespace().collect();
-        assert!(flat.contains(&doc.holder_name), "{text}");
+        assert!(flat.contains(&doc.certificate.holder_name), "{text}");
     }
 }
 
@@ -527,7 +530,7 @@ fn document_pdf_has_extractable_text() {
 #[test]
 fn qr_code_decodes_to_verify_url() {
     let doc = sample("张𪚥");
-    let pdf = render_annotated_certificate(fonts(), key(), &doc).unwrap();
+    let pdf = render_certificate_pdf(fonts(), key(), &doc).unwrap();
     let path = tmp_file("qr.pdf", &pdf);
     let prefix = path.with_extension("");
     let Some(_) = run(
@@ -560,15 +563,12 @@ fn pyhanko_judges_signature_intact_and_untouched() {
         .output()
         .is_ok_and(|o| o.status.success());
     if !has_pyhanko {
-        if std::env::var_os("CERTPDF_REQUIRE_TOOLS").is_some() {
-            panic!(
-                "pyHanko is required (CERTPDF_REQUIRE_TOOLS is set) but {python} cannot import it"
-            );
-        }
-        eprintln!("SKIPPED: pyHanko not importable by {python} (pip install pyhanko)");
+        missing_prerequisite(&format!(
+            "pyHanko not importable by {python} (pip install pyhanko)"
+        ));
         return;
     }
-    let pdf = render_annotated_certificate(fonts(), key(), &sample("阿依古丽·买买提")).unwrap();
+    let pdf = render_certificate_pdf(fonts(), key(), &sample("阿依古丽·买买提")).unwrap();
     let pdf_path = tmp_file("hanko.pdf", &pdf);
     let cert_path = tmp_file("hanko.pem", key().to_pem().1.as_bytes());
     let script = r#"
@@ -607,7 +607,7 @@ with open(sys.argv[1], "rb") as f:
 #[test]
 fn characters_sharing_a_glyph_extract_exactly() {
     let name = "李・明·华\u{F900}\u{8C48}";
-    let pdf = render_annotated_certificate(fonts(), key(), &sample(name)).unwrap();
+    let pdf = render_certificate_pdf(fonts(), key(), &sample(name)).unwrap();
     let path = tmp_file("shared.pdf", &pdf);
     let Some(text) = run("pdftotext", &[path.to_str().unwrap(), "-"]) else {
         return;
@@ -617,34 +617,37 @@ fn characters_sharing_a_glyph_extract_exactly() {
 
 #[test]
 fn empty_and_extreme_fields_never_panic() {
-    let empty = certpdf::AnnotatedCertificate {
-        annotation_code: "X".into(),
-        ..Default::default()
+    let empty = certpdf::CertificateDocument {
+        certificate: Default::default(),
+        annotation: Some(Default::default()),
+        verify_url: String::new(),
+        verification_code: "X".into(),
     };
-    let pdf = render_annotated_certificate(fonts(), key(), &empty).unwrap();
+    let pdf = render_certificate_pdf(fonts(), key(), &empty).unwrap();
     assert!(verify_signed_pdf(&pdf, &[key().trusted_cert()]).is_ok());
     assert!(certpdf::render_preview_svg(fonts(), &empty).is_ok());
 
     // Too much text for one page is an error, not a truncated certificate.
     let mut huge = sample("张三");
-    huge.qualification = "计算机技术与软件专业技术资格".repeat(200);
+    huge.certificate.qualification = "计算机技术与软件专业技术资格".repeat(200);
     assert!(matches!(
-        render_annotated_certificate(fonts(), key(), &huge),
+        render_certificate_pdf(fonts(), key(), &huge),
         Err(certpdf::Error::InvalidInput(_))
     ));
 
     let mut odd = sample("\u{0}\t\n\u{200B}张\u{FE00}三\u{E0100}");
-    odd.issuer = "某".repeat(60);
-    let pdf = render_annotated_certificate(fonts(), key(), &odd).unwrap();
+    odd.certificate.issuer = "某".repeat(60);
+    let pdf = render_certificate_pdf(fonts(), key(), &odd).unwrap();
     assert!(verify_signed_pdf(&pdf, &[key().trusted_cert()]).is_ok());
 }
 
 #[test]
 fn e_certificates_without_annotation_are_signed_and_carry_no_annotation_block() {
-    let doc = sample("张𪚥");
-    let pdf = render_e_certificate(fonts(), key(), &doc).unwrap();
+    let mut doc = sample("张𪚥");
+    doc.annotation = None;
+    let pdf = render_certificate_pdf(fonts(), key(), &doc).unwrap();
     let verified = verify_signed_pdf(&pdf, &[key().trusted_cert()]).unwrap();
-    assert_eq!(verified.annotation_code, doc.annotation_code);
+    assert_eq!(verified.annotation_code, doc.verification_code);
     let path = tmp_file("ecert.pdf", &pdf);
     if let Some(out) = run("pdfsig", &[path.to_str().unwrap()]) {
         assert!(out.contains("Signature is Valid."), "{out}");
@@ -652,7 +655,7 @@ fn e_certificates_without_annotation_are_signed_and_carry_no_annotation_block() 
     }
     if let Some(text) = run("pdftotext", &[path.to_str().unwrap(), "-"]) {
         assert!(text.contains("张𪚥"), "{text}");
-        assert!(text.contains(&doc.certificate_number), "{text}");
+        assert!(text.contains(&doc.certificate.number), "{text}");
         assert!(!text.contains("加注信息"), "{text}");
         assert!(!text.contains("加注件"), "{text}");
     }

@@ -259,13 +259,15 @@ pub async fn load(state: &AppState) -> anyhow::Result<DemoSummary> {
 
 /// A one-page PDF standing in for a scanned certificate document, in Chinese.
 fn demo_file_pdf(state: &AppState, record: &CertificateRecord) -> anyhow::Result<Vec<u8>> {
+    // The certificate's fields as a copy prints them.
+    let face = crate::copy::certificate_face(record);
     let lines = [
-        format!("持证人：{}", record.holder_name),
-        format!("资格名称：{}（{}）", record.qualification, record.level),
-        format!("专业：{}", record.specialty),
-        format!("管理号：{}", record.number),
-        format!("签发日期：{}", record.issued_on),
-        format!("发证机构：{}", record.issuer),
+        format!("持证人：{}", face.holder_name),
+        format!("资格名称：{}（{}）", face.qualification, face.level),
+        format!("专业：{}", face.specialty),
+        format!("管理号：{}", face.number),
+        format!("签发日期：{}", face.issue_date),
+        format!("发证机构：{}", face.issuer),
         "本文件为演示用证书电子文件。".to_string(),
     ];
     let lines: Vec<&str> = lines.iter().map(String::as_str).collect();

@@ -2,6 +2,7 @@
 //! and the operator commands.
 
 pub mod cli;
+pub mod copy;
 pub mod demo;
 pub mod http;
 pub mod keys;

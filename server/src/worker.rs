@@ -1,14 +1,13 @@
-//! The annotation workers: take queued annotations from the database, render and sign the
-//! annotated copy, and store it. The queue lives in the database, so nothing is lost when the
-//! process dies: a job whose worker vanished is taken again when its lease runs out, and only
-//! the worker that holds the lease can complete it, so each annotation is completed once.
+//! The annotation workers: take queued annotations from the database, have the copy produced
+//! (what it prints and how it is signed is [`crate::copy`]), and store it, retrying failures
+//! with backoff. The queue lives in the database, so nothing is lost when the process dies: a
+//! job whose worker vanished is taken again when its lease runs out, and only the worker that
+//! holds the lease can complete it, so each annotation is completed once.
 
+use crate::copy::Producer;
 use app::annotations::views::copy_file_name;
-use app::domain::annotation::ValidityDays;
-use app::domain::time::{china_minute, datetime, CHINA_OFFSET};
-use app::domain::{Annotation, Certificate, ProducedAnnotation};
 use app::state::AppState;
-use certpdf::{AnnotatedCertificate, IssuerKey};
+use certpdf::IssuerKey;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -44,107 +43,6 @@ impl Default for WorkerConfig {
             test_delay: None,
             test_fail: false,
         }
-    }
-}
-
-/// Renders and signs one annotated copy.
-pub struct Producer {
-    state: AppState,
-    issuer: Arc<IssuerKey>,
-    fingerprint: String,
-}
-
-impl Producer {
-    pub fn new(state: AppState, issuer: Arc<IssuerKey>) -> Producer {
-        let fingerprint = crate::keys::hex(&issuer.fingerprint_sha256());
-        Producer {
-            state,
-            issuer,
-            fingerprint,
-        }
-    }
-
-    /// The copy of `annotation`, produced at `now`: valid from now for its number of days.
-    pub fn produce(
-        &self,
-        annotation: &Annotation,
-        certificate: &Certificate,
-        now: i64,
-    ) -> anyhow::Result<ProducedAnnotation> {
-        let valid_until = ValidityDays::from_trusted(annotation.validity.days()).end_from(now);
-        let doc = copy_document(&self.state, annotation, certificate, now, valid_until);
-        let pdf = certpdf::render_annotated_certificate(&self.state.fonts, &self.issuer, &doc)?;
-        Ok(ProducedAnnotation {
-            pdf_sha256: app::infra::sha256_hex(&pdf),
-            pdf,
-            key_fingerprint: self.fingerprint.clone(),
-            produced_at: now,
-            valid_from: now,
-            valid_until,
-        })
-    }
-}
-
-/// What an annotated copy prints: the certificate's data (ID number masked), the annotation,
-/// and the verification link for its QR code. The PDF and its preview both draw this.
-pub fn copy_document(
-    state: &AppState,
-    annotation: &Annotation,
-    certificate: &Certificate,
-    produced_at: i64,
-    valid_until: i64,
-) -> AnnotatedCertificate {
-    let produced = datetime(produced_at).to_offset(CHINA_OFFSET);
-    AnnotatedCertificate {
-        annotation_number: annotation.number.clone(),
-        // The copy is an official Chinese document whatever the interface language.
-        scenario: annotation
-            .scenario
-            .label()
-            .text(app::i18n::Lang::Zh)
-            .to_string(),
-        valid_from: china_minute(produced_at),
-        valid_until: china_minute(valid_until),
-        produced_at: format!(
-            "{} {:02}:{:02}:{:02}",
-            produced.date(),
-            produced.hour(),
-            produced.minute(),
-            produced.second()
-        ),
-        verify_url: format!("{}/verify/{}", state.settings.public_url, annotation.code),
-        annotation_code: annotation.code.clone(),
-        ..certificate_fields(certificate)
-    }
-}
-
-/// The verification code of a pre-cut-off e-certificate (it has no annotation).
-pub fn e_certificate_code(certificate: &Certificate) -> String {
-    format!("e-{}", certificate.public_id)
-}
-
-/// What a pre-cut-off e-certificate prints: the certificate alone.
-pub fn e_certificate_document(state: &AppState, certificate: &Certificate) -> AnnotatedCertificate {
-    let code = e_certificate_code(certificate);
-    AnnotatedCertificate {
-        verify_url: format!("{}/verify/{code}", state.settings.public_url),
-        annotation_code: code,
-        ..certificate_fields(certificate)
-    }
-}
-
-fn certificate_fields(certificate: &Certificate) -> AnnotatedCertificate {
-    let record = &certificate.record;
-    AnnotatedCertificate {
-        holder_name: record.holder_name.as_str().to_string(),
-        masked_id_number: record.holder_id.masked(),
-        qualification: record.qualification.clone(),
-        level: record.level.clone(),
-        specialty: record.specialty.clone(),
-        certificate_number: record.number.clone(),
-        issue_date: record.issued_on.to_string(),
-        issuer: record.issuer.clone(),
-        ..Default::default()
     }
 }
 

@@ -1,8 +1,12 @@
 #![allow(dead_code)]
 
+mod require;
+
+pub use require::missing_prerequisite;
+
 use std::sync::OnceLock;
 
-use certpdf::{AnnotatedCertificate, FontChain, IssuerKey};
+use certpdf::{CertificateDocument, FontChain, IssuerKey};
 
 pub fn fonts() -> &'static FontChain {
     static F: OnceLock<FontChain> = OnceLock::new();
@@ -23,9 +27,9 @@ pub fn key() -> &'static IssuerKey {
     })
 }
 
-pub fn sample(holder: &str) -> AnnotatedCertificate {
-    AnnotatedCertificate {
-        holder_name: holder.to_owned(),
-        ..AnnotatedCertificate::example()
-    }
+/// The example annotated copy, for `holder`.
+pub fn sample(holder: &str) -> CertificateDocument {
+    let mut doc = CertificateDocument::example();
+    doc.certificate.holder_name = holder.to_owned();
+    doc
 }

@@ -12,11 +12,13 @@
 
 use anyhow::Context;
 use app::domain::annotation::{Scenario, ValidityDays};
-use app::domain::{ApplyOutcome, NewAnnotation, NewHolder};
 use app::domain::{HolderName, IdNumber, IdType, Mobile, NewPassword};
-use app::storage::SqliteStorage;
+use app::storage::{
+    ApplyOutcome, CertificateRecord, CertificateStatus, NewAnnotation, NewHolder, SqliteStorage,
+};
 use clap::{Parser, Subcommand};
 use serde_json::json;
+use server::copy;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -193,32 +195,16 @@ async fn data(url: &str, certificates: usize, codes_file: &std::path::Path) -> a
 fn render(count: usize) -> anyhow::Result<()> {
     let fonts = server::fonts()?;
     let key = certpdf::IssuerKey::generate_self_signed("Bench issuer", "Bench", 30)?;
-    let doc = certpdf::AnnotatedCertificate {
-        holder_name: "张𪚥".into(),
-        masked_id_number: "3201**********4522".into(),
-        qualification: "执业药师职业资格".into(),
-        level: "执业药师".into(),
-        specialty: "药学类".into(),
-        certificate_number: "2024320100000777".into(),
-        issue_date: "2024-01-12".into(),
-        issuer: "国家药品监督管理局执业药师资格认证中心".into(),
-        annotation_number: "JZ2026112600000001".into(),
-        scenario: "本人调用".into(),
-        valid_from: "2026-11-26 10:00".into(),
-        valid_until: "2027-02-24 10:00".into(),
-        produced_at: "2026-11-26 10:00:00".into(),
-        verify_url: "https://certs.example.org/verify/3s5nrrlw6w2ajwbvwjofgq7gdu".into(),
-        annotation_code: "3s5nrrlw6w2ajwbvwjofgq7gdu".into(),
-    };
+    let doc = render_sample()?;
     // Warm up: first use maps fonts and builds caches.
     let mut size = 0;
     for _ in 0..10 {
-        size = certpdf::render_annotated_certificate(&fonts, &key, &doc)?.len();
+        size = certpdf::render_certificate_pdf(&fonts, &key, &doc)?.len();
     }
     let mut times = Vec::with_capacity(count);
     for _ in 0..count {
         let t = Instant::now();
-        let pdf = certpdf::render_annotated_certificate(&fonts, &key, &doc)?;
+        let pdf = certpdf::render_certificate_pdf(&fonts, &key, &doc)?;
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         size = pdf.len();
     }
@@ -233,6 +219,38 @@ fn render(count: usize) -> anyhow::Result<()> {
         })
     );
     Ok(())
+}
+
+/// The copy `render` signs: the demo holder 张𪚥's pharmacist certificate with a 90-day
+/// annotation, printed as the copy module prints every copy.
+fn render_sample() -> anyhow::Result<certpdf::CertificateDocument> {
+    let record = CertificateRecord {
+        number: "2024320100000777".into(),
+        holder_id: IdNumber::parse(IdType::ResidentIdCard, "320102199203154522", (2026, 1, 1))
+            .map_err(|m| anyhow::anyhow!("{m:?}"))?,
+        holder_name: HolderName::parse("张𪚥").map_err(|m| anyhow::anyhow!("{m:?}"))?,
+        qualification: "执业药师职业资格".into(),
+        level: "执业药师".into(),
+        specialty: "药学类".into(),
+        issued_on: time::macros::date!(2024 - 01 - 12),
+        issuer: "国家药品监督管理局执业药师资格认证中心".into(),
+        electronic: true,
+        status: CertificateStatus::Valid,
+    };
+    let produced_at = time::macros::datetime!(2026-11-26 10:00:00 +8).unix_timestamp() * 1000;
+    let valid_until = ValidityDays::from_trusted(90).end_from(produced_at);
+    let code = "3s5nrrlw6w2ajwbvwjofgq7gdu";
+    Ok(certpdf::CertificateDocument {
+        certificate: copy::certificate_face(&record),
+        annotation: Some(copy::annotation_face(
+            "JZ2026112600000001",
+            Scenario::SelfUse,
+            produced_at,
+            valid_until,
+        )),
+        verify_url: copy::verify_url("https://certs.example.org", code),
+        verification_code: code.into(),
+    })
 }
 
 async fn queue(count: usize, workers: usize) -> anyhow::Result<()> {

@@ -3,7 +3,7 @@
 //! that its certificate stands and that the copy is within its validity.
 
 use super::ServerState;
-use crate::worker::copy_document;
+use crate::copy;
 use app::annotations::views::copy_file_name;
 use app::certificates::views::ECertificate;
 use app::domain::CertificateStatus;
@@ -127,8 +127,8 @@ async fn annotated(
             else {
                 return super::not_found(&state, parts).await;
             };
-            let doc = copy_document(
-                &state.app,
+            let doc = copy::annotated_copy(
+                &state.app.settings.public_url,
                 &annotation,
                 &certificate,
                 produced_at,
@@ -197,10 +197,12 @@ async fn e_certificate(
     let Some(issuer) = state.issuer.clone() else {
         return super::not_found(&state, parts).await;
     };
-    let doc = crate::worker::e_certificate_document(&state.app, &certificate);
+    let doc = copy::e_certificate(&state.app.settings.public_url, &certificate);
     let fonts = state.app.fonts.clone();
-    match tokio::task::spawn_blocking(move || certpdf::render_e_certificate(&fonts, &issuer, &doc))
-        .await
+    match tokio::task::spawn_blocking(move || {
+        certpdf::render_certificate_pdf(&fonts, &issuer, &doc)
+    })
+    .await
     {
         Ok(Ok(pdf)) => pdf_response(
             pdf,

@@ -5,7 +5,9 @@
 use crate::helpers::{Db, TestDb};
 use crate::on_both_backends;
 use crate::operator::{run, stderr, stdout};
-use certpdf::{AnnotatedCertificate, IssuerKey, TrustedCert, VerifyError};
+use certpdf::{
+    AnnotationFace, CertificateDocument, CertificateFace, IssuerKey, TrustedCert, VerifyError,
+};
 
 fn fingerprint_in(output: &std::process::Output) -> String {
     stdout(output)
@@ -24,24 +26,28 @@ async fn signing_key(storage: &app::storage::DynStorage, data_dir: &std::path::P
 }
 
 fn signed_copy(issuer: &IssuerKey, code: &str) -> Vec<u8> {
-    let doc = AnnotatedCertificate {
-        holder_name: "张𪚥".into(),
-        masked_id_number: "1101**********002X".into(),
-        qualification: "卫生专业技术资格".into(),
-        level: "中级".into(),
-        specialty: "儿科学".into(),
-        certificate_number: "2023110100123456".into(),
-        issue_date: "2023-06-30".into(),
-        issuer: "国家卫生健康委员会人才交流服务中心".into(),
-        annotation_number: "JZ0001".into(),
-        scenario: "本人调用".into(),
-        valid_from: "2026-01-01 10:00".into(),
-        valid_until: "2026-03-31 10:00".into(),
-        produced_at: "2026-01-01 10:00:00".into(),
+    let doc = CertificateDocument {
+        certificate: CertificateFace {
+            holder_name: "张𪚥".into(),
+            masked_id_number: "1101**********002X".into(),
+            qualification: "卫生专业技术资格".into(),
+            level: "中级".into(),
+            specialty: "儿科学".into(),
+            number: "2023110100123456".into(),
+            issue_date: "2023-06-30".into(),
+            issuer: "国家卫生健康委员会人才交流服务中心".into(),
+        },
+        annotation: Some(AnnotationFace {
+            number: "JZ0001".into(),
+            scenario: "本人调用".into(),
+            valid_from: "2026-01-01 10:00".into(),
+            valid_until: "2026-03-31 10:00".into(),
+            produced_at: "2026-01-01 10:00:00".into(),
+        }),
         verify_url: format!("http://127.0.0.1/verify/{code}"),
-        annotation_code: code.into(),
+        verification_code: code.into(),
     };
-    certpdf::render_annotated_certificate(&server::fonts().unwrap(), issuer, &doc).unwrap()
+    certpdf::render_certificate_pdf(&server::fonts().unwrap(), issuer, &doc).unwrap()
 }
 
 async fn registry(storage: &app::storage::DynStorage) -> Vec<TrustedCert> {

@@ -405,20 +405,19 @@ async fn uploaded_files_are_checked_and_tampering_is_refused(db: Db) {
         .await
         .unwrap()
         .unwrap();
-    let doc = server::worker::copy_document(
-        &app.state,
+    let doc = server::copy::annotated_copy(
+        &app.state.settings.public_url,
         &a,
         &c,
         a.produced_at.unwrap(),
         a.valid_until.unwrap(),
     );
-    let forged = certpdf::render_annotated_certificate(&app.state.fonts, &forger, &doc).unwrap();
+    let forged = certpdf::render_certificate_pdf(&app.state.fonts, &forger, &doc).unwrap();
     let (_, answer) = api_file(&app, forged).await;
     assert_eq!(answer["file_problem"], "unknown_signer");
 
     // Our own key, but a copy that was never issued (same code, different bytes).
-    let replay =
-        certpdf::render_annotated_certificate(&app.state.fonts, &app.issuer, &doc).unwrap();
+    let replay = certpdf::render_certificate_pdf(&app.state.fonts, &app.issuer, &doc).unwrap();
     let (_, answer) = api_file(&app, replay).await;
     assert_eq!(answer["file_problem"], "unknown_document");
 
