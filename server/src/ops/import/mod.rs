@@ -8,11 +8,12 @@
 //!   change to the audit log. Within one file, only the first row of a number is imported;
 //!   later ones are rejected as duplicates (so a re-run cannot flip a record back and forth).
 //! - **Streaming and fast**: one thread reads and validates while the database is written in
-//!   batches (one transaction each) by the backend's bulk writer; memory is bounded by the
-//!   batch size, plus 16 bytes per row for the duplicate index.
-//! - **Interruptible**: Ctrl-C stops after the batch being written commits; the database holds
-//!   exactly the batches before it, and running the same command again finishes the job
-//!   (rows already in count as unchanged).
+//!   batches (one transaction each) by the backend's bulk writer; the reader hands rows over
+//!   in chunks of at most 5,000, so memory is bounded by the chunk size whatever the batch
+//!   size, plus 16 bytes per row for the duplicate index.
+//! - **Interruptible**: Ctrl-C ends the batch being written after the chunk in hand and
+//!   commits it; the database holds exactly the rows up to the line the summary names, and
+//!   running the same command again finishes the job (rows already in count as unchanged).
 
 pub mod columns;
 pub mod problems;
@@ -161,7 +162,7 @@ pub struct ImportSummary {
 const CHUNK_ROWS: u64 = 5_000;
 
 /// A chunk of valid rows and where the reader stands after it.
-struct Batch {
+struct Chunk {
     rows: Vec<ImportRow>,
     /// Last line read (inclusive).
     end_line: u64,
@@ -226,12 +227,12 @@ pub async fn import(
     let interrupted = Arc::new(AtomicBool::new(false));
     let signals = watch_ctrl_c(stop.clone(), interrupted.clone());
 
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Batch>(2);
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Chunk>(2);
     let reader = {
         let stop = stop.clone();
         let config = ReaderConfig {
             format,
-            batch_size: args.batch_size.min(CHUNK_ROWS) as usize,
+            chunk_rows: args.batch_size.min(CHUNK_ROWS) as usize,
             rejects_path: rejects_path.clone(),
             lang,
             today,
@@ -456,8 +457,9 @@ fn print_summary(summary: &ImportSummary, args: &ImportArgs) {
     }
 }
 
-/// First Ctrl-C: stop after the batch being written. Second: leave at once (the open
-/// transaction is rolled back by the database).
+/// First Ctrl-C: the reader stops, and the writer commits the batch being written after the
+/// chunk in hand and stops. Second: leave at once (the open transaction is rolled back by
+/// the database).
 fn watch_ctrl_c(
     stop: Arc<AtomicBool>,
     interrupted: Arc<AtomicBool>,
@@ -557,7 +559,8 @@ impl Progress {
 
 struct ReaderConfig {
     format: Format,
-    batch_size: usize,
+    /// Rows per chunk.
+    chunk_rows: usize,
     rejects_path: PathBuf,
     lang: Lang,
     today: Date,
@@ -619,7 +622,6 @@ impl Seen {
 /// so the file can be corrected and imported again. Created at the first reject.
 struct Rejects {
     path: PathBuf,
-    format: Format,
     lang: Lang,
     /// The CSV header of the input, written after the three extra columns.
     header: Vec<Vec<u8>>,
@@ -734,19 +736,18 @@ impl Rejects {
         if let Some(writer) = self.jsonl.as_mut() {
             writer.flush()?;
         }
-        let _ = self.format;
         Ok(())
     }
 }
 
-/// Sends full batches to the writer; `false` when the writer is gone or a stop was asked.
-fn send(tx: &tokio::sync::mpsc::Sender<Batch>, batch: Batch, stop: &AtomicBool) -> bool {
-    !stop.load(Ordering::Relaxed) && tx.blocking_send(batch).is_ok()
+/// Sends a chunk to the writer; `false` when the writer is gone or a stop was asked.
+fn send(tx: &tokio::sync::mpsc::Sender<Chunk>, chunk: Chunk, stop: &AtomicBool) -> bool {
+    !stop.load(Ordering::Relaxed) && tx.blocking_send(chunk).is_ok()
 }
 
-/// Assembles rows into batches and keeps the counts.
-struct Batcher<'a> {
-    tx: tokio::sync::mpsc::Sender<Batch>,
+/// Validates rows, collects the valid ones into chunks for the writer, and keeps the counts.
+struct Chunker<'a> {
+    tx: tokio::sync::mpsc::Sender<Chunk>,
     stop: &'a AtomicBool,
     size: usize,
     rows: Vec<ImportRow>,
@@ -755,7 +756,7 @@ struct Batcher<'a> {
     today: Date,
 }
 
-impl Batcher<'_> {
+impl Chunker<'_> {
     /// Validates a row; returns its problems if it is rejected.
     fn row(&mut self, line: u64, raw: &RawRow<'_>) -> Option<RowProblems> {
         self.rows_read += 1;
@@ -787,7 +788,7 @@ impl Batcher<'_> {
         }
     }
 
-    /// Sends the batch if full (or `last`); `false` when the import must stop.
+    /// Sends the chunk if full (or `last`); `false` when the import must stop.
     fn flush(&mut self, last: bool, line: u64, byte: u64, rejected: u64) -> bool {
         if self.rows.len() < self.size && !last {
             return true;
@@ -795,7 +796,7 @@ impl Batcher<'_> {
         let rows = std::mem::replace(&mut self.rows, Vec::with_capacity(self.size));
         send(
             &self.tx,
-            Batch {
+            Chunk {
                 rows,
                 end_line: line,
                 end_byte: byte,
@@ -810,21 +811,20 @@ impl Batcher<'_> {
 fn read_file(
     file: File,
     config: ReaderConfig,
-    tx: tokio::sync::mpsc::Sender<Batch>,
+    tx: tokio::sync::mpsc::Sender<Chunk>,
     stop: &AtomicBool,
 ) -> anyhow::Result<ReadResult> {
-    let mut batcher = Batcher {
+    let mut chunker = Chunker {
         tx,
         stop,
-        size: config.batch_size,
-        rows: Vec::with_capacity(config.batch_size),
+        size: config.chunk_rows,
+        rows: Vec::with_capacity(config.chunk_rows),
         rows_read: 0,
         seen: Seen::default(),
         today: config.today,
     };
     let mut rejects = Rejects {
         path: config.rejects_path.clone(),
-        format: config.format,
         lang: config.lang,
         header: Vec::new(),
         ignored: Vec::new(),
@@ -834,18 +834,18 @@ fn read_file(
         samples: Vec::new(),
     };
     match config.format {
-        Format::Csv => read_csv(file, &mut batcher, &mut rejects)?,
-        Format::Jsonl => read_jsonl(file, &mut batcher, &mut rejects)?,
+        Format::Csv => read_csv(file, &mut chunker, &mut rejects)?,
+        Format::Jsonl => read_jsonl(file, &mut chunker, &mut rejects)?,
     }
     rejects.finish()?;
     Ok(ReadResult {
-        rows_read: batcher.rows_read,
+        rows_read: chunker.rows_read,
         rejected: rejects.count,
         samples: rejects.samples,
     })
 }
 
-fn read_csv(file: File, batcher: &mut Batcher<'_>, rejects: &mut Rejects) -> anyhow::Result<()> {
+fn read_csv(file: File, chunker: &mut Chunker<'_>, rejects: &mut Rejects) -> anyhow::Result<()> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
@@ -872,7 +872,7 @@ fn read_csv(file: File, batcher: &mut Batcher<'_>, rejects: &mut Rejects) -> any
     let mut record = csv::ByteRecord::new();
     let mut line = 1;
     loop {
-        if batcher.stop.load(Ordering::Relaxed) {
+        if chunker.stop.load(Ordering::Relaxed) {
             return Ok(());
         }
         match reader.read_byte_record(&mut record) {
@@ -882,7 +882,7 @@ fn read_csv(file: File, batcher: &mut Batcher<'_>, rejects: &mut Rejects) -> any
         }
         line = record.position().map(|p| p.line()).unwrap_or(line + 1);
         let problems = if record.len() != width {
-            batcher.rows_read += 1;
+            chunker.rows_read += 1;
             // The first column (in file order) the row lacks.
             let column = Column::ALL
                 .into_iter()
@@ -910,31 +910,31 @@ fn read_csv(file: File, batcher: &mut Batcher<'_>, rejects: &mut Rejects) -> any
                 }
             }
             if bad.is_empty() {
-                batcher.row(line, &raw)
+                chunker.row(line, &raw)
             } else {
-                batcher.rows_read += 1;
+                chunker.rows_read += 1;
                 Some(bad)
             }
         };
         if let Some(problems) = problems {
             rejects.csv_row(line, &problems, &names, &record)?;
         }
-        if !batcher.flush(false, line, reader.position().byte(), rejects.count) {
+        if !chunker.flush(false, line, reader.position().byte(), rejects.count) {
             return Ok(());
         }
     }
-    batcher.flush(true, line, reader.position().byte(), rejects.count);
+    chunker.flush(true, line, reader.position().byte(), rejects.count);
     Ok(())
 }
 
-fn read_jsonl(file: File, batcher: &mut Batcher<'_>, rejects: &mut Rejects) -> anyhow::Result<()> {
+fn read_jsonl(file: File, chunker: &mut Chunker<'_>, rejects: &mut Rejects) -> anyhow::Result<()> {
     let mut reader = BufReader::with_capacity(1 << 18, file);
     let names: [String; COLUMNS] = Column::ALL.map(|c| c.name().to_string());
     let mut buffer = Vec::new();
     let mut line = 0u64;
     let mut byte = 0u64;
     loop {
-        if batcher.stop.load(Ordering::Relaxed) {
+        if chunker.stop.load(Ordering::Relaxed) {
             return Ok(());
         }
         buffer.clear();
@@ -951,26 +951,25 @@ fn read_jsonl(file: File, batcher: &mut Batcher<'_>, rejects: &mut Rejects) -> a
             continue;
         }
         let problems = match json_row(text) {
-            Ok(Ok(raw)) => batcher.row(line, &raw),
+            Ok(Ok(raw)) => chunker.row(line, &raw),
             Ok(Err(problems)) | Err(problems) => {
-                batcher.rows_read += 1;
+                chunker.rows_read += 1;
                 Some(problems)
             }
         };
         if let Some(problems) = problems {
             rejects.json_row(line, &problems, &names, text)?;
         }
-        if !batcher.flush(false, line, byte, rejects.count) {
+        if !chunker.flush(false, line, byte, rejects.count) {
             return Ok(());
         }
     }
-    batcher.flush(true, line, byte, rejects.count);
+    chunker.flush(true, line, byte, rejects.count);
     Ok(())
 }
 
 /// One JSON line as raw values: the outer `Err` for a line that is not a JSON object, the
 /// inner one for bad keys or values.
-#[allow(clippy::type_complexity)]
 fn json_row(text: &[u8]) -> Result<Result<RawRow<'static>, RowProblems>, RowProblems> {
     let value: serde_json::Value = match std::str::from_utf8(text) {
         Err(_) => return Err(vec![(Column::CertNumber, Problem::NotUtf8)]),
