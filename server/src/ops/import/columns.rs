@@ -1,5 +1,5 @@
 //! The columns of an import file and the names a CSV header or JSON key may give them
-//! (English, Chinese or an alias); [`map_header`] checks a CSV header and finds each column.
+//! (English, Chinese or an alias); `map_header` checks a CSV header and finds each column.
 
 use std::borrow::Cow;
 
