@@ -12,10 +12,11 @@
 
 use anyhow::Context;
 use app::domain::annotation::{Scenario, ValidityDays};
-use app::domain::{HolderName, IdNumber, IdType, Mobile, NewPassword};
-use app::storage::{
-    ApplyOutcome, CertificateRecord, CertificateStatus, NewAnnotation, NewHolder, SqliteStorage,
+use app::domain::{
+    ApplyOutcome, CertificateRecord, CertificateStatus, HolderName, IdNumber, IdType, Mobile,
+    NewAnnotation, NewHolder, NewPassword,
 };
+use app::storage::SqliteStorage;
 use clap::{Parser, Subcommand};
 use serde_json::json;
 use server::copy;

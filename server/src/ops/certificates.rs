@@ -65,7 +65,7 @@ pub struct FilesArgs {
 }
 
 fn parse_date_arg(s: &str) -> Result<Date, String> {
-    crate::ops::import::columns::parse_date(s.trim())
+    crate::ops::import::values::parse_date(s.trim())
         .ok_or_else(|| format!("{s:?} is not a date in the form YYYY-MM-DD"))
 }
 
@@ -78,7 +78,7 @@ fn reason_text(reason: &str) -> anyhow::Result<String> {
     if reason.chars().any(char::is_control) {
         anyhow::bail!("the reason must not contain control characters");
     }
-    let max = crate::ops::import::columns::MAX_REASON_CHARS;
+    let max = crate::ops::import::values::MAX_REASON_CHARS;
     if reason.chars().count() > max {
         anyhow::bail!("the reason is longer than {max} characters");
     }

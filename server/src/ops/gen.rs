@@ -259,7 +259,8 @@ pub fn run(args: GenArgs) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ops::import::columns::{cert_number, validate, RawRow};
+    use crate::ops::import::columns::RawRow;
+    use crate::ops::import::values::{cert_number, validate};
     use std::borrow::Cow;
 
     #[test]
