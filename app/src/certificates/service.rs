@@ -19,23 +19,6 @@ fn status_view(status: &CertificateStatus) -> StatusView {
     }
 }
 
-/// Whether and how the e-certificate is obtained (domain.md: annotation needed iff an
-/// e-certificate issued on or after the cut-off).
-pub fn e_certificate(state: &AppState, certificate: &Certificate) -> ECertificate {
-    let record = &certificate.record;
-    if !record.electronic {
-        ECertificate::None
-    } else if crate::domain::annotation::needs_annotation(
-        record.electronic,
-        record.issued_on,
-        state.settings.annotation_cutoff,
-    ) {
-        ECertificate::NeedsAnnotation
-    } else {
-        ECertificate::Direct
-    }
-}
-
 pub fn certificate_view(state: &AppState, c: &Certificate, file_count: i64) -> CertificateView {
     CertificateView {
         public_id: c.public_id.clone(),
@@ -46,7 +29,7 @@ pub fn certificate_view(state: &AppState, c: &Certificate, file_count: i64) -> C
         issued_on: c.record.issued_on.to_string(),
         issuer: c.record.issuer.clone(),
         status: status_view(&c.record.status),
-        e_certificate: e_certificate(state, c),
+        e_certificate: c.e_certificate(state.settings.annotation_cutoff),
         file_count,
     }
 }

@@ -119,11 +119,6 @@ pub fn quota(applied_on: &[Date], today: Date) -> Quota {
     }
 }
 
-/// Whether an e-certificate issued on `issued_on` needs an annotation to be viewed.
-pub fn needs_annotation(electronic: bool, issued_on: Date, cutoff: Date) -> bool {
-    electronic && issued_on >= cutoff
-}
-
 /// Whether a copy valid until `valid_until` (exclusive) may still be used at `now`.
 pub fn is_current(valid_until: i64, now: i64) -> bool {
     now < valid_until
@@ -293,14 +288,6 @@ mod tests {
                 next_possible: date!(2027 - 01 - 10)
             }
         );
-    }
-
-    #[test]
-    fn only_e_certificates_from_the_cut_off_need_annotation() {
-        let cutoff = date!(2021 - 12 - 17);
-        assert!(needs_annotation(true, cutoff, cutoff));
-        assert!(!needs_annotation(true, date!(2021 - 12 - 16), cutoff));
-        assert!(!needs_annotation(false, date!(2023 - 01 - 01), cutoff));
     }
 
     #[test]

@@ -130,6 +130,11 @@ pub enum ECertificate {
     NeedsAnnotation,
 }
 
+/// Whether an e-certificate issued on `issued_on` needs an annotation to be viewed.
+pub fn needs_annotation(electronic: bool, issued_on: Date, cutoff: Date) -> bool {
+    electronic && issued_on >= cutoff
+}
+
 impl Certificate {
     /// Whether and how its e-certificate is obtained: an annotation is needed iff it is an
     /// e-certificate issued on or after the cut-off (docs/domain.md).
@@ -137,14 +142,24 @@ impl Certificate {
         let record = &self.record;
         if !record.electronic {
             ECertificate::None
-        } else if super::annotation::needs_annotation(
-            record.electronic,
-            record.issued_on,
-            annotation_cutoff,
-        ) {
+        } else if needs_annotation(record.electronic, record.issued_on, annotation_cutoff) {
             ECertificate::NeedsAnnotation
         } else {
             ECertificate::Direct
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn only_e_certificates_from_the_cut_off_need_annotation() {
+        let cutoff = date!(2021 - 12 - 17);
+        assert!(needs_annotation(true, cutoff, cutoff));
+        assert!(!needs_annotation(true, date!(2021 - 12 - 16), cutoff));
+        assert!(!needs_annotation(false, date!(2023 - 01 - 01), cutoff));
     }
 }

@@ -189,7 +189,7 @@ async fn e_certificate(
         }
     };
     let direct =
-        app::certificates::service::e_certificate(&state.app, &certificate) == ECertificate::Direct;
+        certificate.e_certificate(state.app.settings.annotation_cutoff) == ECertificate::Direct;
     if certificate.record.status != CertificateStatus::Valid || !direct {
         // Revoked, paper-only, or needing an annotation: the download page says which.
         return Redirect::to(&format!("/certificates/{id}/download")).into_response();
