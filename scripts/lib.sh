@@ -100,7 +100,7 @@ pg_admin() {
 }
 
 ensure_browser() {
-  apt_install chromium poppler-utils
+  apt_install chromium poppler-utils zbar-tools
 }
 
 # pyHanko, a second, independent PDF signature validator for the signing tests.
