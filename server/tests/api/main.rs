@@ -2,6 +2,7 @@
 //! (a temporary SQLite file, or a throwaway PostgreSQL database) and talks to it over HTTP.
 //! Tests written once run on both backends through `on_both_backends!`.
 
+mod fixtures;
 mod helpers;
 
 mod accounts;

@@ -2,10 +2,10 @@
 //! a wrong name and an unknown number, the rate limit, the holder's log, and the public API.
 
 use crate::accounts::{resident_id, signed_up};
+use crate::fixtures::example_record;
 use crate::helpers::{client_for, inner_text, spawn_app, Db, TestApp};
 use crate::on_both_backends;
-use app::domain::{AnnotationState, CertificateRecord, CertificateStatus};
-use app::domain::{HolderName, IdNumber, IdType};
+use app::domain::{AnnotationState, CertificateRecord};
 use reqwest::StatusCode;
 use serde_json::Value;
 use std::time::{Duration, Instant};
@@ -15,18 +15,11 @@ const NUMBER: &str = "2024000000000061";
 const NAME: &str = "张𪚥";
 
 fn record(id: &str, issued_on: time::Date) -> CertificateRecord {
-    CertificateRecord {
-        number: NUMBER.to_string(),
-        holder_id: IdNumber::parse(IdType::ResidentIdCard, id, (2026, 1, 1)).unwrap(),
-        holder_name: HolderName::parse(NAME).unwrap(),
-        qualification: "执业药师职业资格".into(),
-        level: "执业药师".into(),
-        specialty: "药学类".into(),
-        issued_on,
-        issuer: "国家药品监督管理局执业药师资格认证中心".into(),
-        electronic: true,
-        status: CertificateStatus::Valid,
-    }
+    example_record()
+        .number(NUMBER)
+        .holder(id, NAME)
+        .issued_on(issued_on)
+        .build()
 }
 
 /// A holder with a certificate and one produced copy; returns (certificate id, code, PDF).
@@ -160,11 +153,11 @@ async fn each_verdict_by_code(db: Db) {
     assert_eq!(expired["verdict"], "expired");
 
     // Revoked: at once, whatever the copy.
-    let mut revoked = record(&resident_id(61), date!(2024 - 01 - 12));
-    revoked.status = CertificateStatus::Revoked {
-        on: date!(2026 - 06 - 01),
-        reason: "撤销".into(),
-    };
+    let revoked = example_record()
+        .number(NUMBER)
+        .holder(&resident_id(61), NAME)
+        .revoked(date!(2026 - 06 - 01), "撤销")
+        .build();
     app.state
         .storage
         .upsert_certificate(&revoked, 2)
