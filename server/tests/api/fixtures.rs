@@ -69,6 +69,11 @@ impl CertificateRecordBuilder {
         self
     }
 
+    pub fn electronic(mut self, electronic: bool) -> Self {
+        self.record.electronic = electronic;
+        self
+    }
+
     pub fn status(mut self, status: CertificateStatus) -> Self {
         self.record.status = status;
         self

@@ -6,6 +6,7 @@ mod fixtures;
 mod helpers;
 
 mod accounts;
+mod api_snapshots;
 mod annotations;
 mod certificates;
 mod operator;

@@ -11,8 +11,8 @@ use serde_json::Value;
 use std::time::{Duration, Instant};
 use time::macros::date;
 
-const NUMBER: &str = "2024000000000061";
-const NAME: &str = "张𪚥";
+pub(crate) const NUMBER: &str = "2024000000000061";
+pub(crate) const NAME: &str = "张𪚥";
 
 fn record(id: &str, issued_on: time::Date) -> CertificateRecord {
     example_record()
@@ -23,7 +23,7 @@ fn record(id: &str, issued_on: time::Date) -> CertificateRecord {
 }
 
 /// A holder with a certificate and one produced copy; returns (certificate id, code, PDF).
-async fn produced_copy(app: &TestApp, seq: u32) -> (String, String, Vec<u8>) {
+pub(crate) async fn produced_copy(app: &TestApp, seq: u32) -> (String, String, Vec<u8>) {
     let id = resident_id(seq);
     signed_up(app, &id, NAME).await;
     app.state
@@ -73,7 +73,7 @@ async fn produced_copy(app: &TestApp, seq: u32) -> (String, String, Vec<u8>) {
     (certificate.public_id, annotation.code, pdf)
 }
 
-async fn api_get(app: &TestApp, path: &str) -> (StatusCode, Value) {
+pub(crate) async fn api_get(app: &TestApp, path: &str) -> (StatusCode, Value) {
     let response = reqwest::Client::new()
         .get(app.url(path))
         .send()
@@ -83,7 +83,11 @@ async fn api_get(app: &TestApp, path: &str) -> (StatusCode, Value) {
     (status, response.json().await.unwrap())
 }
 
-async fn api_manual(app: &TestApp, client: &reqwest::Client, body: Value) -> (StatusCode, Value) {
+pub(crate) async fn api_manual(
+    app: &TestApp,
+    client: &reqwest::Client,
+    body: Value,
+) -> (StatusCode, Value) {
     let response = client
         .post(app.url("/api/v1/verify/manual"))
         .json(&body)
@@ -94,7 +98,7 @@ async fn api_manual(app: &TestApp, client: &reqwest::Client, body: Value) -> (St
     (status, response.json().await.unwrap())
 }
 
-async fn api_file(app: &TestApp, bytes: Vec<u8>) -> (StatusCode, Value) {
+pub(crate) async fn api_file(app: &TestApp, bytes: Vec<u8>) -> (StatusCode, Value) {
     let response = reqwest::Client::new()
         .post(app.url("/api/v1/verify/file?purpose=%E5%85%A5%E8%81%8C"))
         .header("content-type", "application/pdf")
@@ -337,7 +341,7 @@ async fn manual_and_file_checks_are_rate_limited_per_address(db: Db) {
 }
 
 /// A minimal incremental update adding a page object, as an attacker appending content would.
-fn append_page(pdf: &[u8]) -> Vec<u8> {
+pub(crate) fn append_page(pdf: &[u8]) -> Vec<u8> {
     let text = String::from_utf8_lossy(pdf);
     let startxref = text
         .rsplit("startxref")
