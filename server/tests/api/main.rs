@@ -6,12 +6,13 @@ mod fixtures;
 mod helpers;
 
 mod accounts;
-mod api_snapshots;
 mod annotations;
+mod api_snapshots;
 mod certificates;
 mod operator;
 mod operator_certificates;
 mod operator_keys;
+mod outage;
 mod process;
 mod shell;
 mod storage_story;
