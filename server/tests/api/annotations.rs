@@ -3,6 +3,7 @@
 //! view and download.
 
 use crate::accounts::{resident_id, signed_up};
+use crate::fixtures::example_record;
 use crate::helpers::{client_for, inner_text, spawn_app, spawn_app_with, Db, Options, TestApp};
 use crate::on_both_backends;
 use app::domain::annotation::{Scenario, ValidityDays};
@@ -15,18 +16,7 @@ use std::time::{Duration, Instant};
 use time::macros::date;
 
 fn e_certificate(number: &str, id: &str, name: &str) -> CertificateRecord {
-    CertificateRecord {
-        number: number.to_string(),
-        holder_id: IdNumber::parse(IdType::ResidentIdCard, id, (2026, 1, 1)).unwrap(),
-        holder_name: HolderName::parse(name).unwrap(),
-        qualification: "执业药师职业资格".into(),
-        level: "执业药师".into(),
-        specialty: "药学类".into(),
-        issued_on: date!(2024 - 01 - 12),
-        issuer: "国家药品监督管理局执业药师资格认证中心".into(),
-        electronic: true,
-        status: CertificateStatus::Valid,
-    }
+    example_record().number(number).holder(id, name).build()
 }
 
 /// A signed-up holder with one post-cut-off e-certificate; returns its public id.

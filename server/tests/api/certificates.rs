@@ -2,26 +2,19 @@
 //! files are served (types, names, ranges). Nobody reaches what is not theirs.
 
 use crate::accounts::{resident_id, signed_up};
+use crate::fixtures::example_record;
 use crate::helpers::{client_for, inner_text, raw_execute, spawn_app, Db, TestApp};
 use crate::on_both_backends;
 use app::domain::{CertificateRecord, CertificateStatus, NewCertificateFile};
-use app::domain::{HolderName, IdNumber, IdType};
 use reqwest::StatusCode;
 use time::macros::date;
 
 fn record(number: &str, id: &str, name: &str) -> CertificateRecord {
-    CertificateRecord {
-        number: number.to_string(),
-        holder_id: IdNumber::parse(IdType::ResidentIdCard, id, (2026, 1, 1)).unwrap(),
-        holder_name: HolderName::parse(name).unwrap(),
-        qualification: "卫生专业技术资格".into(),
-        level: "中级".into(),
-        specialty: "儿科学".into(),
-        issued_on: date!(2023 - 06 - 30),
-        issuer: "国家卫生健康委员会人才交流服务中心".into(),
-        electronic: true,
-        status: CertificateStatus::Valid,
-    }
+    example_record()
+        .health_professional()
+        .number(number)
+        .holder(id, name)
+        .build()
 }
 
 async fn add_certificate(app: &TestApp, record: &CertificateRecord) -> String {

@@ -149,6 +149,12 @@ pub async fn spawn_app_with(db: Db, options: Options) -> TestApp {
     start(url, Some(test_db), None, options).await
 }
 
+/// The application on `test_db`, reached through `url` instead of `test_db.url` (e.g. a relay
+/// in front of its server that a test can cut); `test_db` is removed when the app is dropped.
+pub async fn spawn_app_via(url: String, test_db: TestDb, options: Options) -> TestApp {
+    start(url, Some(test_db), None, options).await
+}
+
 /// Another instance of the application on `first`'s database, as a second server process
 /// sharing it would be.
 pub async fn spawn_on(first: &TestApp, options: Options) -> TestApp {

@@ -2,14 +2,17 @@
 //! (a temporary SQLite file, or a throwaway PostgreSQL database) and talks to it over HTTP.
 //! Tests written once run on both backends through `on_both_backends!`.
 
+mod fixtures;
 mod helpers;
 
 mod accounts;
 mod annotations;
+mod api_snapshots;
 mod certificates;
 mod operator;
 mod operator_certificates;
 mod operator_keys;
+mod outage;
 mod process;
 mod shell;
 mod storage_story;

@@ -1,31 +1,26 @@
 //! One story through the storage interface, run on both backends, so they behave the same.
 
+use crate::fixtures::{example_record, id_number};
 use crate::helpers::{Db, TestDb};
 use crate::on_both_backends;
 use app::domain::{
     AuditEntry, CertificateRecord, CertificateStatus, NewCertificateFile, NewHolder, UpsertOutcome,
 };
-use app::domain::{HolderName, IdNumber, IdType, Mobile};
+use app::domain::{HolderName, IdNumber, Mobile};
 use app::storage::StorageError;
 use time::macros::date;
 
 fn id(number: &str) -> IdNumber {
-    IdNumber::parse(IdType::ResidentIdCard, number, (2026, 1, 1)).unwrap()
+    id_number(number)
 }
 
 fn record(number: &str, name: &str) -> CertificateRecord {
-    CertificateRecord {
-        number: number.to_string(),
-        holder_id: id("11010519491231002X"),
-        holder_name: HolderName::parse(name).unwrap(),
-        qualification: "卫生专业技术资格".into(),
-        level: "中级".into(),
-        specialty: "儿科学".into(),
-        issued_on: date!(2023 - 06 - 30),
-        issuer: "发证机构".into(),
-        electronic: true,
-        status: CertificateStatus::Valid,
-    }
+    example_record()
+        .health_professional()
+        .issuer("发证机构")
+        .number(number)
+        .holder("11010519491231002X", name)
+        .build()
 }
 
 async fn holders_certificates_files_and_audit(db: Db) {

@@ -2,35 +2,28 @@
 //! a wrong name and an unknown number, the rate limit, the holder's log, and the public API.
 
 use crate::accounts::{resident_id, signed_up};
+use crate::fixtures::example_record;
 use crate::helpers::{client_for, inner_text, spawn_app, Db, TestApp};
 use crate::on_both_backends;
-use app::domain::{AnnotationState, CertificateRecord, CertificateStatus};
-use app::domain::{HolderName, IdNumber, IdType};
+use app::domain::{AnnotationState, CertificateRecord};
 use reqwest::StatusCode;
 use serde_json::Value;
 use std::time::{Duration, Instant};
 use time::macros::date;
 
-const NUMBER: &str = "2024000000000061";
-const NAME: &str = "张𪚥";
+pub(crate) const NUMBER: &str = "2024000000000061";
+pub(crate) const NAME: &str = "张𪚥";
 
 fn record(id: &str, issued_on: time::Date) -> CertificateRecord {
-    CertificateRecord {
-        number: NUMBER.to_string(),
-        holder_id: IdNumber::parse(IdType::ResidentIdCard, id, (2026, 1, 1)).unwrap(),
-        holder_name: HolderName::parse(NAME).unwrap(),
-        qualification: "执业药师职业资格".into(),
-        level: "执业药师".into(),
-        specialty: "药学类".into(),
-        issued_on,
-        issuer: "国家药品监督管理局执业药师资格认证中心".into(),
-        electronic: true,
-        status: CertificateStatus::Valid,
-    }
+    example_record()
+        .number(NUMBER)
+        .holder(id, NAME)
+        .issued_on(issued_on)
+        .build()
 }
 
 /// A holder with a certificate and one produced copy; returns (certificate id, code, PDF).
-async fn produced_copy(app: &TestApp, seq: u32) -> (String, String, Vec<u8>) {
+pub(crate) async fn produced_copy(app: &TestApp, seq: u32) -> (String, String, Vec<u8>) {
     let id = resident_id(seq);
     signed_up(app, &id, NAME).await;
     app.state
@@ -80,7 +73,7 @@ async fn produced_copy(app: &TestApp, seq: u32) -> (String, String, Vec<u8>) {
     (certificate.public_id, annotation.code, pdf)
 }
 
-async fn api_get(app: &TestApp, path: &str) -> (StatusCode, Value) {
+pub(crate) async fn api_get(app: &TestApp, path: &str) -> (StatusCode, Value) {
     let response = reqwest::Client::new()
         .get(app.url(path))
         .send()
@@ -90,7 +83,11 @@ async fn api_get(app: &TestApp, path: &str) -> (StatusCode, Value) {
     (status, response.json().await.unwrap())
 }
 
-async fn api_manual(app: &TestApp, client: &reqwest::Client, body: Value) -> (StatusCode, Value) {
+pub(crate) async fn api_manual(
+    app: &TestApp,
+    client: &reqwest::Client,
+    body: Value,
+) -> (StatusCode, Value) {
     let response = client
         .post(app.url("/api/v1/verify/manual"))
         .json(&body)
@@ -101,7 +98,7 @@ async fn api_manual(app: &TestApp, client: &reqwest::Client, body: Value) -> (St
     (status, response.json().await.unwrap())
 }
 
-async fn api_file(app: &TestApp, bytes: Vec<u8>) -> (StatusCode, Value) {
+pub(crate) async fn api_file(app: &TestApp, bytes: Vec<u8>) -> (StatusCode, Value) {
     let response = reqwest::Client::new()
         .post(app.url("/api/v1/verify/file?purpose=%E5%85%A5%E8%81%8C"))
         .header("content-type", "application/pdf")
@@ -160,11 +157,11 @@ async fn each_verdict_by_code(db: Db) {
     assert_eq!(expired["verdict"], "expired");
 
     // Revoked: at once, whatever the copy.
-    let mut revoked = record(&resident_id(61), date!(2024 - 01 - 12));
-    revoked.status = CertificateStatus::Revoked {
-        on: date!(2026 - 06 - 01),
-        reason: "撤销".into(),
-    };
+    let revoked = example_record()
+        .number(NUMBER)
+        .holder(&resident_id(61), NAME)
+        .revoked(date!(2026 - 06 - 01), "撤销")
+        .build();
     app.state
         .storage
         .upsert_certificate(&revoked, 2)
@@ -344,7 +341,7 @@ async fn manual_and_file_checks_are_rate_limited_per_address(db: Db) {
 }
 
 /// A minimal incremental update adding a page object, as an attacker appending content would.
-fn append_page(pdf: &[u8]) -> Vec<u8> {
+pub(crate) fn append_page(pdf: &[u8]) -> Vec<u8> {
     let text = String::from_utf8_lossy(pdf);
     let startxref = text
         .rsplit("startxref")
