@@ -213,7 +213,7 @@ pub async fn login(
     let to = if terms_accepted {
         next
     } else {
-        format!("/terms?next={}", crate::urls::encode_component(&next))
+        crate::urls::terms_then(&next)
     };
     tracing::info!(holder = holder.id.0, "holder logged in");
     Ok(Outcome {
