@@ -2,6 +2,7 @@
 //! request passes through.
 
 mod copies;
+pub mod extract;
 mod files;
 mod forms;
 mod guard;
@@ -10,12 +11,13 @@ mod session;
 mod verify;
 
 use app::state::AppState;
+use app::urls::route;
 use app::{shell, App};
 use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::FromRef;
 use axum::http::{header, HeaderValue, Request, Response, StatusCode};
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use certpdf::IssuerKey;
 use leptos::prelude::*;
@@ -84,41 +86,12 @@ pub fn router(
         move || provide_context(app_state.clone())
     };
 
-    let mut router = Router::new()
-        .route("/healthz", get(routes::healthz))
-        .route("/lang/{code}", get(routes::switch_language))
-        .route("/glyph/{file}", get(routes::glyph))
-        .route("/files/{id}", get(files::view))
-        .route("/files/{id}/download", get(files::download))
-        .route("/annotations/{code}/pdf", get(copies::annotated_pdf))
-        .route(
-            "/annotations/{code}/download",
-            get(copies::annotated_download),
-        )
-        .route(
-            "/annotations/{code}/preview.svg",
-            get(copies::annotated_preview),
-        )
-        .route(
-            "/certificates/{id}/e-certificate/pdf",
-            get(copies::e_certificate_pdf),
-        )
-        .route(
-            "/certificates/{id}/e-certificate/download",
-            get(copies::e_certificate_download),
-        )
-        .route("/certificates/{id}/annotate", post(forms::apply_annotation))
-        .route(
-            "/verify",
-            post(verify::posted).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
-        )
-        .nest("/api/v1", public_api())
-        .route("/api/openapi.json", get(verify::openapi))
-        .route("/register", post(forms::register))
-        .route("/login", post(forms::login))
-        .route("/logout", post(forms::logout))
-        .route("/terms", post(forms::accept_terms))
-        .route("/account", post(forms::change_password))
+    let mut router = plain_routes()
+        .into_iter()
+        .fold(Router::new(), |router, (path, handler)| {
+            router.route(path, handler)
+        })
+        .nest(route::API_V1, public_api())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -126,10 +99,11 @@ pub fn router(
 
     if app_state.settings.test_controls {
         tracing::warn!("test controls are enabled: the clock can be moved over HTTP");
-        router = router
-            .route("/__test/clock", post(routes::move_clock))
-            .route("/__test/clock/reset", post(routes::reset_clock))
-            .route("/__test/certificates", post(routes::seed_certificate));
+        router = test_controls()
+            .into_iter()
+            .fold(router, |router, (path, handler)| {
+                router.route(path, handler)
+            });
     }
 
     router
@@ -203,16 +177,57 @@ pub fn router(
         .layer(CatchPanicLayer::custom(panic_response))
 }
 
+/// The plain routes: everything but the Leptos pages (declared in `app::App`) and the public
+/// API ([`public_api`]). Their paths are the patterns in `app::urls::route`, which the links to
+/// them are built from.
+fn plain_routes() -> Vec<(&'static str, MethodRouter<ServerState>)> {
+    vec![
+        (route::HEALTHZ, get(routes::healthz)),
+        (route::LANG, get(routes::switch_language)),
+        (route::GLYPH, get(routes::glyph)),
+        (route::FILE, get(files::view)),
+        (route::FILE_DOWNLOAD, get(files::download)),
+        (route::ANNOTATION_PDF, get(copies::annotated_pdf)),
+        (route::ANNOTATION_DOWNLOAD, get(copies::annotated_download)),
+        (route::ANNOTATION_PREVIEW, get(copies::annotated_preview)),
+        (route::E_CERTIFICATE_PDF, get(copies::e_certificate_pdf)),
+        (
+            route::E_CERTIFICATE_DOWNLOAD,
+            get(copies::e_certificate_download),
+        ),
+        (route::CERTIFICATE_ANNOTATE, post(forms::apply_annotation)),
+        (
+            route::VERIFY,
+            post(verify::posted).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        ),
+        (route::OPENAPI, get(verify::openapi)),
+        (route::REGISTER, post(forms::register)),
+        (route::LOGIN, post(forms::login)),
+        (route::LOGOUT, post(forms::logout)),
+        (route::TERMS, post(forms::accept_terms)),
+        (route::ACCOUNT, post(forms::change_password)),
+    ]
+}
+
+/// Routes that let the tests move the clock and seed records; only routed when enabled.
+fn test_controls() -> Vec<(&'static str, MethodRouter<ServerState>)> {
+    vec![
+        (route::TEST_CLOCK, post(routes::move_clock)),
+        (route::TEST_CLOCK_RESET, post(routes::reset_clock)),
+        (route::TEST_CERTIFICATES, post(routes::seed_certificate)),
+    ]
+}
+
 /// Uploads may carry a PDF of up to 5 MB plus the form's own bytes.
 const UPLOAD_BODY_LIMIT: usize = app::verification::service::MAX_UPLOAD_BYTES + 64 * 1024;
 
 /// The anonymous, read-only verification API: callable from any site.
 fn public_api() -> Router<ServerState> {
     Router::new()
-        .route("/verify/{code}", get(verify::api_code))
-        .route("/verify/manual", post(verify::api_manual))
+        .route(route::API_VERIFY_CODE, get(verify::api_code))
+        .route(route::API_VERIFY_MANUAL, post(verify::api_manual))
         .route(
-            "/verify/file",
+            route::API_VERIFY_FILE,
             post(verify::api_file).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
         )
         .layer(
