@@ -7,6 +7,9 @@ use std::time::Instant;
 
 pub async fn run(url: &str, global: &GlobalArgs, args: ServeArgs) -> anyhow::Result<()> {
     let started = Instant::now();
+    // Listening for the signal from the start: a SIGTERM during start-up stops the server as
+    // soon as it is built, instead of killing it.
+    let signalled = tokio::spawn(wait_for_signal());
     if args.test_production_delay_ms.is_some() && !args.enable_test_controls {
         anyhow::bail!("the production delay is a test control: it needs --enable-test-controls");
     }
@@ -43,7 +46,7 @@ pub async fn run(url: &str, global: &GlobalArgs, args: ServeArgs) -> anyhow::Res
 
     let signal = application.shutdown_handle();
     tokio::spawn(async move {
-        wait_for_signal().await;
+        let _ = signalled.await;
         tracing::info!("shutting down: finishing requests in flight");
         signal.cancel();
     });

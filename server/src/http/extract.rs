@@ -58,25 +58,26 @@ impl IntoResponse for SignInFirst {
     }
 }
 
-impl FromRequestParts<ServerState> for Holder {
-    type Rejection = SignInFirst;
+/// Declares an extractor for the session that passes `rule`.
+macro_rules! session_extractor {
+    ($name:ident, $rule:path) => {
+        impl FromRequestParts<ServerState> for $name {
+            type Rejection = SignInFirst;
 
-    async fn from_request_parts(parts: &mut Parts, _: &ServerState) -> Result<Self, SignInFirst> {
-        holder_from(session_of(parts))
-            .map(Holder)
-            .map_err(|error| SignInFirst::new(error, parts))
-    }
+            async fn from_request_parts(
+                parts: &mut Parts,
+                _: &ServerState,
+            ) -> Result<Self, SignInFirst> {
+                $rule(session_of(parts))
+                    .map($name)
+                    .map_err(|error| SignInFirst::new(error, parts))
+            }
+        }
+    };
 }
 
-impl FromRequestParts<ServerState> for SignedIn {
-    type Rejection = SignInFirst;
-
-    async fn from_request_parts(parts: &mut Parts, _: &ServerState) -> Result<Self, SignInFirst> {
-        signed_in_from(session_of(parts))
-            .map(SignedIn)
-            .map_err(|error| SignInFirst::new(error, parts))
-    }
-}
+session_extractor!(Holder, holder_from);
+session_extractor!(SignedIn, signed_in_from);
 
 impl FromRequestParts<ServerState> for HolderOrNotFound {
     type Rejection = Response;

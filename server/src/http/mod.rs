@@ -11,7 +11,7 @@ mod session;
 mod verify;
 
 use app::state::AppState;
-use app::urls::route;
+use app::urls::route as r;
 use app::{shell, App};
 use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
@@ -91,7 +91,7 @@ pub fn router(
         .fold(Router::new(), |router, (path, handler)| {
             router.route(path, handler)
         })
-        .nest(route::API_V1, public_api())
+        .nest(r::API_V1, public_api())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -179,42 +179,37 @@ pub fn router(
 
 /// The plain routes: everything but the Leptos pages (declared in `app::App`) and the public
 /// API ([`public_api`]). Their paths are the patterns in `app::urls::route`, which the links to
-/// them are built from.
+/// them are built from. Laid out by area, a line each.
+#[rustfmt::skip]
 fn plain_routes() -> Vec<(&'static str, MethodRouter<ServerState>)> {
+    let upload = DefaultBodyLimit::max(UPLOAD_BODY_LIMIT);
     vec![
-        (route::HEALTHZ, get(routes::healthz)),
-        (route::LANG, get(routes::switch_language)),
-        (route::GLYPH, get(routes::glyph)),
-        (route::FILE, get(files::view)),
-        (route::FILE_DOWNLOAD, get(files::download)),
-        (route::ANNOTATION_PDF, get(copies::annotated_pdf)),
-        (route::ANNOTATION_DOWNLOAD, get(copies::annotated_download)),
-        (route::ANNOTATION_PREVIEW, get(copies::annotated_preview)),
-        (route::E_CERTIFICATE_PDF, get(copies::e_certificate_pdf)),
-        (
-            route::E_CERTIFICATE_DOWNLOAD,
-            get(copies::e_certificate_download),
-        ),
-        (route::CERTIFICATE_ANNOTATE, post(forms::apply_annotation)),
-        (
-            route::VERIFY,
-            post(verify::posted).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
-        ),
-        (route::OPENAPI, get(verify::openapi)),
-        (route::REGISTER, post(forms::register)),
-        (route::LOGIN, post(forms::login)),
-        (route::LOGOUT, post(forms::logout)),
-        (route::TERMS, post(forms::accept_terms)),
-        (route::ACCOUNT, post(forms::change_password)),
+        // For anyone, without a session.
+        (r::HEALTHZ, get(routes::healthz)), (r::GLYPH, get(routes::glyph)),
+        (r::LANG, get(routes::switch_language)),
+        // Verification: the page's forms and the API's description.
+        (r::VERIFY, post(verify::posted).layer(upload)), (r::OPENAPI, get(verify::openapi)),
+        // The accounts' forms.
+        (r::REGISTER, post(forms::register)), (r::LOGIN, post(forms::login)),
+        (r::LOGOUT, post(forms::logout)), (r::TERMS, post(forms::accept_terms)),
+        (r::ACCOUNT, post(forms::change_password)),
+        // The holder's certificates: files, e-certificates, annotated copies.
+        (r::FILE, get(files::view)), (r::FILE_DOWNLOAD, get(files::download)),
+        (r::E_CERTIFICATE_PDF, get(copies::e_certificate_pdf)),
+        (r::E_CERTIFICATE_DOWNLOAD, get(copies::e_certificate_download)),
+        (r::CERTIFICATE_ANNOTATE, post(forms::apply_annotation)),
+        (r::ANNOTATION_PDF, get(copies::annotated_pdf)),
+        (r::ANNOTATION_DOWNLOAD, get(copies::annotated_download)),
+        (r::ANNOTATION_PREVIEW, get(copies::annotated_preview)),
     ]
 }
 
 /// Routes that let the tests move the clock and seed records; only routed when enabled.
+#[rustfmt::skip]
 fn test_controls() -> Vec<(&'static str, MethodRouter<ServerState>)> {
     vec![
-        (route::TEST_CLOCK, post(routes::move_clock)),
-        (route::TEST_CLOCK_RESET, post(routes::reset_clock)),
-        (route::TEST_CERTIFICATES, post(routes::seed_certificate)),
+        (r::TEST_CLOCK, post(routes::move_clock)), (r::TEST_CLOCK_RESET, post(routes::reset_clock)),
+        (r::TEST_CERTIFICATES, post(routes::seed_certificate)),
     ]
 }
 
@@ -224,10 +219,10 @@ const UPLOAD_BODY_LIMIT: usize = app::verification::service::MAX_UPLOAD_BYTES + 
 /// The anonymous, read-only verification API: callable from any site.
 fn public_api() -> Router<ServerState> {
     Router::new()
-        .route(route::API_VERIFY_CODE, get(verify::api_code))
-        .route(route::API_VERIFY_MANUAL, post(verify::api_manual))
+        .route(r::API_VERIFY_CODE, get(verify::api_code))
+        .route(r::API_VERIFY_MANUAL, post(verify::api_manual))
         .route(
-            route::API_VERIFY_FILE,
+            r::API_VERIFY_FILE,
             post(verify::api_file).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
         )
         .layer(
