@@ -1,4 +1,188 @@
-//! Building URLs for links: the few encodings the pages need, without a dependency.
+//! Every address of the site, written once.
+//!
+//! The server's plain routes are declared from the path patterns in [`route`] (axum's
+//! `{param}` syntax), and every link, redirect and QR code is built by the functions below,
+//! which fill in those same patterns, so a URL cannot be spelled two ways. The pages' own
+//! addresses are declared in `App` (`lib.rs`) with Leptos's typed `<Route path=…>` segments;
+//! those typed segments stay there, and the patterns here marked "a Leptos page" must name the
+//! same addresses. This module is plain string work and compiles for the browser too.
+
+/// Path patterns, as the router declares them. `{name}` is a parameter.
+pub mod route {
+    /// Liveness and database reachability.
+    pub const HEALTHZ: &str = "/healthz";
+    /// Switches the interface language (`{code}`: `zh` or `en`).
+    pub const LANG: &str = "/lang/{code}";
+    /// One character drawn as SVG (`{file}`: the code point in hex, then `.svg`).
+    pub const GLYPH: &str = "/glyph/{file}";
+    /// Where glyphs live, for layers that skip work for them.
+    pub const GLYPH_PREFIX: &str = "/glyph/";
+    /// The compiled scripts, styles and wasm.
+    pub const PKG_PREFIX: &str = "/pkg/";
+    pub const FAVICON: &str = "/favicon.svg";
+
+    pub const HOME: &str = "/";
+    pub const REGISTER: &str = "/register";
+    pub const LOGIN: &str = "/login";
+    pub const LOGOUT: &str = "/logout";
+    pub const TERMS: &str = "/terms";
+    pub const ACCOUNT: &str = "/account";
+    pub const CERTIFICATES: &str = "/certificates";
+
+    /// A certificate's page (a Leptos page).
+    pub const CERTIFICATE: &str = "/certificates/{id}";
+    /// A certificate's download page (a Leptos page).
+    pub const CERTIFICATE_DOWNLOAD: &str = "/certificates/{id}/download";
+    /// The annotation form (a Leptos page; the plain form posts here too).
+    pub const CERTIFICATE_ANNOTATE: &str = "/certificates/{id}/annotate";
+    /// One electronic file shown inside the site (a Leptos page).
+    pub const CERTIFICATE_FILE: &str = "/certificates/{id}/files/{file}";
+    /// A pre-cut-off e-certificate, signed on request.
+    pub const E_CERTIFICATE_PDF: &str = "/certificates/{id}/e-certificate/pdf";
+    pub const E_CERTIFICATE_DOWNLOAD: &str = "/certificates/{id}/e-certificate/download";
+
+    /// A certificate's electronic file, shown by the browser.
+    pub const FILE: &str = "/files/{id}";
+    pub const FILE_DOWNLOAD: &str = "/files/{id}/download";
+
+    /// An annotated copy's page (a Leptos page).
+    pub const ANNOTATION: &str = "/annotations/{code}";
+    pub const ANNOTATION_PDF: &str = "/annotations/{code}/pdf";
+    pub const ANNOTATION_DOWNLOAD: &str = "/annotations/{code}/download";
+    pub const ANNOTATION_PREVIEW: &str = "/annotations/{code}/preview.svg";
+
+    /// The verification page (the plain forms post here too).
+    pub const VERIFY: &str = "/verify";
+    /// The verdict for a verification code (a Leptos page, the QR code's link).
+    pub const VERIFY_CODE: &str = "/verify/{code}";
+
+    /// The public verification API: anonymous, read-only, callable from any site.
+    pub const API_V1: &str = "/api/v1";
+    /// Under [`API_V1`].
+    pub const API_VERIFY_CODE: &str = "/verify/{code}";
+    /// Under [`API_V1`].
+    pub const API_VERIFY_MANUAL: &str = "/verify/manual";
+    /// Under [`API_V1`].
+    pub const API_VERIFY_FILE: &str = "/verify/file";
+    pub const OPENAPI: &str = "/api/openapi.json";
+
+    /// Test controls (only routed when enabled).
+    pub const TEST_CLOCK: &str = "/__test/clock";
+    pub const TEST_CLOCK_RESET: &str = "/__test/clock/reset";
+    pub const TEST_CERTIFICATES: &str = "/__test/certificates";
+}
+
+/// `pattern` with its `{…}` parameters replaced, in order, by `args`.
+fn fill(pattern: &str, args: &[&str]) -> String {
+    let mut out =
+        String::with_capacity(pattern.len() + args.iter().map(|a| a.len()).sum::<usize>());
+    let mut args = args.iter();
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let close = rest[open..]
+            .find('}')
+            .map_or(rest.len(), |close| open + close + 1);
+        out.push_str(args.next().copied().unwrap_or_default());
+        rest = &rest[close..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `path` with `?next=<here>`.
+fn with_next(path: &str, here: &str) -> String {
+    [path, "?next=", &encode_component(here)].concat()
+}
+
+pub fn certificate(public_id: &str) -> String {
+    fill(route::CERTIFICATE, &[public_id])
+}
+
+pub fn certificate_download(public_id: &str) -> String {
+    fill(route::CERTIFICATE_DOWNLOAD, &[public_id])
+}
+
+/// The annotations section of a certificate's download page.
+pub fn certificate_annotations(public_id: &str) -> String {
+    [certificate_download(public_id).as_str(), "#annotations"].concat()
+}
+
+pub fn certificate_annotate(public_id: &str) -> String {
+    fill(route::CERTIFICATE_ANNOTATE, &[public_id])
+}
+
+pub fn certificate_file(certificate_id: &str, file_id: &str) -> String {
+    fill(route::CERTIFICATE_FILE, &[certificate_id, file_id])
+}
+
+pub fn e_certificate_pdf(public_id: &str) -> String {
+    fill(route::E_CERTIFICATE_PDF, &[public_id])
+}
+
+pub fn e_certificate_download(public_id: &str) -> String {
+    fill(route::E_CERTIFICATE_DOWNLOAD, &[public_id])
+}
+
+pub fn file(public_id: &str) -> String {
+    fill(route::FILE, &[public_id])
+}
+
+pub fn file_download(public_id: &str) -> String {
+    fill(route::FILE_DOWNLOAD, &[public_id])
+}
+
+pub fn annotation(code: &str) -> String {
+    fill(route::ANNOTATION, &[code])
+}
+
+pub fn annotation_pdf(code: &str) -> String {
+    fill(route::ANNOTATION_PDF, &[code])
+}
+
+pub fn annotation_download(code: &str) -> String {
+    fill(route::ANNOTATION_DOWNLOAD, &[code])
+}
+
+pub fn annotation_preview(code: &str) -> String {
+    fill(route::ANNOTATION_PREVIEW, &[code])
+}
+
+/// The page where anyone can check a document by its verification code.
+pub fn verify_code(code: &str) -> String {
+    fill(route::VERIFY_CODE, &[code])
+}
+
+/// [`verify_code`] on the site at `public_url` (no trailing slash): the QR code's link.
+pub fn verify_code_at(public_url: &str, code: &str) -> String {
+    [public_url, &verify_code(code)].concat()
+}
+
+/// A character's glyph drawn as SVG; `hex` is its code point.
+pub fn glyph(hex: &str) -> String {
+    fill(route::GLYPH, &[&[hex, ".svg"].concat()])
+}
+
+/// The login page, coming back to `here` afterwards.
+pub fn login_then(here: &str) -> String {
+    with_next(route::LOGIN, here)
+}
+
+/// The terms page, going on to `next` afterwards.
+pub fn terms_then(next: &str) -> String {
+    with_next(route::TERMS, next)
+}
+
+/// The link that switches the interface to `lang` and comes back to `here`.
+pub fn lang_switch_href(lang: crate::i18n::Lang, here: &str) -> String {
+    with_next(&fill(route::LANG, &[lang.code()]), here)
+}
+
+/// Whether `path` is under the public API (no cookies, callable from anywhere).
+pub fn is_public_api(path: &str) -> bool {
+    path.strip_prefix(route::API_V1)
+        .is_some_and(|rest| rest.starts_with('/'))
+}
 
 /// Percent-encodes `s` for use as one query parameter value.
 pub fn encode_component(s: &str) -> String {
@@ -23,11 +207,6 @@ pub fn is_local_path(next: &str) -> bool {
         && !next.chars().any(|c| c.is_control())
 }
 
-/// The link that switches the interface to `lang` and comes back to `here`.
-pub fn lang_switch_href(lang: crate::i18n::Lang, here: &str) -> String {
-    format!("/lang/{}?next={}", lang.code(), encode_component(here))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,5 +225,51 @@ mod tests {
         assert!(!is_local_path("/\\evil.example"));
         assert!(!is_local_path("evil"));
         assert!(!is_local_path("/a\r\nSet-Cookie: x"));
+    }
+
+    #[test]
+    fn builders_fill_the_router_patterns() {
+        assert_eq!(certificate("C1"), "/certificates/C1");
+        assert_eq!(certificate_download("C1"), "/certificates/C1/download");
+        assert_eq!(
+            certificate_annotations("C1"),
+            "/certificates/C1/download#annotations"
+        );
+        assert_eq!(certificate_annotate("C1"), "/certificates/C1/annotate");
+        assert_eq!(certificate_file("C1", "F2"), "/certificates/C1/files/F2");
+        assert_eq!(
+            e_certificate_pdf("C1"),
+            "/certificates/C1/e-certificate/pdf"
+        );
+        assert_eq!(
+            e_certificate_download("C1"),
+            "/certificates/C1/e-certificate/download"
+        );
+        assert_eq!(file("F2"), "/files/F2");
+        assert_eq!(file_download("F2"), "/files/F2/download");
+        assert_eq!(annotation("AB"), "/annotations/AB");
+        assert_eq!(annotation_pdf("AB"), "/annotations/AB/pdf");
+        assert_eq!(annotation_download("AB"), "/annotations/AB/download");
+        assert_eq!(annotation_preview("AB"), "/annotations/AB/preview.svg");
+        assert_eq!(verify_code("AB"), "/verify/AB");
+        assert_eq!(
+            verify_code_at("https://x.org", "AB"),
+            "https://x.org/verify/AB"
+        );
+        assert_eq!(glyph("2A6A5"), "/glyph/2A6A5.svg");
+        assert_eq!(login_then("/a b"), "/login?next=%2Fa%20b");
+        assert_eq!(terms_then("/certificates"), "/terms?next=%2Fcertificates");
+        assert_eq!(
+            lang_switch_href(crate::i18n::Lang::En, "/faq"),
+            "/lang/en?next=%2Ffaq"
+        );
+    }
+
+    #[test]
+    fn only_the_api_is_public() {
+        assert!(is_public_api("/api/v1/verify/manual"));
+        assert!(!is_public_api("/api/v1x"));
+        assert!(!is_public_api("/api/openapi.json"));
+        assert!(!is_public_api("/verify"));
     }
 }

@@ -145,5 +145,5 @@ pub fn annotation_face(
 
 /// The page where anyone can check the document with this verification code.
 pub fn verify_url(public_url: &str, code: &str) -> String {
-    format!("{public_url}/verify/{code}")
+    app::urls::verify_code_at(public_url, code)
 }

@@ -1,6 +1,7 @@
 //! The server: the axum application around the Leptos app, its plain routes, background work,
 //! and the operator commands.
 
+pub mod application;
 pub mod cli;
 pub mod copy;
 pub mod demo;

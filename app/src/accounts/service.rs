@@ -29,7 +29,7 @@ pub const CLIENT_THROTTLE: ThrottlePolicy = ThrottlePolicy {
 };
 
 /// Where a holder lands after logging in when no page was asked for.
-pub const HOME_AFTER_LOGIN: &str = "/certificates";
+pub const HOME_AFTER_LOGIN: &str = crate::urls::route::CERTIFICATES;
 
 /// The result of an action and the cookies to set with it. Cookies never travel in the
 /// serialised result, so the session token stays out of reach of scripts.
@@ -128,7 +128,7 @@ pub async fn register(
     tracing::info!(holder = holder_id.0, "holder registered");
     let cookie = start_session(state, meta, holder_id).await?;
     Ok(Outcome {
-        done: FormDone::redirect("/terms"),
+        done: FormDone::redirect(crate::urls::route::TERMS),
         cookies: vec![cookie],
     })
 }
@@ -213,7 +213,7 @@ pub async fn login(
     let to = if terms_accepted {
         next
     } else {
-        format!("/terms?next={}", crate::urls::encode_component(&next))
+        crate::urls::terms_then(&next)
     };
     tracing::info!(holder = holder.id.0, "holder logged in");
     Ok(Outcome {
@@ -252,7 +252,7 @@ pub async fn accept_terms(
         )
         .await?;
     let next = Some(form.next.as_str())
-        .filter(|n| is_local_path(n) && !n.starts_with("/terms"))
+        .filter(|n| is_local_path(n) && !n.starts_with(crate::urls::route::TERMS))
         .unwrap_or(HOME_AFTER_LOGIN);
     Ok(Outcome::redirect(next))
 }

@@ -163,9 +163,8 @@ pub async fn apply(
                 tracing::info!(annotation = annotation.id.0, "annotation queued");
                 state.jobs.notify_one();
                 return Ok(Outcome {
-                    done: FormDone::redirect(format!(
-                        "/certificates/{}/download#annotations",
-                        certificate.public_id
+                    done: FormDone::redirect(crate::urls::certificate_annotations(
+                        &certificate.public_id,
                     )),
                     cookies: Vec::new(),
                 });

@@ -2,7 +2,7 @@
 //! function and download route; these only send the browser to the right page first.
 
 use crate::session::use_session;
-use crate::urls::encode_component;
+use crate::urls;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
@@ -21,11 +21,9 @@ fn here() -> String {
 #[component]
 pub fn RequireHolder(children: ChildrenFn) -> impl IntoView {
     match use_session() {
-        None => view! { <Redirect path=format!("/login?next={}", encode_component(&here()))/> }
-            .into_any(),
+        None => view! { <Redirect path=urls::login_then(&here())/> }.into_any(),
         Some(s) if !s.terms_accepted => {
-            view! { <Redirect path=format!("/terms?next={}", encode_component(&here()))/> }
-                .into_any()
+            view! { <Redirect path=urls::terms_then(&here())/> }.into_any()
         }
         Some(_) => children().into_any(),
     }
@@ -35,8 +33,7 @@ pub fn RequireHolder(children: ChildrenFn) -> impl IntoView {
 #[component]
 pub fn RequireSignedIn(children: ChildrenFn) -> impl IntoView {
     match use_session() {
-        None => view! { <Redirect path=format!("/login?next={}", encode_component(&here()))/> }
-            .into_any(),
+        None => view! { <Redirect path=urls::login_then(&here())/> }.into_any(),
         Some(_) => children().into_any(),
     }
 }

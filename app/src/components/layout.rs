@@ -61,7 +61,7 @@ pub fn Header() -> impl IntoView {
                                 <span class="site-nav__who">{s.holder_name}</span>
                             </li>
                             <li>
-                                <form method="post" action="/logout" class="inline-form">
+                                <form method="post" action=crate::urls::route::LOGOUT class="inline-form">
                                     <button type="submit" class="link-button">{t(Msg::NavLogout)}</button>
                                 </form>
                             </li>

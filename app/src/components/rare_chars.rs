@@ -12,7 +12,7 @@ use leptos::prelude::*;
 /// The URL of a candidate's glyph, drawn by the server from its installed fonts, so that the
 /// character is legible on a device that has no font for it.
 pub fn glyph_url(hex: &str) -> String {
-    format!("/glyph/{hex}.svg")
+    crate::urls::glyph(hex)
 }
 
 fn describe(c: &CharCandidate, lang: Lang) -> String {

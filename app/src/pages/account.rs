@@ -53,7 +53,7 @@ fn AccountContent() -> impl IntoView {
             <h2 id="change-password">{t(Msg::ChangePasswordTitle)}</h2>
             <p>{t(Msg::ChangePasswordIntro)}</p>
             <FormNotice state/>
-            <form method="post" action="/account" novalidate class="form"
+            <form method="post" action=crate::urls::route::ACCOUNT novalidate class="form"
                 on:submit=state.submit_with(change_password)>
                 <Field state name="current" label=Msg::FieldCurrentPassword kind="password"
                     autocomplete="current-password" prefill=false/>

@@ -9,6 +9,7 @@ use crate::domain::annotation::{Scenario, MAX_VALIDITY_DAYS};
 use crate::forms::{FormNotice, FormState, SubmitButton};
 use crate::i18n::{t, tf, use_lang, Msg};
 use crate::server_fns::annotations::{apply_annotation, load_annotation, load_annotations};
+use crate::urls;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -44,13 +45,12 @@ pub fn ecertificate_section(certificate: CertificateView) -> impl IntoView {
 /// Pre-cut-off e-certificates: viewed and downloaded directly, no annotation.
 #[component]
 fn DirectECertificate(certificate: CertificateView) -> impl IntoView {
-    let base = format!("/certificates/{}/e-certificate", certificate.public_id);
     view! {
         <div class="button-row">
-            <a href=format!("{base}/pdf") class="button button--secondary" target="_blank" rel="external noopener">
+            <a href=urls::e_certificate_pdf(&certificate.public_id) class="button button--secondary" target="_blank" rel="external noopener">
                 {t(Msg::ActionView)}
             </a>
-            <a href=format!("{base}/download") class="button" rel="external">{t(Msg::ActionDownload)}</a>
+            <a href=urls::e_certificate_download(&certificate.public_id) class="button" rel="external">{t(Msg::ActionDownload)}</a>
         </div>
     }
 }
@@ -74,9 +74,9 @@ fn AnnotationSection(certificate_id: String) -> impl IntoView {
 
 #[component]
 fn AnnotationList(overview: AnnotationOverview) -> impl IntoView {
-    let apply_href = format!("/certificates/{}/annotate", overview.certificate.public_id);
+    let apply_href = urls::certificate_annotate(&overview.certificate.public_id);
     let generating = overview.generating();
-    let here = format!("/certificates/{}/download", overview.certificate.public_id);
+    let here = urls::certificate_download(&overview.certificate.public_id);
     view! {
         <div id="annotations" class="annotations" data-testid="annotations">
             <h3>{t(Msg::AnnotationInfoTitle)}</h3>
@@ -132,7 +132,7 @@ fn AnnotationStatusBadge(status: AnnotationStatus) -> impl IntoView {
 #[component]
 fn AnnotationItem(a: AnnotationView) -> impl IntoView {
     let lang = use_lang();
-    let base = format!("/annotations/{}", a.code);
+    let base = urls::annotation(&a.code);
     let status = a.status.clone();
     view! {
         <li class="annotation" data-testid="annotation" data-number=a.number.clone()>
@@ -152,7 +152,7 @@ fn AnnotationItem(a: AnnotationView) -> impl IntoView {
                     </p>
                     <div class="button-row">
                         <A href=base.clone() attr:class="button button--secondary button--small">{t(Msg::ActionView)}</A>
-                        <a href=format!("{base}/download") class="button button--small" rel="external">{t(Msg::ActionDownload)}</a>
+                        <a href=urls::annotation_download(&a.code) class="button button--small" rel="external">{t(Msg::ActionDownload)}</a>
                     </div>
                 }.into_any(),
                 AnnotationStatus::Expired { valid_until } => view! {
@@ -199,8 +199,8 @@ fn AnnotateContent() -> impl IntoView {
 fn AnnotateForm(overview: AnnotationOverview, state: FormState) -> impl IntoView {
     let lang = use_lang();
     let c = overview.certificate.clone();
-    let back = format!("/certificates/{}/download", c.public_id);
-    let action = format!("/certificates/{}/annotate", c.public_id);
+    let back = urls::certificate_download(&c.public_id);
+    let action = urls::certificate_annotate(&c.public_id);
     let days = {
         let echoed = state.value("validity_days");
         if echoed.is_empty() {
@@ -305,9 +305,9 @@ fn AnnotationContent() -> impl IntoView {
                 Ok(d) => {
                     let a = d.annotation.clone();
                     let c = d.certificate.clone();
-                    let base = format!("/annotations/{}", a.code);
-                    let download_page = format!("/certificates/{}/download", c.public_id);
-                    let apply = format!("/certificates/{}/annotate", c.public_id);
+                    let base = urls::annotation(&a.code);
+                    let download_page = urls::certificate_download(&c.public_id);
+                    let apply = urls::certificate_annotate(&c.public_id);
                     view! {
                         <nav class="breadcrumbs" aria-label=t(Msg::Breadcrumbs)>
                             <A href="/certificates">{t(Msg::CertificatesTitle)}</A>
@@ -325,14 +325,14 @@ fn AnnotationContent() -> impl IntoView {
                                 AnnotationStatus::Ready { valid_from, valid_until } => view! {
                                     <p>{t(Msg::FieldValidity)} ": " {valid_from} " " {t(Msg::To)} " " {valid_until}</p>
                                     <div class="button-row">
-                                        <a href=format!("{base}/download") class="button" rel="external">{t(Msg::ActionDownload)}</a>
-                                        <a href=format!("{base}/pdf") class="button button--secondary" target="_blank" rel="external noopener">{t(Msg::OpenInNewTab)}</a>
+                                        <a href=urls::annotation_download(&a.code) class="button" rel="external">{t(Msg::ActionDownload)}</a>
+                                        <a href=urls::annotation_pdf(&a.code) class="button button--secondary" target="_blank" rel="external noopener">{t(Msg::OpenInNewTab)}</a>
                                     </div>
-                                    <img class="copy-preview mobile-only" src=format!("{base}/preview.svg")
+                                    <img class="copy-preview mobile-only" src=urls::annotation_preview(&a.code)
                                         alt=t(Msg::CopyPreviewAlt) loading="lazy" data-testid="copy-preview"/>
-                                    <object class="file-viewer desktop-only" data=format!("{base}/pdf")
+                                    <object class="file-viewer desktop-only" data=urls::annotation_pdf(&a.code)
                                         type="application/pdf" aria-label=t(Msg::AnnotatedCopyTitle)>
-                                        <img class="copy-preview" src=format!("{base}/preview.svg") alt=t(Msg::CopyPreviewAlt)/>
+                                        <img class="copy-preview" src=urls::annotation_preview(&a.code) alt=t(Msg::CopyPreviewAlt)/>
                                     </object>
                                 }.into_any(),
                                 AnnotationStatus::Expired { valid_until } => view! {

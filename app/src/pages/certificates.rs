@@ -12,6 +12,7 @@ use crate::i18n::{t, tf, Msg};
 use crate::pages::verify::VerificationLog;
 use crate::server_fns::certificates::{load_certificate, my_certificates};
 use crate::server_fns::verification::verification_log;
+use crate::urls;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -84,8 +85,8 @@ fn CertificateTable(certificates: Vec<CertificateView>) -> impl IntoView {
 
 #[component]
 fn CertificateRow(c: CertificateView) -> impl IntoView {
-    let info = format!("/certificates/{}", c.public_id);
-    let download = format!("/certificates/{}/download", c.public_id);
+    let info = urls::certificate(&c.public_id);
+    let download = urls::certificate_download(&c.public_id);
     let valid = c.status.is_valid();
     let issuer = c.issuer.clone();
     let number = c.number.clone();
@@ -147,7 +148,7 @@ fn CertificateInfoContent() -> impl IntoView {
                 Err(error) => view! { <ErrorPage error/> }.into_any(),
                 Ok(details) => {
                     let c = details.certificate.clone();
-                    let download = format!("/certificates/{}/download", c.public_id);
+                    let download = urls::certificate_download(&c.public_id);
                     let valid = c.status.is_valid();
                     view! {
                         <nav class="breadcrumbs" aria-label=t(Msg::Breadcrumbs)>
@@ -266,8 +267,8 @@ fn DownloadSections(details: CertificateDetails) -> impl IntoView {
 
 #[component]
 fn FileItem(f: FileView, certificate_id: String) -> impl IntoView {
-    let view_href = format!("/certificates/{certificate_id}/files/{}", f.public_id);
-    let download_href = format!("/files/{}/download", f.public_id);
+    let view_href = urls::certificate_file(&certificate_id, &f.public_id);
+    let download_href = urls::file_download(&f.public_id);
     let viewable = f.kind != FileKind::DownloadOnly;
     view! {
         <li class="file-list__item" data-testid="file" data-name=f.file_name.clone()>
@@ -320,9 +321,9 @@ fn FileViewContent() -> impl IntoView {
                 match found {
                     None => view! { <ErrorPage error=crate::error::AppError::NotFound/> }.into_any(),
                     Some((details, file)) => {
-                        let src = format!("/files/{}", file.public_id);
-                        let download = format!("/files/{}/download", file.public_id);
-                        let back = format!("/certificates/{}/download", details.certificate.public_id);
+                        let src = urls::file(&file.public_id);
+                        let download = urls::file_download(&file.public_id);
+                        let back = urls::certificate_download(&details.certificate.public_id);
                         view! {
                             <nav class="breadcrumbs" aria-label=t(Msg::Breadcrumbs)>
                                 <A href="/certificates">{t(Msg::CertificatesTitle)}</A>

@@ -18,7 +18,7 @@ pub fn LoginPage() -> impl IntoView {
             <h1>{t(Msg::LoginTitle)}</h1>
             <p>{t(Msg::LoginIntro)}</p>
             <FormNotice state/>
-            <form method="post" action="/login" novalidate class="form" on:submit=state.submit_with(log_in)>
+            <form method="post" action=crate::urls::route::LOGIN novalidate class="form" on:submit=state.submit_with(log_in)>
                 <input type="hidden" name="next" value=next/>
                 <IdTypeSelect state/>
                 <Field state name="id_number" label=Msg::FieldIdNumber autocomplete="username"/>

@@ -20,7 +20,7 @@ pub fn RegisterPage() -> impl IntoView {
             <FormNotice state/>
             <form
                 method="post"
-                action="/register"
+                action=crate::urls::route::REGISTER
                 novalidate
                 class="form"
                 on:submit=state.submit_with(register_holder)

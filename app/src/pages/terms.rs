@@ -50,11 +50,11 @@ fn TermsContent() -> impl IntoView {
             })}
             <FormNotice state/>
             <div class="button-row">
-                <form method="post" action="/terms" class="inline-form" on:submit=state.submit_with(accept_terms)>
+                <form method="post" action=crate::urls::route::TERMS class="inline-form" on:submit=state.submit_with(accept_terms)>
                     <input type="hidden" name="next" value=next/>
                     <SubmitButton state label=Msg::TermsAgree/>
                 </form>
-                <form method="post" action="/logout" class="inline-form" on:submit=decline.submit_with(log_out)>
+                <form method="post" action=crate::urls::route::LOGOUT class="inline-form" on:submit=decline.submit_with(log_out)>
                     <button type="submit" class="button button--secondary">{t(Msg::TermsDecline)}</button>
                 </form>
             </div>

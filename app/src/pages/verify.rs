@@ -159,7 +159,7 @@ pub fn VerifyPage() -> impl IntoView {
                 <h2 id="verify-manual">{t(Msg::VerifyManualTitle)}</h2>
                 <p>{t(Msg::VerifyManualText)}</p>
                 <FormNotice state/>
-                <form method="post" action="/verify" novalidate class="form" on:submit=on_submit
+                <form method="post" action=crate::urls::route::VERIFY novalidate class="form" on:submit=on_submit
                     data-testid="manual-form">
                     <Field state name="certificate_number" label=Msg::FieldCertNumberInput/>
                     <Field state name="holder_name" label=Msg::FieldHolderNameInput/>
@@ -173,7 +173,7 @@ pub fn VerifyPage() -> impl IntoView {
                 <p>{t(Msg::VerifyFileText)}</p>
                 <FormNotice state=upload/>
                 // A plain upload in every case: the page reloads with the verdict.
-                <form method="post" action="/verify" enctype="multipart/form-data" class="form"
+                <form method="post" action=crate::urls::route::VERIFY enctype="multipart/form-data" class="form"
                     data-testid="upload-form">
                     <div class="field" class:field--invalid=move || upload.field_error("file").is_some()>
                         <label class="field__label" for="field-file">{t(Msg::FieldPdfFile)}</label>

@@ -140,25 +140,42 @@ pub async fn resolve_session(
     }))
 }
 
-/// The session of the request being handled (put there by the server's session layer).
-pub fn current_session() -> Option<ActiveSession> {
-    leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<ActiveSession>().cloned())
+/// The session the server's session layer put on a request.
+pub fn session_of(parts: &http::request::Parts) -> Option<ActiveSession> {
+    parts.extensions.get::<ActiveSession>().cloned()
 }
 
-/// The signed-in holder who has accepted the terms, or the error that sends them to log in or
-/// to the terms first.
-pub fn require_holder() -> Result<ActiveSession, AppError> {
-    let session = current_session().ok_or(AppError::Unauthenticated)?;
+/// The session of the request being handled (put there by the server's session layer).
+pub fn current_session() -> Option<ActiveSession> {
+    leptos::prelude::use_context::<http::request::Parts>().and_then(|parts| session_of(&parts))
+}
+
+/// The rule every holder-only action starts with: `session` must be a signed-in holder who
+/// has accepted the terms, or the error that sends them to log in or to the terms first.
+/// Server functions apply it through [`require_holder`], plain routes through the server's
+/// extractors.
+pub fn holder_from(session: Option<ActiveSession>) -> Result<ActiveSession, AppError> {
+    let session = signed_in_from(session)?;
     if !session.terms_accepted {
         return Err(AppError::TermsRequired);
     }
     Ok(session)
 }
 
+/// `session` must be a signed-in holder, whether or not they have accepted the terms yet.
+pub fn signed_in_from(session: Option<ActiveSession>) -> Result<ActiveSession, AppError> {
+    session.ok_or(AppError::Unauthenticated)
+}
+
+/// The signed-in holder who has accepted the terms, or the error that sends them to log in or
+/// to the terms first.
+pub fn require_holder() -> Result<ActiveSession, AppError> {
+    holder_from(current_session())
+}
+
 /// The signed-in holder, whether or not they have accepted the terms yet.
 pub fn require_signed_in() -> Result<ActiveSession, AppError> {
-    current_session().ok_or(AppError::Unauthenticated)
+    signed_in_from(current_session())
 }
 
 #[cfg(test)]

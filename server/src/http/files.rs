@@ -2,13 +2,9 @@
 //! saves it. Only the holder who owns the certificate gets the bytes; everyone else (another
 //! holder, a visitor, a guessed id) gets exactly the answer for a file that does not exist.
 
-use super::ServerState;
+use super::extract::Owned;
 use app::certificates::views::FileKind;
-use app::error::AppError;
-use app::session::ActiveSession;
-use axum::body::Body;
-use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, Request, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 /// What a `Range` header asks for, given the file length.
@@ -82,42 +78,26 @@ pub fn content_disposition(disposition: &str, file_name: &str) -> String {
     format!("{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
 }
 
-pub async fn view(
-    State(state): State<ServerState>,
-    Path(id): Path<String>,
-    request: Request<Body>,
-) -> Response {
-    serve(state, id, request, false).await
+#[tracing::instrument(skip_all, fields(file = %request.key))]
+pub async fn view(request: Owned) -> Response {
+    serve(request, false).await
 }
 
-pub async fn download(
-    State(state): State<ServerState>,
-    Path(id): Path<String>,
-    request: Request<Body>,
-) -> Response {
-    serve(state, id, request, true).await
+#[tracing::instrument(skip_all, fields(file = %request.key))]
+pub async fn download(request: Owned) -> Response {
+    serve(request, true).await
 }
 
-async fn serve(
-    state: ServerState,
-    id: String,
-    request: Request<Body>,
-    attachment: bool,
-) -> Response {
-    let (parts, _) = request.into_parts();
-    let session = parts.extensions.get::<ActiveSession>().cloned();
-    // A visitor, a holder before the terms, and a holder asking for someone else's file all
-    // get the same answer as for a file that does not exist.
-    let Some(session) = session.filter(|s| s.terms_accepted) else {
-        return super::not_found(&state, parts).await;
-    };
-    let (meta, bytes) = match app::certificates::service::file(&state.app, &session, &id).await {
+/// A visitor, a holder before the terms, and a holder asking for someone else's file all get
+/// the same answer as for a file that does not exist ([`Owned`]).
+async fn serve(request: Owned, attachment: bool) -> Response {
+    let found =
+        app::certificates::service::file(&request.state.app, &request.holder, &request.key).await;
+    let (meta, bytes) = match found {
         Ok(found) => found,
-        Err(AppError::NotFound) => return super::not_found(&state, parts).await,
-        Err(other) => {
-            return (other.status(), other.user_message(app::i18n::Lang::Zh)).into_response();
-        }
+        Err(error) => return request.fail(error).await,
     };
+    let parts = request.parts;
     let etag = format!("\"{}\"", meta.sha256);
     if header_is(&parts.headers, header::IF_NONE_MATCH, &etag) {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();

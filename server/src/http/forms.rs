@@ -2,16 +2,18 @@
 //! is the same one its server function calls. Success redirects (303); failure renders the
 //! same page again, with the values as typed (never passwords) and the errors.
 
+use super::extract::{Holder, SignInFirst, SignedIn};
 use super::ServerState;
 use app::accounts::forms::{ChangePasswordForm, LoginForm, LogoutForm, RegisterForm, TermsForm};
 use app::accounts::service::{self, Outcome};
+use app::annotations::forms::ApplyForm;
 use app::error::AppError;
 use app::forms::{EchoValues, FormEcho};
-use app::session::{ActiveSession, RequestMeta};
+use app::session::RequestMeta;
 use app::state::AppState;
-use app::urls::encode_component;
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, Method, Request, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::provide_context;
@@ -22,18 +24,20 @@ use std::future::Future;
 const FORM_BODY_LIMIT: usize = 64 * 1024;
 
 /// Runs `action` on a posted form and answers as described in the module documentation.
-async fn handle<T, F, Fut>(
+/// `W` is who may post it (e.g. [`Holder`]); it is checked once the form has been read.
+async fn handle<W, T, F, Fut>(
     state: ServerState,
     request: Request<Body>,
     form_name: &'static str,
     action: F,
 ) -> Response
 where
+    W: FromRequestParts<ServerState, Rejection = SignInFirst>,
     T: DeserializeOwned + EchoValues,
-    F: FnOnce(AppState, RequestMeta, Option<ActiveSession>, T) -> Fut,
+    F: FnOnce(AppState, RequestMeta, W, T) -> Fut,
     Fut: Future<Output = Result<Outcome, AppError>>,
 {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
     let echo = |values, error: Option<AppError>, message| FormEcho {
         form: form_name.to_string(),
         values,
@@ -51,10 +55,13 @@ where
             return render(&state, parts, page, StatusCode::BAD_REQUEST).await;
         }
     };
+    let who = match W::from_request_parts(&mut parts, &state).await {
+        Ok(who) => who,
+        Err(first) => return first.into_response(),
+    };
     let values = form.echo_values();
     let meta = RequestMeta::from_parts(&parts);
-    let session = parts.extensions.get::<ActiveSession>().cloned();
-    match action(state.app.clone(), meta, session, form).await {
+    match action(state.app.clone(), meta, who, form).await {
         Ok(outcome) => {
             let mut response = match outcome.done.redirect {
                 Some(to) => Redirect::to(&to).into_response(),
@@ -70,15 +77,24 @@ where
             }
             response
         }
-        Err(AppError::Unauthenticated) => {
-            let here = parts.uri.path().to_string();
-            Redirect::to(&format!("/login?next={}", encode_component(&here))).into_response()
-        }
-        Err(AppError::TermsRequired) => Redirect::to("/terms").into_response(),
-        Err(error) => {
-            let status = error.status();
-            render(&state, parts, echo(values, Some(error), None), status).await
-        }
+        Err(error) => match SignInFirst::redirect(&error, parts.uri.path()) {
+            Some(redirect) => redirect,
+            None => {
+                let status = error.status();
+                render(&state, parts, echo(values, Some(error), None), status).await
+            }
+        },
+    }
+}
+
+/// Anyone may post the form (register, log in, log out).
+pub struct Anyone;
+
+impl FromRequestParts<ServerState> for Anyone {
+    type Rejection = SignInFirst;
+
+    async fn from_request_parts(_: &mut Parts, _: &ServerState) -> Result<Self, SignInFirst> {
+        Ok(Anyone)
     }
 }
 
@@ -120,70 +136,50 @@ pub(crate) async fn render_with(
     response
 }
 
-fn signed_in(session: Option<ActiveSession>) -> Result<ActiveSession, AppError> {
-    session.ok_or(AppError::Unauthenticated)
-}
-
-fn holder(session: Option<ActiveSession>) -> Result<ActiveSession, AppError> {
-    let session = signed_in(session)?;
-    if session.terms_accepted {
-        Ok(session)
-    } else {
-        Err(AppError::TermsRequired)
-    }
-}
-
+#[tracing::instrument(skip_all)]
 pub async fn register(State(state): State<ServerState>, request: Request<Body>) -> Response {
-    handle(state, request, "register", |app, meta, _, form: RegisterForm| async move {
-        service::register(&app, &meta, form).await
-    })
+    handle(
+        state,
+        request,
+        "register",
+        |app, meta, Anyone, form: RegisterForm| async move {
+            service::register(&app, &meta, form).await
+        },
+    )
     .await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn login(State(state): State<ServerState>, request: Request<Body>) -> Response {
-    handle(
-        state,
-        request,
-        "login",
-        |app, meta, _, form: LoginForm| async move { service::login(&app, &meta, form).await },
-    )
-    .await
+    let action =
+        |app, meta, Anyone, form: LoginForm| async move { service::login(&app, &meta, form).await };
+    handle(state, request, "login", action).await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn logout(State(state): State<ServerState>, request: Request<Body>) -> Response {
-    handle(
-        state,
-        request,
-        "logout",
-        |app, meta, _, _: LogoutForm| async move { service::logout(&app, &meta).await },
-    )
-    .await
+    let action =
+        |app, meta, Anyone, _: LogoutForm| async move { service::logout(&app, &meta).await };
+    handle(state, request, "logout", action).await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn accept_terms(State(state): State<ServerState>, request: Request<Body>) -> Response {
-    handle(
-        state,
-        request,
-        "terms",
-        |app, _, session, form: TermsForm| async move {
-            service::accept_terms(&app, &signed_in(session)?, form).await
-        },
-    )
-    .await
+    let action = |app, _, SignedIn(session), form: TermsForm| async move {
+        service::accept_terms(&app, &session, form).await
+    };
+    handle(state, request, "terms", action).await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn change_password(State(state): State<ServerState>, request: Request<Body>) -> Response {
-    handle(
-        state,
-        request,
-        "password",
-        |app, _, session, form: ChangePasswordForm| async move {
-            service::change_password(&app, &holder(session)?, form).await
-        },
-    )
-    .await
+    let action = |app, _, Holder(session), form: ChangePasswordForm| async move {
+        service::change_password(&app, &session, form).await
+    };
+    handle(state, request, "password", action).await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn apply_annotation(
     State(state): State<ServerState>,
     request: Request<Body>,
@@ -192,8 +188,8 @@ pub async fn apply_annotation(
         state,
         request,
         "annotate",
-        |app, _, session, form: app::annotations::forms::ApplyForm| async move {
-            app::annotations::service::apply(&app, &holder(session)?, form).await
+        |app, _, Holder(session), form: ApplyForm| async move {
+            app::annotations::service::apply(&app, &session, form).await
         },
     )
     .await

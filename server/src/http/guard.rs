@@ -3,17 +3,14 @@
 //! is not this site's, or that names no origin at all, did not come from our pages. The
 //! session cookie is also `SameSite=Lax`; this check is the second, independent layer.
 
+use super::extract::ReaderLang;
 use super::ServerState;
-use app::i18n::{Lang, Msg};
+use app::error::AppError;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::http::{header, HeaderMap, Method, Request};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-
-/// Paths that anyone may POST to from anywhere: the public verification API is read-only and
-/// uses no cookies.
-const CROSS_SITE_ALLOWED_PREFIXES: &[&str] = &["/api/v1/"];
 
 pub async fn refuse_cross_site(
     State(state): State<ServerState>,
@@ -24,9 +21,9 @@ pub async fn refuse_cross_site(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    let exempt = CROSS_SITE_ALLOWED_PREFIXES
-        .iter()
-        .any(|prefix| request.uri().path().starts_with(prefix));
+    // Anyone may POST to the public verification API from anywhere: it is read-only and uses
+    // no cookies.
+    let exempt = app::urls::is_public_api(request.uri().path());
     if safe_method || exempt || is_same_site(request.headers(), &state.app.settings.public_url) {
         return next.run(request).await;
     }
@@ -35,17 +32,8 @@ pub async fn refuse_cross_site(
         referer = ?request.headers().get(header::REFERER),
         "refused cross-site request"
     );
-    let lang = request
-        .headers()
-        .get(header::COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .map(Lang::from_cookie_header)
-        .unwrap_or_default();
-    (
-        StatusCode::FORBIDDEN,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        Msg::CrossSiteRefused.text(lang),
-    )
+    ReaderLang::of(request.headers())
+        .error(AppError::CrossSite)
         .into_response()
 }
 

@@ -2,6 +2,7 @@
 //! request passes through.
 
 mod copies;
+pub mod extract;
 mod files;
 mod forms;
 mod guard;
@@ -10,12 +11,13 @@ mod session;
 mod verify;
 
 use app::state::AppState;
+use app::urls::route as r;
 use app::{shell, App};
 use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::FromRef;
 use axum::http::{header, HeaderValue, Request, Response, StatusCode};
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use certpdf::IssuerKey;
 use leptos::prelude::*;
@@ -84,41 +86,12 @@ pub fn router(
         move || provide_context(app_state.clone())
     };
 
-    let mut router = Router::new()
-        .route("/healthz", get(routes::healthz))
-        .route("/lang/{code}", get(routes::switch_language))
-        .route("/glyph/{file}", get(routes::glyph))
-        .route("/files/{id}", get(files::view))
-        .route("/files/{id}/download", get(files::download))
-        .route("/annotations/{code}/pdf", get(copies::annotated_pdf))
-        .route(
-            "/annotations/{code}/download",
-            get(copies::annotated_download),
-        )
-        .route(
-            "/annotations/{code}/preview.svg",
-            get(copies::annotated_preview),
-        )
-        .route(
-            "/certificates/{id}/e-certificate/pdf",
-            get(copies::e_certificate_pdf),
-        )
-        .route(
-            "/certificates/{id}/e-certificate/download",
-            get(copies::e_certificate_download),
-        )
-        .route("/certificates/{id}/annotate", post(forms::apply_annotation))
-        .route(
-            "/verify",
-            post(verify::posted).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
-        )
-        .nest("/api/v1", public_api())
-        .route("/api/openapi.json", get(verify::openapi))
-        .route("/register", post(forms::register))
-        .route("/login", post(forms::login))
-        .route("/logout", post(forms::logout))
-        .route("/terms", post(forms::accept_terms))
-        .route("/account", post(forms::change_password))
+    let mut router = plain_routes()
+        .into_iter()
+        .fold(Router::new(), |router, (path, handler)| {
+            router.route(path, handler)
+        })
+        .nest(r::API_V1, public_api())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -126,10 +99,11 @@ pub fn router(
 
     if app_state.settings.test_controls {
         tracing::warn!("test controls are enabled: the clock can be moved over HTTP");
-        router = router
-            .route("/__test/clock", post(routes::move_clock))
-            .route("/__test/clock/reset", post(routes::reset_clock))
-            .route("/__test/certificates", post(routes::seed_certificate));
+        router = test_controls()
+            .into_iter()
+            .fold(router, |router, (path, handler)| {
+                router.route(path, handler)
+            });
     }
 
     router
@@ -203,16 +177,52 @@ pub fn router(
         .layer(CatchPanicLayer::custom(panic_response))
 }
 
+/// The plain routes: everything but the Leptos pages (declared in `app::App`) and the public
+/// API ([`public_api`]). Their paths are the patterns in `app::urls::route`, which the links to
+/// them are built from. Laid out by area, a line each.
+#[rustfmt::skip]
+fn plain_routes() -> Vec<(&'static str, MethodRouter<ServerState>)> {
+    let upload = DefaultBodyLimit::max(UPLOAD_BODY_LIMIT);
+    vec![
+        // For anyone, without a session.
+        (r::HEALTHZ, get(routes::healthz)), (r::GLYPH, get(routes::glyph)),
+        (r::LANG, get(routes::switch_language)),
+        // Verification: the page's forms and the API's description.
+        (r::VERIFY, post(verify::posted).layer(upload)), (r::OPENAPI, get(verify::openapi)),
+        // The accounts' forms.
+        (r::REGISTER, post(forms::register)), (r::LOGIN, post(forms::login)),
+        (r::LOGOUT, post(forms::logout)), (r::TERMS, post(forms::accept_terms)),
+        (r::ACCOUNT, post(forms::change_password)),
+        // The holder's certificates: files, e-certificates, annotated copies.
+        (r::FILE, get(files::view)), (r::FILE_DOWNLOAD, get(files::download)),
+        (r::E_CERTIFICATE_PDF, get(copies::e_certificate_pdf)),
+        (r::E_CERTIFICATE_DOWNLOAD, get(copies::e_certificate_download)),
+        (r::CERTIFICATE_ANNOTATE, post(forms::apply_annotation)),
+        (r::ANNOTATION_PDF, get(copies::annotated_pdf)),
+        (r::ANNOTATION_DOWNLOAD, get(copies::annotated_download)),
+        (r::ANNOTATION_PREVIEW, get(copies::annotated_preview)),
+    ]
+}
+
+/// Routes that let the tests move the clock and seed records; only routed when enabled.
+#[rustfmt::skip]
+fn test_controls() -> Vec<(&'static str, MethodRouter<ServerState>)> {
+    vec![
+        (r::TEST_CLOCK, post(routes::move_clock)), (r::TEST_CLOCK_RESET, post(routes::reset_clock)),
+        (r::TEST_CERTIFICATES, post(routes::seed_certificate)),
+    ]
+}
+
 /// Uploads may carry a PDF of up to 5 MB plus the form's own bytes.
 const UPLOAD_BODY_LIMIT: usize = app::verification::service::MAX_UPLOAD_BYTES + 64 * 1024;
 
 /// The anonymous, read-only verification API: callable from any site.
 fn public_api() -> Router<ServerState> {
     Router::new()
-        .route("/verify/{code}", get(verify::api_code))
-        .route("/verify/manual", post(verify::api_manual))
+        .route(r::API_VERIFY_CODE, get(verify::api_code))
+        .route(r::API_VERIFY_MANUAL, post(verify::api_manual))
         .route(
-            "/verify/file",
+            r::API_VERIFY_FILE,
             post(verify::api_file).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
         )
         .layer(

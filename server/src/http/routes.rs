@@ -1,5 +1,6 @@
 //! Plain routes outside the Leptos app.
 
+use super::extract::ReaderLang;
 use super::ServerState;
 use app::i18n::{Lang, LANG_COOKIE};
 use app::urls::is_local_path;
@@ -47,7 +48,7 @@ pub async fn switch_language(
     let next = query
         .next
         .filter(|n| is_local_path(n))
-        .unwrap_or_else(|| "/".to_string());
+        .unwrap_or_else(|| app::urls::route::HOME.to_string());
     let secure = if state.app.settings.secure_cookies {
         "; Secure"
     } else {
@@ -128,6 +129,7 @@ pub struct SeedCertificate {
 /// when test controls are enabled.
 pub async fn seed_certificate(
     State(state): State<ServerState>,
+    lang: ReaderLang,
     Json(seed): Json<SeedCertificate>,
 ) -> Response {
     let parsed = (|| {
@@ -180,6 +182,6 @@ pub async fn seed_certificate(
             Ok(Some(c)) => Json(json!({ "public_id": c.public_id })).into_response(),
             _ => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         },
-        Err(err) => app::error::AppError::from(err).status().into_response(),
+        Err(err) => lang.error(err.into()).into_response(),
     }
 }

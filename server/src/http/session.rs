@@ -14,10 +14,11 @@ use axum::response::Response;
 
 /// Paths that never need the session (static files, health checks): no database lookup.
 fn is_static(path: &str) -> bool {
-    path.starts_with("/pkg/")
-        || path.starts_with("/glyph/")
-        || path == "/healthz"
-        || path == "/favicon.svg"
+    use app::urls::route;
+    path.starts_with(route::PKG_PREFIX)
+        || path.starts_with(route::GLYPH_PREFIX)
+        || path == route::HEALTHZ
+        || path == route::FAVICON
 }
 
 pub async fn attach_session(

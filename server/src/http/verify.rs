@@ -7,6 +7,7 @@ use app::error::AppError;
 use app::forms::{EchoValues, FormEcho};
 use app::i18n::{Lang, Msg};
 use app::pages::verify::PostedVerification;
+use app::urls::route;
 use app::verification::forms::ManualCheckForm;
 use app::verification::service;
 use app::verification::views::{Method, VerificationResult};
@@ -34,7 +35,7 @@ async fn verify_page(
     values: Vec<(String, String)>,
     outcome: Result<VerificationResult, AppError>,
 ) -> Response {
-    parts.uri = axum::http::Uri::from_static("/verify");
+    parts.uri = axum::http::Uri::from_static(route::VERIFY);
     let (posted, error, status) = match outcome {
         Ok(result) => (PostedVerification(Some(result)), None, StatusCode::OK),
         Err(error) => {
@@ -257,6 +258,7 @@ pub fn openapi_document(server_url: &str) -> serde_json::Value {
         "description": "What the check is for (用途), at most 60 characters; the holder can see it.",
         "schema": { "type": "string", "maxLength": 60 }
     });
+    let api_path = |path: &str| [route::API_V1, path].concat();
     let invalid = json!({ "description": "An input is invalid.", "content": { "application/json": { "schema": error_ref } } });
     let limited = json!({ "description": "Too many checks from this address; the message says when to try again.", "content": { "application/json": { "schema": error_ref } } });
     json!({
@@ -269,7 +271,7 @@ pub fn openapi_document(server_url: &str) -> serde_json::Value {
         },
         "servers": [{ "url": server_url }],
         "paths": {
-            "/api/v1/verify/{code}": {
+            api_path(route::API_VERIFY_CODE): {
                 "get": {
                     "operationId": "verifyByCode",
                     "summary": "Verify by the code of an annotated copy's QR link",
@@ -280,7 +282,7 @@ pub fn openapi_document(server_url: &str) -> serde_json::Value {
                     "responses": answers(json!({ "422": invalid }))
                 }
             },
-            "/api/v1/verify/manual": {
+            api_path(route::API_VERIFY_MANUAL): {
                 "post": {
                     "operationId": "verifyManually",
                     "summary": "Verify by certificate number and holder name (both must match)",
@@ -288,7 +290,7 @@ pub fn openapi_document(server_url: &str) -> serde_json::Value {
                     "responses": answers(json!({ "422": invalid, "429": limited }))
                 }
             },
-            "/api/v1/verify/file": {
+            api_path(route::API_VERIFY_FILE): {
                 "post": {
                     "operationId": "verifyFile",
                     "summary": "Verify an annotated copy's PDF (at most 5 MB)",

@@ -1,4 +1,4 @@
-use app::state::{AppState, Settings};
+use app::state::AppState;
 use leptos::prelude::LeptosOptions;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, ORIGIN};
 use tokio_util::sync::CancellationToken;
@@ -184,18 +184,6 @@ async fn start(
     options: Options,
 ) -> TestApp {
     init_test_log();
-    let storage = server::open_storage(&url).await.expect("open storage");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let base = format!("http://{addr}");
-    let settings = Settings {
-        public_url: base.clone(),
-        test_controls: options.test_controls,
-        ..Settings::default()
-    };
-    let state = server::app_state(storage, settings).expect("app state");
     // A second instance shares the first one's key store, as processes sharing a database
     // share the issuer key.
     let key_dir = match keys {
@@ -203,23 +191,21 @@ async fn start(
         None => Some(tempfile::tempdir().expect("key dir")),
     };
     let keys_path = keys.unwrap_or_else(|| key_dir.as_ref().expect("key dir").path().to_path_buf());
-    let issuer = std::sync::Arc::new(
-        server::keys::load_active(&state.storage, &keys_path, None, None, state.clock.now())
-            .await
-            .expect("signing key"),
-    );
-    let leptos_options = LeptosOptions::builder()
-        .output_name("certportal")
-        .site_root("target/site")
-        .site_addr(addr)
-        .build();
-    let router = server::http::router(state.clone(), leptos_options, Some(issuer.clone()));
-    let shutdown = CancellationToken::new();
-    server::verify_log::spawn(state.clone(), shutdown.clone());
-    server::worker::spawn(
-        state.clone(),
-        issuer.clone(),
-        server::worker::WorkerConfig {
+    let application = server::application::Application::build(server::application::Config {
+        database_url: url.clone(),
+        listen: "127.0.0.1:0".parse().expect("address"),
+        public_url: None,
+        secure_cookies: None,
+        test_controls: options.test_controls,
+        demo_data: false,
+        key_dir: keys_path.clone(),
+        issuer_key: None,
+        issuer_cert: None,
+        leptos_options: LeptosOptions::builder()
+            .output_name("certportal")
+            .site_root("target/site")
+            .build(),
+        workers: server::worker::WorkerConfig {
             workers: options.workers,
             poll: std::time::Duration::from_millis(50),
             test_delay: options.production_delay,
@@ -228,18 +214,14 @@ async fn start(
             backoff: std::time::Duration::from_millis(20),
             ..Default::default()
         },
-        shutdown.clone(),
-    );
-    let stop = shutdown.clone();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .with_graceful_shutdown(stop.cancelled_owned())
-        .await
-        .expect("serve");
-    });
+    })
+    .await
+    .expect("application");
+    let base = application.public_url().to_string();
+    let state = application.state().clone();
+    let issuer = application.issuer();
+    let shutdown = application.shutdown_handle();
+    tokio::spawn(async move { application.run_until_stopped().await.expect("serve") });
     TestApp {
         client: client_for(&base),
         base,

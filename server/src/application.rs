@@ -1,0 +1,188 @@
+//! The running application, built in one place from a [`Config`]: storage, state, signing key,
+//! router, the annotation workers, the verification log writer and the session sweeper. The
+//! `serve` command and the integration tests both build it here, so the tests run what
+//! production runs.
+
+use crate::worker::WorkerConfig;
+use app::state::{AppState, Settings};
+use app::storage::DynStorage;
+use axum::Router;
+use certpdf::IssuerKey;
+use leptos::prelude::LeptosOptions;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+/// Everything the application is built from.
+pub struct Config {
+    /// `sqlite://…` or `postgres://…`.
+    pub database_url: String,
+    /// Where to listen (port 0: any free port; see [`Application::port`]).
+    pub listen: SocketAddr,
+    /// The site's address as readers see it (no trailing slash); default: the listening
+    /// address over plain HTTP.
+    pub public_url: Option<String>,
+    /// Cookies only over HTTPS; default: whether the public URL is HTTPS.
+    pub secure_cookies: Option<bool>,
+    /// Routes that move the clock and seed records, for the end-to-end tests.
+    pub test_controls: bool,
+    /// Load the demo holders and certificates first.
+    pub demo_data: bool,
+    /// Where the development signing key is kept.
+    pub key_dir: PathBuf,
+    /// The issuer's key and certificate files, if given (else the key store decides).
+    pub issuer_key: Option<PathBuf>,
+    pub issuer_cert: Option<PathBuf>,
+    /// The Leptos site (its address is set to the listening one).
+    pub leptos_options: LeptosOptions,
+    pub workers: WorkerConfig,
+}
+
+/// The application, listening but not yet serving.
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    router: Router,
+    state: AppState,
+    storage: DynStorage,
+    issuer: Arc<IssuerKey>,
+    public_url: String,
+    shutdown: CancellationToken,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Application {
+    /// Opens storage, binds the listener and starts the background work (which stops when the
+    /// [`shutdown handle`](Application::shutdown_handle) is cancelled).
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let storage = crate::open_storage(&config.database_url).await?;
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;
+        let local = listener.local_addr()?;
+        let public_url = config
+            .public_url
+            .unwrap_or_else(|| format!("http://{local}"))
+            .trim_end_matches('/')
+            .to_string();
+        let settings = Settings {
+            secure_cookies: config
+                .secure_cookies
+                .unwrap_or_else(|| public_url.starts_with("https://")),
+            test_controls: config.test_controls,
+            public_url: public_url.clone(),
+            ..Settings::default()
+        };
+        let state = crate::app_state(storage.clone(), settings)?;
+        if config.demo_data {
+            let summary = crate::demo::load(&state).await?;
+            tracing::info!(?summary, "demo data loaded");
+        }
+        let issuer = Arc::new(
+            crate::keys::load_active(
+                &state.storage,
+                &config.key_dir,
+                config.issuer_key.as_deref(),
+                config.issuer_cert.as_deref(),
+                state.clock.now(),
+            )
+            .await?,
+        );
+        let mut options = config.leptos_options;
+        options.site_addr = local;
+        let router = crate::http::router(state.clone(), options, Some(issuer.clone()));
+
+        let shutdown = CancellationToken::new();
+        let mut tasks = crate::worker::spawn(
+            state.clone(),
+            issuer.clone(),
+            config.workers,
+            shutdown.clone(),
+        );
+        tasks.push(spawn_session_sweeper(state.clone(), shutdown.clone()));
+        tasks.extend(crate::verify_log::spawn(state.clone(), shutdown.clone()));
+        Ok(Application {
+            listener,
+            router,
+            state,
+            storage,
+            issuer,
+            public_url,
+            shutdown,
+            tasks,
+        })
+    }
+
+    /// The address it listens on.
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.local_addr()
+            .map(|addr| addr.port())
+            .unwrap_or_default()
+    }
+
+    /// The site's address as readers see it.
+    pub fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// The key it signs with.
+    pub fn issuer(&self) -> Arc<IssuerKey> {
+        self.issuer.clone()
+    }
+
+    /// Cancelling it stops the application: requests in flight finish, workers finish the copy
+    /// in hand, and [`run_until_stopped`](Application::run_until_stopped) returns.
+    pub fn shutdown_handle(&self) -> CancellationToken {
+        self.shutdown.clone()
+    }
+
+    /// Serves until the shutdown handle is cancelled, then waits for the background work and
+    /// closes storage. Queued work stays in the database.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(self.shutdown.clone().cancelled_owned())
+        .await?;
+        for task in self.tasks {
+            let _ = task.await;
+        }
+        self.storage.close().await;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// Removes expired sessions every ten minutes (they are refused anyway; this keeps the table
+/// small).
+fn spawn_session_sweeper(state: AppState, shutdown: CancellationToken) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(std::time::Duration::from_secs(600)) => {}
+                _ = shutdown.cancelled() => return,
+            }
+            let now = state.clock.now();
+            let idle_before = now - app::session::IDLE_TIMEOUT_MS;
+            match state.storage.delete_stale_sessions(now, idle_before).await {
+                Ok(removed) if removed > 0 => tracing::info!(removed, "expired sessions removed"),
+                Ok(_) => {}
+                Err(err) => {
+                    tracing::warn!(error = %app::error::ssr::ErrorChain(&err), "session sweep failed")
+                }
+            }
+        }
+    })
+}
