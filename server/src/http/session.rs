@@ -1,7 +1,9 @@
 //! Resolves the session cookie once per request and hands the result to everything after it
 //! (pages, server functions, download routes) through the request extensions.
 
+use super::extract::ReaderLang;
 use super::ServerState;
+use app::error::AppError;
 use app::session::{
     clear_session_cookie, cookie_value, resolve_session, ActiveSession, CurrentSession,
     SessionView, SESSION_COOKIE,
@@ -10,7 +12,7 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, Request};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 /// Paths that never need the session (static files, health checks): no database lookup.
 fn is_static(path: &str) -> bool {
@@ -38,9 +40,12 @@ pub async fn attach_session(
                 stale_cookie = true;
                 None
             }
+            // Without the database nobody can be told whether they are signed in: answer that
+            // the service is unavailable rather than sending a signed-in holder to log in.
             Err(err) => {
-                tracing::error!(error = %app::error::ssr::ErrorChain(&err), "session lookup failed");
-                None
+                return ReaderLang::of(request.headers())
+                    .error(AppError::from(err))
+                    .into_response();
             }
         },
     };

@@ -252,9 +252,6 @@ async fn a_database_outage_answers_503_and_the_app_recovers() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "in an outage a signed-in page answers 302 to /login?next=… (after the 10 s \
-            acquire timeout) instead of 503: the session lookup's error is taken as \
-            'not signed in' (server/src/http/session.rs)"]
 async fn a_signed_in_page_answers_503_in_an_outage() {
     let Some((mut relay, app, number, _)) = app_behind_relay().await else {
         return;
