@@ -141,10 +141,6 @@ impl HolderName {
         &self.0
     }
 
-    pub fn into_string(self) -> String {
-        self.0
-    }
-
     /// Characters of the name outside the Basic Multilingual Plane, which many fonts and input
     /// methods lack; the UI points them out so the holder can check them.
     pub fn rare_characters(&self) -> Vec<char> {
