@@ -19,7 +19,7 @@ fn status_view(status: &CertificateStatus) -> StatusView {
     }
 }
 
-/// Whether and how the e-certificate is obtained (domain.md: annotation needed iff an
+/// Whether and how the e-certificate is obtained (docs/domain.md: annotation needed iff an
 /// e-certificate issued on or after the cut-off).
 pub fn e_certificate(state: &AppState, certificate: &Certificate) -> ECertificate {
     let record = &certificate.record;

@@ -6,7 +6,7 @@ use crate::i18n::Msg;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// The kinds of ID document a certificate can be issued against (domain.md, "Identity data").
+/// The kinds of ID document a certificate can be issued against (docs/domain.md, "ID documents").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 pub enum IdType {
     /// 居民身份证
