@@ -64,8 +64,10 @@ fn is_latin_letter(c: char) -> bool {
         || matches!(c as u32, 0x00C0..=0x00D6 | 0x00D8..=0x00F6 | 0x00F8..=0x024F)
 }
 
-/// A validated holder name in NFC.
+/// A validated holder name in NFC. It deserialises through [`HolderName::parse`] and
+/// serialises as the plain string.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct HolderName(String);
 
 impl HolderName {
@@ -164,6 +166,20 @@ impl HolderName {
     }
 }
 
+impl TryFrom<String> for HolderName {
+    type Error = Msg;
+
+    fn try_from(value: String) -> Result<HolderName, Msg> {
+        HolderName::parse(&value)
+    }
+}
+
+impl From<HolderName> for String {
+    fn from(name: HolderName) -> String {
+        name.0
+    }
+}
+
 impl fmt::Display for HolderName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -228,6 +244,18 @@ mod tests {
             HolderName::parse(&"𪚥".repeat(60)).is_ok(),
             "limit counts characters, not bytes"
         );
+    }
+
+    #[test]
+    fn deserialising_parses() {
+        let name: HolderName = serde_json::from_str("\"张𪚥\"").unwrap();
+        assert_eq!(name.as_str(), "张𪚥");
+        assert_eq!(serde_json::to_string(&name).unwrap(), "\"张𪚥\"");
+        let decomposed: HolderName = serde_json::from_str("\"Zoe\\u0308\"").unwrap();
+        assert_eq!(decomposed.as_str(), "Zoë", "normalised like parse");
+        for bad in ["\"\"", "\" 张三\"", "\"张三3\"", "\"张\"", "42"] {
+            assert!(serde_json::from_str::<HolderName>(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
