@@ -7,7 +7,7 @@ use leptos::prelude::*;
 #[server(endpoint = "annotations/apply")]
 #[cfg_attr(
     feature = "ssr",
-    tracing::instrument(skip_all, fields(certificate = %form.certificate, scenario = %form.scenario))
+    tracing::instrument(name = "apply_annotation", skip_all, fields(certificate = %form.certificate, scenario = %form.scenario))
 )]
 pub async fn apply_annotation(form: ApplyForm) -> Result<FormDone, AppError> {
     use crate::server_fns::ssr::finish;

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 /// The annotations of one of the holder's certificates, and how many more it may have.
 #[server(endpoint = "annotations/overview")]
-#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(certificate = %certificate)))]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "load_annotations", skip_all, fields(certificate = %certificate)))]
 pub async fn load_annotations(certificate: String) -> Result<AnnotationOverview, AppError> {
     use crate::server_fns::ssr::failed;
     async {

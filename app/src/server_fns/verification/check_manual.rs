@@ -6,7 +6,7 @@ use leptos::prelude::*;
 /// The manual check (certificate number and name). The form holds personal data: the span
 /// records none of it.
 #[server(endpoint = "verify/manual")]
-#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "check_manual", skip_all))]
 pub async fn check_manual(form: ManualCheckForm) -> Result<VerificationResult, AppError> {
     use crate::server_fns::ssr::{failed, request_meta};
     use crate::verification::views::Method;

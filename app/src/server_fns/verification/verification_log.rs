@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 /// Who checked one of the holder's certificates.
 #[server(endpoint = "verify/log")]
-#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(certificate = %certificate)))]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "verification_log", skip_all, fields(certificate = %certificate)))]
 pub async fn verification_log(certificate: String) -> Result<Vec<VerificationLogEntry>, AppError> {
     use crate::server_fns::ssr::failed;
     async {
