@@ -169,6 +169,13 @@ macro_rules! messages {
                 }
             }
         }
+
+        /// The English text: what a refused deserialisation (`serde(try_from)`) reports.
+        impl std::fmt::Display for Msg {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.text(Lang::En))
+            }
+        }
     };
 }
 
@@ -497,6 +504,8 @@ messages! {
     VerifyAnother { zh: "验证其他证书", en: "Verify another certificate" }
     CertNumberMissing { zh: "请填写管理号", en: "Enter the certificate number" }
     CertNumberTooLong { zh: "管理号过长", en: "The certificate number is too long" }
+    CertNumberHasSpaces { zh: "管理号中不能有空格", en: "The certificate number cannot contain spaces" }
+    CertNumberControlChars { zh: "管理号含有不可见的控制字符", en: "The certificate number contains invisible control characters" }
     PurposeTooLong { zh: "用途最多 60 个字", en: "The purpose may have at most 60 characters" }
     PurposeControlChars { zh: "用途中含有不可见的控制字符", en: "The purpose contains invisible control characters" }
     UploadMissing { zh: "请选择要上传的 PDF 文件", en: "Choose the PDF file to upload" }

@@ -16,7 +16,7 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Test-only controls (movable clock). Off unless explicitly enabled.
     pub test_controls: bool,
-    /// E-certificates issued on or after this date need an annotation (domain.md).
+    /// E-certificates issued on or after this date need an annotation (docs/domain.md).
     pub annotation_cutoff: Date,
     /// The current version of the service terms; holders accept each version once.
     pub terms_version: i64,

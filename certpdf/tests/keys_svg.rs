@@ -1,3 +1,7 @@
+#[expect(
+    dead_code,
+    reason = "this test needs no signing key; the shared helpers serve every test file"
+)]
 mod common;
 
 use std::time::{Duration, SystemTime};

@@ -1,4 +1,5 @@
-//! Unicode blocks that hold Han ideographs, as a picker shows them.
+//! Unicode blocks that hold Han ideographs (Unicode 15.1), as a picker shows them and as the
+//! portal's name rules use them: the one table of them in the workspace.
 
 /// The Unicode block of a Han character.
 ///
@@ -24,10 +25,12 @@ pub enum Block {
     ExtG,
     /// Extension H, U+31350–U+323AF.
     ExtH,
+    /// Extension I, U+2EBF0–U+2EE5F (Unicode 15.1).
+    ExtI,
     /// CJK Compatibility Ideographs (U+F900–U+FAFF) and their Supplement
     /// (U+2F800–U+2FA1F).
     Compatibility,
-    /// Anything else, including blocks newer than Unicode 15.0 (e.g. Extension I).
+    /// Anything else, including blocks newer than Unicode 15.1 (e.g. Extension J).
     Other,
 }
 
@@ -44,6 +47,7 @@ impl Block {
             0x2CEB0..=0x2EBEF => Block::ExtF,
             0x30000..=0x3134F => Block::ExtG,
             0x31350..=0x323AF => Block::ExtH,
+            0x2EBF0..=0x2EE5F => Block::ExtI,
             0xF900..=0xFAFF | 0x2F800..=0x2FA1F => Block::Compatibility,
             _ => Block::Other,
         }
@@ -61,6 +65,7 @@ impl Block {
             Block::ExtF => "扩展F",
             Block::ExtG => "扩展G",
             Block::ExtH => "扩展H",
+            Block::ExtI => "扩展I",
             Block::Compatibility => "兼容区",
             Block::Other => "其他",
         }
@@ -78,6 +83,7 @@ impl Block {
             Block::ExtF => "Extension F",
             Block::ExtG => "Extension G",
             Block::ExtH => "Extension H",
+            Block::ExtI => "Extension I",
             Block::Compatibility => "Compatibility",
             Block::Other => "Other",
         }
@@ -95,6 +101,7 @@ impl Block {
                 | Block::ExtF
                 | Block::ExtG
                 | Block::ExtH
+                | Block::ExtI
         )
     }
 }
@@ -120,12 +127,24 @@ mod tests {
         assert_eq!(Block::of('\u{2CEB0}'), Block::ExtF);
         assert_eq!(Block::of('𰻝'), Block::ExtG);
         assert_eq!(Block::of('\u{31350}'), Block::ExtH);
+        assert_eq!(Block::of('\u{323AF}'), Block::ExtH);
+        assert_eq!(Block::of('\u{2EBEF}'), Block::ExtF);
+        assert_eq!(Block::of('\u{2EBF0}'), Block::ExtI);
+        assert_eq!(Block::of('\u{2EE5F}'), Block::ExtI);
+        assert_eq!(Block::of('\u{2EE60}'), Block::Other);
+        assert_eq!(
+            Block::of('\u{3007}'),
+            Block::Other,
+            "〇 is a symbol, not in a Han block"
+        );
         assert_eq!(Block::of('\u{FA18}'), Block::Compatibility);
         assert_eq!(Block::of('\u{2F835}'), Block::Compatibility);
         assert_eq!(Block::of('a'), Block::Other);
         assert_eq!(Block::ExtB.label(), "扩展B");
         assert_eq!(Block::ExtB.label_en(), "Extension B");
         assert!(Block::ExtB.is_supplementary() && !Block::ExtA.is_supplementary());
+        assert!(Block::ExtI.is_supplementary());
+        assert_eq!(Block::ExtI.label(), "扩展I");
         assert_eq!(code_point_label('𪚥'), "U+2A6A5");
         assert_eq!(code_point_label('一'), "U+4E00");
         assert_eq!(code_point_label('a'), "U+0061");

@@ -100,7 +100,7 @@ pub fn e_certificate(public_url: &str, certificate: &Certificate) -> Certificate
 
 /// The verification code of a pre-cut-off e-certificate (it has no annotation).
 pub fn e_certificate_code(certificate: &Certificate) -> String {
-    format!("e-{}", certificate.public_id)
+    app::domain::VerifyCode::of_e_certificate(&certificate.public_id).into()
 }
 
 /// The certificate's fields as printed: the holder's ID number masked, the issue date as

@@ -3,8 +3,13 @@
 
 use crate::forms::EchoValues;
 use serde::{Deserialize, Serialize};
+use std::fmt;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// What `Debug` prints in place of a password, so that a form logged by accident (a
+/// `tracing` field, a panic message) never carries one.
+const REDACTED: &str = "<redacted>";
+
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterForm {
     pub id_type: String,
@@ -13,6 +18,19 @@ pub struct RegisterForm {
     pub mobile: String,
     pub password: String,
     pub password2: String,
+}
+
+impl fmt::Debug for RegisterForm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RegisterForm")
+            .field("id_type", &self.id_type)
+            .field("id_number", &self.id_number)
+            .field("name", &self.name)
+            .field("mobile", &self.mobile)
+            .field("password", &REDACTED)
+            .field("password2", &REDACTED)
+            .finish()
+    }
 }
 
 impl EchoValues for RegisterForm {
@@ -26,7 +44,7 @@ impl EchoValues for RegisterForm {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LoginForm {
     pub id_type: String,
@@ -35,6 +53,17 @@ pub struct LoginForm {
     /// Where to go after logging in (a path on this site).
     #[serde(default)]
     pub next: String,
+}
+
+impl fmt::Debug for LoginForm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LoginForm")
+            .field("id_type", &self.id_type)
+            .field("id_number", &self.id_number)
+            .field("password", &REDACTED)
+            .field("next", &self.next)
+            .finish()
+    }
 }
 
 impl EchoValues for LoginForm {
@@ -59,12 +88,22 @@ impl EchoValues for TermsForm {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangePasswordForm {
     pub current: String,
     pub password: String,
     pub password2: String,
+}
+
+impl fmt::Debug for ChangePasswordForm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ChangePasswordForm")
+            .field("current", &REDACTED)
+            .field("password", &REDACTED)
+            .field("password2", &REDACTED)
+            .finish()
+    }
 }
 
 impl EchoValues for ChangePasswordForm {
@@ -81,5 +120,46 @@ pub struct LogoutForm {}
 impl EchoValues for LogoutForm {
     fn echo_values(&self) -> Vec<(String, String)> {
         Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "s3cret-Passw0rd";
+
+    #[test]
+    fn debug_never_prints_a_password() {
+        let register = RegisterForm {
+            id_type: "resident".into(),
+            id_number: "11010519491231002X".into(),
+            name: "张三".into(),
+            mobile: "13800138000".into(),
+            password: SECRET.into(),
+            password2: SECRET.into(),
+        };
+        let login = LoginForm {
+            id_type: "resident".into(),
+            id_number: "11010519491231002X".into(),
+            password: SECRET.into(),
+            next: "/certificates".into(),
+        };
+        let change = ChangePasswordForm {
+            current: SECRET.into(),
+            password: SECRET.into(),
+            password2: SECRET.into(),
+        };
+        for printed in [
+            format!("{register:?}"),
+            format!("{login:?}"),
+            format!("{change:?}"),
+            format!("{register:#?}"),
+        ] {
+            assert!(!printed.contains(SECRET), "{printed}");
+            assert!(printed.contains(REDACTED), "{printed}");
+        }
+        let printed = format!("{login:?}");
+        assert!(printed.contains("/certificates") && printed.contains("resident"));
     }
 }

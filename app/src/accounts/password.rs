@@ -35,11 +35,14 @@ pub fn decoy_hash() -> &'static str {
     })
 }
 
-/// Runs a hashing closure on the blocking pool.
+/// Runs a hashing closure on the blocking pool; a panicked or cancelled task is an internal
+/// error.
 pub async fn spawn_blocking_hash<T: Send + 'static>(
     f: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, tokio::task::JoinError> {
-    tokio::task::spawn_blocking(f).await
+) -> Result<T, crate::error::AppError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| crate::error::ssr::internal(&e))
 }
 
 #[cfg(test)]

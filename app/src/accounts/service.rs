@@ -3,7 +3,7 @@
 //! both call these, so there is one implementation of every rule.
 
 use super::forms::{ChangePasswordForm, LoginForm, RegisterForm, TermsForm};
-use super::password::{decoy_hash, hash_password, verify_password};
+use super::password::{decoy_hash, hash_password, spawn_blocking_hash, verify_password};
 use crate::domain::time::{datetime, CHINA_OFFSET};
 use crate::domain::{HolderName, IdNumber, IdType, Mobile, NewPassword};
 use crate::domain::{Millis, NewHolder, ThrottlePolicy};
@@ -105,9 +105,8 @@ pub async fn register(
         return Err(AppError::Invalid(errors));
     };
 
-    let password_hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| crate::error::ssr::internal(&e))?
+    let password_hash = spawn_blocking_hash(move || hash_password(&password))
+        .await?
         .map_err(|e| {
             crate::error::ssr::internal(&std::io::Error::other(format!("hashing: {e}")))
         })?;
@@ -180,9 +179,7 @@ pub async fn login(
         .map(|h| h.password_hash.clone())
         .unwrap_or_else(|| decoy_hash().to_string());
     let candidate = form.password.clone();
-    let matches = tokio::task::spawn_blocking(move || verify_password(&stored_hash, &candidate))
-        .await
-        .map_err(|e| crate::error::ssr::internal(&e))?;
+    let matches = spawn_blocking_hash(move || verify_password(&stored_hash, &candidate)).await?;
 
     let Some(holder) = holder.filter(|_| matches) else {
         let mut locked_until = state
@@ -280,15 +277,12 @@ pub async fn change_password(
     };
     let stored = holder.password_hash.clone();
     let current = form.current.clone();
-    let matches = tokio::task::spawn_blocking(move || verify_password(&stored, &current))
-        .await
-        .map_err(|e| crate::error::ssr::internal(&e))?;
+    let matches = spawn_blocking_hash(move || verify_password(&stored, &current)).await?;
     if !matches {
         return Err(AppError::field("current", Msg::CurrentPasswordWrong));
     }
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| crate::error::ssr::internal(&e))?
+    let hash = spawn_blocking_hash(move || hash_password(&password))
+        .await?
         .map_err(|e| {
             crate::error::ssr::internal(&std::io::Error::other(format!("hashing: {e}")))
         })?;

@@ -146,7 +146,8 @@ pub async fn apply(
     }
     let now = state.clock.now();
     let today = state.clock.today();
-    // A clash of the random number or code is astronomically rare; one retry covers it.
+    // A clash of the random number or code is astronomically rare: three attempts (two
+    // retries) make a failure practically impossible.
     for _ in 0..3 {
         let new = NewAnnotation {
             code: crate::infra::new_public_id(),

@@ -46,9 +46,25 @@ impl Scenario {
 /// The longest validity an annotation may have, and the default the guide advises.
 pub const MAX_VALIDITY_DAYS: u8 = 90;
 
-/// An annotation's validity (加注有效期) in whole days, 1 to 90.
+/// An annotation's validity (加注有效期) in whole days, 1 to 90. It deserialises from the
+/// number through [`ValidityDays::parse`] and serialises as the number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
 pub struct ValidityDays(u8);
+
+impl TryFrom<u8> for ValidityDays {
+    type Error = Msg;
+
+    fn try_from(days: u8) -> Result<ValidityDays, Msg> {
+        ValidityDays::parse(&days.to_string())
+    }
+}
+
+impl From<ValidityDays> for u8 {
+    fn from(days: ValidityDays) -> u8 {
+        days.0
+    }
+}
 
 impl ValidityDays {
     pub fn parse(input: &str) -> Result<ValidityDays, Msg> {
@@ -211,6 +227,17 @@ pub struct ProducedAnnotation {
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn validity_deserialises_through_parse() {
+        let days: ValidityDays = serde_json::from_str("90").unwrap();
+        assert_eq!(days.days(), 90);
+        assert_eq!(serde_json::to_string(&days).unwrap(), "90");
+        assert_eq!(serde_json::from_str::<ValidityDays>("1").unwrap().days(), 1);
+        for bad in ["0", "91", "255", "-1", "\"30\""] {
+            assert!(serde_json::from_str::<ValidityDays>(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn validity_is_whole_days_from_one_to_ninety() {

@@ -3,8 +3,65 @@
 
 use super::time::Millis;
 use super::{HolderName, IdNumber};
+use crate::i18n::Msg;
 use serde::{Deserialize, Serialize};
+use std::fmt;
 use time::Date;
+
+/// The longest certificate number (管理号) accepted, in characters.
+pub const MAX_CERT_NUMBER_CHARS: usize = 64;
+
+/// A certificate number (管理号) as the issuer assigns it: 1 to 64 characters without spaces or
+/// control characters. Import and the manual check parse with the same rule, so every
+/// certificate that can be imported can also be checked (docs/domain.md, "Certificates").
+/// It deserialises through [`CertificateNumber::parse`] and serialises as the plain string.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CertificateNumber(String);
+
+impl CertificateNumber {
+    /// Parses a number as typed or as found in an import file; surrounding spaces are ignored.
+    pub fn parse(input: &str) -> Result<CertificateNumber, Msg> {
+        let value = input.trim();
+        if value.is_empty() {
+            return Err(Msg::CertNumberMissing);
+        }
+        if value.chars().any(char::is_control) {
+            return Err(Msg::CertNumberControlChars);
+        }
+        if value.chars().any(char::is_whitespace) {
+            return Err(Msg::CertNumberHasSpaces);
+        }
+        if value.chars().count() > MAX_CERT_NUMBER_CHARS {
+            return Err(Msg::CertNumberTooLong);
+        }
+        Ok(CertificateNumber(value.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for CertificateNumber {
+    type Error = Msg;
+
+    fn try_from(value: String) -> Result<CertificateNumber, Msg> {
+        CertificateNumber::parse(&value)
+    }
+}
+
+impl From<CertificateNumber> for String {
+    fn from(number: CertificateNumber) -> String {
+        number.0
+    }
+}
+
+impl fmt::Display for CertificateNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CertificateId(pub i64);
@@ -161,5 +218,46 @@ mod tests {
         assert!(needs_annotation(true, cutoff, cutoff));
         assert!(!needs_annotation(true, date!(2021 - 12 - 16), cutoff));
         assert!(!needs_annotation(false, date!(2023 - 01 - 01), cutoff));
+    }
+
+    #[test]
+    fn certificate_numbers() {
+        assert_eq!(
+            CertificateNumber::parse(" 2023110100123456 ")
+                .unwrap()
+                .as_str(),
+            "2023110100123456"
+        );
+        assert_eq!(CertificateNumber::parse("  "), Err(Msg::CertNumberMissing));
+        assert_eq!(
+            CertificateNumber::parse("2023 1101"),
+            Err(Msg::CertNumberHasSpaces)
+        );
+        assert_eq!(
+            CertificateNumber::parse("2023\u{0}1101"),
+            Err(Msg::CertNumberControlChars)
+        );
+        let longest = "管".repeat(MAX_CERT_NUMBER_CHARS);
+        assert!(
+            CertificateNumber::parse(&longest).is_ok(),
+            "counts characters"
+        );
+        assert_eq!(
+            CertificateNumber::parse(&format!("{longest}1")),
+            Err(Msg::CertNumberTooLong)
+        );
+    }
+
+    #[test]
+    fn certificate_numbers_deserialise_through_parse() {
+        let number: CertificateNumber = serde_json::from_str("\" Z-0001 \"").unwrap();
+        assert_eq!(number.as_str(), "Z-0001");
+        assert_eq!(serde_json::to_string(&number).unwrap(), "\"Z-0001\"");
+        for bad in ["\"\"", "\"A B\"", "1"] {
+            assert!(
+                serde_json::from_str::<CertificateNumber>(bad).is_err(),
+                "{bad}"
+            );
+        }
     }
 }

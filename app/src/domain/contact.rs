@@ -5,8 +5,24 @@ use serde::{Deserialize, Serialize};
 
 /// A mobile number: a mainland number (11 digits starting 13–19) or an international number
 /// written with its `+` country code.
+/// It deserialises through [`Mobile::parse`] and serialises as the plain string.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct Mobile(String);
+
+impl TryFrom<String> for Mobile {
+    type Error = Msg;
+
+    fn try_from(value: String) -> Result<Mobile, Msg> {
+        Mobile::parse(&value)
+    }
+}
+
+impl From<Mobile> for String {
+    fn from(mobile: Mobile) -> String {
+        mobile.0
+    }
+}
 
 impl Mobile {
     pub fn parse(input: &str) -> Result<Mobile, Msg> {
@@ -106,6 +122,16 @@ impl NewPassword {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mobile_deserialises_through_parse() {
+        let mobile: Mobile = serde_json::from_str("\"13812345678\"").unwrap();
+        assert_eq!(mobile.as_str(), "13812345678");
+        assert_eq!(serde_json::to_string(&mobile).unwrap(), "\"13812345678\"");
+        for bad in ["\"\"", "\"1381234567\"", "\"138 1234 5678\""] {
+            assert!(serde_json::from_str::<Mobile>(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn mobiles() {

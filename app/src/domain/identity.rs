@@ -6,7 +6,7 @@ use crate::i18n::Msg;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// The kinds of ID document a certificate can be issued against (domain.md, "Identity data").
+/// The kinds of ID document a certificate can be issued against (docs/domain.md, "ID documents").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 pub enum IdType {
     /// 居民身份证
@@ -82,11 +82,41 @@ impl IdType {
     }
 }
 
-/// A validated ID number, in canonical form (upper case, no spaces).
+/// A validated ID number, in canonical form (upper case, no spaces). It deserialises through
+/// [`IdNumber::parse`] and serialises as `{ "id_type": …, "value": … }`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "RawIdNumber", into = "RawIdNumber")]
 pub struct IdNumber {
     id_type: IdType,
     value: String,
+}
+
+/// The serialised form of an [`IdNumber`], before parsing.
+#[derive(Serialize, Deserialize)]
+struct RawIdNumber {
+    id_type: IdType,
+    value: String,
+}
+
+/// The latest day for the birth-date check of a deserialised number. Deserialisation has no
+/// clock, so it checks everything but "not born in the future"; forms parse with today's date.
+const NO_CLOCK_TODAY: Ymd = (9999, 12, 31);
+
+impl TryFrom<RawIdNumber> for IdNumber {
+    type Error = crate::i18n::Msg;
+
+    fn try_from(raw: RawIdNumber) -> Result<IdNumber, Msg> {
+        IdNumber::parse(raw.id_type, &raw.value, NO_CLOCK_TODAY)
+    }
+}
+
+impl From<IdNumber> for RawIdNumber {
+    fn from(number: IdNumber) -> RawIdNumber {
+        RawIdNumber {
+            id_type: number.id_type,
+            value: number.value,
+        }
+    }
 }
 
 /// Province-level codes of GB/T 2260 that begin a resident ID number.
@@ -277,6 +307,30 @@ impl fmt::Display for IdNumber {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deserialising_parses() {
+        let json = r#"{"id_type":"ResidentIdCard","value":"11010519491231002x"}"#;
+        let number: IdNumber = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            number.as_str(),
+            "11010519491231002X",
+            "canonical like parse"
+        );
+        let back = serde_json::to_string(&number).unwrap();
+        assert_eq!(
+            back,
+            r#"{"id_type":"ResidentIdCard","value":"11010519491231002X"}"#
+        );
+        assert_eq!(serde_json::from_str::<IdNumber>(&back).unwrap(), number);
+        for bad in [
+            r#"{"id_type":"ResidentIdCard","value":"110105194912310021"}"#,
+            r#"{"id_type":"ResidentIdCard","value":""}"#,
+            r#"{"id_type":"Passport","value":"E1"}"#,
+        ] {
+            assert!(serde_json::from_str::<IdNumber>(bad).is_err(), "{bad}");
+        }
+    }
     use proptest::prelude::*;
 
     const TODAY: Ymd = (2026, 11, 26);

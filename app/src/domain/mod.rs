@@ -25,9 +25,9 @@ pub use annotation::{
 };
 pub use audit::AuditEntry;
 pub use certificate::{
-    Certificate, CertificateId, CertificateRecord, CertificateStatus, ECertificate, FileMeta,
-    NewCertificateFile, UpsertOutcome,
+    Certificate, CertificateId, CertificateNumber, CertificateRecord, CertificateStatus,
+    ECertificate, FileMeta, NewCertificateFile, UpsertOutcome,
 };
 pub use issuer::SigningKeyRecord;
 pub use time::Millis;
-pub use verification::{Method, Verdict, VerificationRecord};
+pub use verification::{CodeTarget, Method, Verdict, VerificationRecord, VerifyCode};

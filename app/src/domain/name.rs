@@ -25,38 +25,19 @@ const MIDDLE_DOT_LOOKALIKES: &[char] = &[
     '\u{16EB}', // ᛫ runic single punctuation (seen from some IMEs)
 ];
 
-/// Which Unicode block a Han character comes from; used to tell the holder what they typed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum HanBlock {
-    Basic,
-    ExtA,
-    ExtB,
-    ExtC,
-    ExtD,
-    ExtE,
-    ExtF,
-    ExtG,
-    ExtH,
-    ExtI,
-    Compatibility,
-}
+/// Which Unicode block a Han character comes from: the workspace's one table, in `hanzi`.
+pub use hanzi::Block as HanBlock;
 
+/// The Han block of a character that names may hold, or `None` for any other character.
+/// 〇 (U+3007, in CJK Symbols and Punctuation) counts as Basic: names like 李〇 use it.
 pub fn han_block(c: char) -> Option<HanBlock> {
-    Some(match c as u32 {
-        0x4E00..=0x9FFF => HanBlock::Basic,
-        0x3007 => HanBlock::Basic, // 〇, used in names like 李〇
-        0x3400..=0x4DBF => HanBlock::ExtA,
-        0x20000..=0x2A6DF => HanBlock::ExtB,
-        0x2A700..=0x2B73F => HanBlock::ExtC,
-        0x2B740..=0x2B81F => HanBlock::ExtD,
-        0x2B820..=0x2CEAF => HanBlock::ExtE,
-        0x2CEB0..=0x2EBEF => HanBlock::ExtF,
-        0x30000..=0x3134F => HanBlock::ExtG,
-        0x31350..=0x323AF => HanBlock::ExtH,
-        0x2EBF0..=0x2EE5F => HanBlock::ExtI,
-        0xF900..=0xFAFF | 0x2F800..=0x2FA1F => HanBlock::Compatibility,
-        _ => return None,
-    })
+    if c == '\u{3007}' {
+        return Some(HanBlock::Basic);
+    }
+    match HanBlock::of(c) {
+        HanBlock::Other => None,
+        block => Some(block),
+    }
 }
 
 fn is_latin_letter(c: char) -> bool {
@@ -64,8 +45,10 @@ fn is_latin_letter(c: char) -> bool {
         || matches!(c as u32, 0x00C0..=0x00D6 | 0x00D8..=0x00F6 | 0x00F8..=0x024F)
 }
 
-/// A validated holder name in NFC.
+/// A validated holder name in NFC. It deserialises through [`HolderName::parse`] and
+/// serialises as the plain string.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct HolderName(String);
 
 impl HolderName {
@@ -141,30 +124,42 @@ impl HolderName {
         &self.0
     }
 
-    pub fn into_string(self) -> String {
-        self.0
-    }
-
-    /// Characters of the name outside the Basic Multilingual Plane, which many fonts and input
-    /// methods lack; the UI points them out so the holder can check them.
+    /// Characters of the name from the extension blocks (A onwards), which many fonts and
+    /// input methods lack; the UI points them out so the holder can check them.
     pub fn rare_characters(&self) -> Vec<char> {
         self.0
             .chars()
             .filter(|c| {
                 matches!(
                     han_block(*c),
-                    Some(HanBlock::ExtA)
-                        | Some(HanBlock::ExtB)
-                        | Some(HanBlock::ExtC)
-                        | Some(HanBlock::ExtD)
-                        | Some(HanBlock::ExtE)
-                        | Some(HanBlock::ExtF)
-                        | Some(HanBlock::ExtG)
-                        | Some(HanBlock::ExtH)
-                        | Some(HanBlock::ExtI)
+                    Some(
+                        HanBlock::ExtA
+                            | HanBlock::ExtB
+                            | HanBlock::ExtC
+                            | HanBlock::ExtD
+                            | HanBlock::ExtE
+                            | HanBlock::ExtF
+                            | HanBlock::ExtG
+                            | HanBlock::ExtH
+                            | HanBlock::ExtI
+                    )
                 )
             })
             .collect()
+    }
+}
+
+impl TryFrom<String> for HolderName {
+    type Error = Msg;
+
+    fn try_from(value: String) -> Result<HolderName, Msg> {
+        HolderName::parse(&value)
+    }
+}
+
+impl From<HolderName> for String {
+    fn from(name: HolderName) -> String {
+        name.0
     }
 }
 
@@ -235,9 +230,37 @@ mod tests {
     }
 
     #[test]
+    fn deserialising_parses() {
+        let name: HolderName = serde_json::from_str("\"张𪚥\"").unwrap();
+        assert_eq!(name.as_str(), "张𪚥");
+        assert_eq!(serde_json::to_string(&name).unwrap(), "\"张𪚥\"");
+        let decomposed: HolderName = serde_json::from_str("\"Zoe\\u0308\"").unwrap();
+        assert_eq!(decomposed.as_str(), "Zoë", "normalised like parse");
+        for bad in ["\"\"", "\" 张三\"", "\"张三3\"", "\"张\"", "42"] {
+            assert!(serde_json::from_str::<HolderName>(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn rare_characters_are_reported() {
         let name = HolderName::parse("张𪚥").unwrap();
         assert_eq!(name.rare_characters(), vec!['𪚥']);
+        let ext_i = HolderName::parse("张\u{2EBF0}").unwrap();
+        assert_eq!(ext_i.rare_characters(), vec!['\u{2EBF0}']);
+        assert!(HolderName::parse("李〇")
+            .unwrap()
+            .rare_characters()
+            .is_empty());
+    }
+
+    #[test]
+    fn han_blocks_come_from_the_one_table() {
+        assert_eq!(han_block('张'), Some(HanBlock::Basic));
+        assert_eq!(han_block('〇'), Some(HanBlock::Basic));
+        assert_eq!(han_block('\u{2EBF0}'), Some(HanBlock::ExtI));
+        assert_eq!(han_block('\u{FA18}'), Some(HanBlock::Compatibility));
+        assert_eq!(han_block('a'), None);
+        assert_eq!(han_block('·'), None);
     }
 
     proptest! {

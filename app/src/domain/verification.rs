@@ -85,6 +85,89 @@ impl Method {
     }
 }
 
+/// The longest verification code accepted.
+pub const MAX_VERIFY_CODE_CHARS: usize = 64;
+
+/// What an e-certificate's code starts with; the certificate's public id follows.
+const E_CERTIFICATE_PREFIX: &str = "e-";
+
+/// The opaque code of a verification link (`/verify/<code>`), printed on a copy and in its
+/// signature: an annotation's random code, or `e-` and the public id of an e-certificate that
+/// needs no annotation. 1 to 64 ASCII letters, digits, `-` or `_`. It deserialises through
+/// [`VerifyCode::parse`] and serialises as the plain string.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct VerifyCode(String);
+
+/// What a [`VerifyCode`] names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeTarget<'a> {
+    /// An annotated copy, by the annotation's code.
+    Annotation(&'a str),
+    /// A directly available e-certificate, by the certificate's public id.
+    ECertificate(&'a str),
+}
+
+/// A string that cannot be a verification code; such a code names nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NotAVerifyCode;
+
+impl std::fmt::Display for NotAVerifyCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("not a verification code")
+    }
+}
+
+impl VerifyCode {
+    pub fn parse(input: &str) -> Result<VerifyCode, NotAVerifyCode> {
+        let well_formed = (1..=MAX_VERIFY_CODE_CHARS).contains(&input.len())
+            && input
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if well_formed {
+            Ok(VerifyCode(input.to_string()))
+        } else {
+            Err(NotAVerifyCode)
+        }
+    }
+
+    /// The code of an e-certificate that needs no annotation.
+    pub fn of_e_certificate(public_id: &str) -> VerifyCode {
+        VerifyCode(format!("{E_CERTIFICATE_PREFIX}{public_id}"))
+    }
+
+    pub fn target(&self) -> CodeTarget<'_> {
+        match self.0.strip_prefix(E_CERTIFICATE_PREFIX) {
+            Some(public_id) => CodeTarget::ECertificate(public_id),
+            None => CodeTarget::Annotation(&self.0),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for VerifyCode {
+    type Error = NotAVerifyCode;
+
+    fn try_from(value: String) -> Result<VerifyCode, NotAVerifyCode> {
+        VerifyCode::parse(&value)
+    }
+}
+
+impl From<VerifyCode> for String {
+    fn from(code: VerifyCode) -> String {
+        code.0
+    }
+}
+
+impl std::fmt::Display for VerifyCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// One verification, as logged.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerificationRecord {
@@ -94,4 +177,39 @@ pub struct VerificationRecord {
     pub annotation: Option<AnnotationId>,
     pub verdict: Verdict,
     pub purpose: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verify_codes_name_an_annotation_or_an_e_certificate() {
+        let code = VerifyCode::parse("abcdefghijklmnopqrstuvwxyz").unwrap();
+        assert_eq!(
+            code.target(),
+            CodeTarget::Annotation("abcdefghijklmnopqrstuvwxyz")
+        );
+        let e = VerifyCode::parse("e-k3v2").unwrap();
+        assert_eq!(e.target(), CodeTarget::ECertificate("k3v2"));
+        assert_eq!(VerifyCode::of_e_certificate("k3v2"), e);
+        for bad in [
+            "",
+            "a/b",
+            "a b",
+            "码",
+            &"a".repeat(MAX_VERIFY_CODE_CHARS + 1),
+        ] {
+            assert_eq!(VerifyCode::parse(bad), Err(NotAVerifyCode), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn verify_codes_deserialise_through_parse() {
+        let code: VerifyCode = serde_json::from_str("\"e-k3v2\"").unwrap();
+        assert_eq!(serde_json::to_string(&code).unwrap(), "\"e-k3v2\"");
+        for bad in ["\"\"", "\"a/b\"", "7"] {
+            assert!(serde_json::from_str::<VerifyCode>(bad).is_err(), "{bad}");
+        }
+    }
 }

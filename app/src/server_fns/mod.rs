@@ -1,6 +1,10 @@
 //! Server functions: one per file, grouped by area. Each is thin: it reads the request
 //! context, calls the action (which parses, checks ownership and talks to storage) and maps the
 //! result. Without JavaScript the same actions are reached through plain form posts.
+//!
+//! Each runs in a `tracing` span with only cheap, non-secret fields. The span is named
+//! explicitly: a request runs the macro's inner `__server_<name>` function, which carries the
+//! same attributes.
 
 pub mod accounts;
 pub mod annotations;

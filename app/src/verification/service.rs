@@ -7,10 +7,10 @@ use super::views::*;
 use crate::certificates::views::ECertificate;
 use crate::domain::annotation::is_current;
 use crate::domain::time::{china_minute, CHINA_OFFSET};
-use crate::domain::HolderName;
 use crate::domain::{
     Annotation, AnnotationState, Certificate, CertificateStatus, Millis, VerificationRecord,
 };
+use crate::domain::{CertificateNumber, CodeTarget, HolderName, VerifyCode};
 use crate::error::AppError;
 use crate::i18n::{Msg, Text};
 use crate::infra::LimitKind;
@@ -133,10 +133,7 @@ fn answer(
 }
 
 /// An e-certificate issued before the cut-off carries `e-<certificate public id>`.
-async fn e_certificate(state: &AppState, code: &str) -> Result<Option<Certificate>, AppError> {
-    let Some(public_id) = code.strip_prefix("e-") else {
-        return Ok(None);
-    };
+async fn e_certificate(state: &AppState, public_id: &str) -> Result<Option<Certificate>, AppError> {
     let certificate = state.storage.certificate_by_public_id(public_id).await?;
     Ok(certificate
         .filter(|c| c.e_certificate(state.settings.annotation_cutoff) == ECertificate::Direct))
@@ -150,21 +147,27 @@ pub async fn by_code(
     method: Method,
 ) -> Result<VerificationResult, AppError> {
     let purpose = parse_purpose(purpose)?;
-    // Codes are short; anything else is simply unknown.
-    if code.len() > 64 {
+    // Something that cannot be a code is simply unknown.
+    let Ok(code) = VerifyCode::parse(code) else {
         return Ok(answer(state, method, purpose, None, None));
-    }
-    if code.starts_with("e-") {
-        let certificate = e_certificate(state, code).await?;
-        return Ok(answer(
-            state,
-            method,
-            purpose,
-            certificate.as_ref().map(|c| (c, None)),
-            None,
-        ));
-    }
-    let found = state.storage.annotation_with_certificate(code).await?;
+    };
+    let annotation_code = match code.target() {
+        CodeTarget::ECertificate(public_id) => {
+            let certificate = e_certificate(state, public_id).await?;
+            return Ok(answer(
+                state,
+                method,
+                purpose,
+                certificate.as_ref().map(|c| (c, None)),
+                None,
+            ));
+        }
+        CodeTarget::Annotation(annotation_code) => annotation_code,
+    };
+    let found = state
+        .storage
+        .annotation_with_certificate(annotation_code)
+        .await?;
     Ok(answer(
         state,
         method,
@@ -182,18 +185,14 @@ pub async fn manual(
     method: Method,
 ) -> Result<VerificationResult, AppError> {
     let mut errors = Vec::new();
-    let number = form.certificate_number.trim();
-    if number.is_empty() {
-        errors.push(crate::error::FieldError {
-            field: "certificate_number".into(),
-            text: Msg::CertNumberMissing.into(),
-        });
-    } else if number.chars().count() > 40 {
-        errors.push(crate::error::FieldError {
-            field: "certificate_number".into(),
-            text: Msg::CertNumberTooLong.into(),
-        });
-    }
+    let number = CertificateNumber::parse(&form.certificate_number)
+        .map_err(|m| {
+            errors.push(crate::error::FieldError {
+                field: "certificate_number".into(),
+                text: m.into(),
+            })
+        })
+        .ok();
     let name = HolderName::parse(&form.holder_name)
         .map_err(|m| {
             errors.push(crate::error::FieldError {
@@ -207,13 +206,14 @@ pub async fn manual(
             errors.append(&mut list);
         }
     });
-    let (Some(name), Ok(purpose), true) = (name, purpose, errors.is_empty()) else {
+    let (Some(number), Some(name), Ok(purpose), true) = (number, name, purpose, errors.is_empty())
+    else {
         return Err(AppError::Invalid(errors));
     };
     limit(state, client, LimitKind::Manual)?;
     let certificate = state
         .storage
-        .certificate_by_number_and_name(number, name.as_str())
+        .certificate_by_number_and_name(number.as_str(), name.as_str())
         .await?;
     let wanted = form.annotation_number.trim();
     let found = match (&certificate, wanted.is_empty()) {
@@ -279,21 +279,35 @@ pub async fn file(
             return Ok(answer(state, method, purpose, None, Some(problem)));
         }
     };
-    let code = verified.annotation_code;
-    if code.starts_with("e-") {
-        let certificate = e_certificate(state, &code).await?;
-        let problem = certificate
-            .is_none()
-            .then_some(FileProblem::UnknownDocument);
+    let Ok(code) = VerifyCode::parse(&verified.annotation_code) else {
         return Ok(answer(
             state,
             method,
             purpose,
-            certificate.as_ref().map(|c| (c, None)),
-            problem,
+            None,
+            Some(FileProblem::UnknownDocument),
         ));
-    }
-    let found = state.storage.annotation_with_certificate(&code).await?;
+    };
+    let annotation_code = match code.target() {
+        CodeTarget::ECertificate(public_id) => {
+            let certificate = e_certificate(state, public_id).await?;
+            let problem = certificate
+                .is_none()
+                .then_some(FileProblem::UnknownDocument);
+            return Ok(answer(
+                state,
+                method,
+                purpose,
+                certificate.as_ref().map(|c| (c, None)),
+                problem,
+            ));
+        }
+        CodeTarget::Annotation(annotation_code) => annotation_code,
+    };
+    let found = state
+        .storage
+        .annotation_with_certificate(annotation_code)
+        .await?;
     let problem = match &found {
         None => Some(FileProblem::UnknownDocument),
         // The stored copy is the one that was handed out; a signed file that is not it

@@ -47,7 +47,10 @@ impl<'a> Builder<'a> {
     }
 
     /// Shapes `s` and places it with its baseline at `y`, aligned on `x`; returns its width.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a text run needs its string, position, size, colour, alignment, spacing and weight; a struct for this private helper would only rename them"
+    )]
     pub(super) fn text(
         &mut self,
         s: &str,

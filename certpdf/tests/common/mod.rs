@@ -1,5 +1,3 @@
-#![allow(dead_code)]
-
 mod require;
 
 pub use require::missing_prerequisite;

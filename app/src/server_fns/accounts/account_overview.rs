@@ -15,6 +15,10 @@ pub struct AccountView {
 }
 
 #[server(endpoint = "accounts/overview")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "account_overview", skip_all)
+)]
 pub async fn account_overview() -> Result<AccountView, AppError> {
     use crate::server_fns::ssr::failed;
     let state = crate::state::use_app_state()?;

@@ -5,6 +5,10 @@ use leptos::prelude::*;
 
 /// Changes the password and ends the holder's other sessions.
 #[server(endpoint = "accounts/change-password")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "change_password", skip_all)
+)]
 pub async fn change_password(form: ChangePasswordForm) -> Result<FormDone, AppError> {
     use crate::server_fns::ssr::finish;
     let state = crate::state::use_app_state()?;

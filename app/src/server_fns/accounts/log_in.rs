@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 /// 登录.
 #[server(endpoint = "accounts/login")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "log_in", skip_all, fields(id_type = %form.id_type)))]
 pub async fn log_in(form: LoginForm) -> Result<FormDone, AppError> {
     use crate::server_fns::ssr::{finish, request_meta};
     let state = crate::state::use_app_state()?;

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 /// 退出登录: ends the session on the server.
 #[server(endpoint = "accounts/logout")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "log_out", skip_all))]
 pub async fn log_out(form: LogoutForm) -> Result<FormDone, AppError> {
     use crate::server_fns::ssr::{finish, request_meta};
     let _ = form;

@@ -72,23 +72,16 @@ fn yes_no(value: &str) -> Result<bool, Problem> {
 /// The certificate number: trimmed, no inner spaces or control characters, at most 64
 /// characters. Checked first so that duplicates can be found even in otherwise bad rows.
 pub fn cert_number(raw: &RawRow<'_>) -> Result<String, Problem> {
-    let value = raw[Column::CertNumber.index()]
-        .as_deref()
-        .unwrap_or("")
-        .trim();
-    if value.is_empty() {
-        return Err(Problem::Missing);
-    }
-    if value.chars().any(char::is_control) {
-        return Err(Problem::ControlChars);
-    }
-    if value.chars().any(char::is_whitespace) {
-        return Err(Problem::Whitespace);
-    }
-    if value.chars().count() > MAX_NUMBER_CHARS {
-        return Err(Problem::TooLong(MAX_NUMBER_CHARS));
-    }
-    Ok(value.to_string())
+    // The manual check parses with the same rule, so every imported number can be checked.
+    let value = raw[Column::CertNumber.index()].as_deref().unwrap_or("");
+    app::domain::CertificateNumber::parse(value)
+        .map(String::from)
+        .map_err(|m| match m {
+            app::i18n::Msg::CertNumberMissing => Problem::Missing,
+            app::i18n::Msg::CertNumberControlChars => Problem::ControlChars,
+            app::i18n::Msg::CertNumberHasSpaces => Problem::Whitespace,
+            _ => Problem::TooLong(MAX_NUMBER_CHARS),
+        })
 }
 
 /// Keeps the value, or records the problem of `col`.

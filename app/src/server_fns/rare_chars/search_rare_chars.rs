@@ -23,6 +23,7 @@ pub const MAX_CANDIDATES: usize = 240;
 
 /// Finds characters by pinyin (`yan`, `yan3`, `yǎn`): common ones first, then Extensions A–H.
 #[server(endpoint = "rare-chars", input = GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "search_rare_chars", skip_all, fields(q = %q)))]
 pub async fn search_rare_chars(q: String) -> Result<Vec<CharCandidate>, AppError> {
     let hits = hanzi::search(&q, MAX_CANDIDATES).map_err(|e| {
         use crate::i18n::Msg;

@@ -1,0 +1,9 @@
+//! Server functions for annotations, one per file.
+
+mod apply_annotation;
+mod load_annotation;
+mod load_annotations;
+
+pub use apply_annotation::*;
+pub use load_annotation::*;
+pub use load_annotations::*;
