@@ -15,16 +15,20 @@
 //!    with its doc comment;
 //! 2. implement it once inside that file's `impl_…!` macro, with
 //!    `#[tracing::instrument(skip_all, fields(…))]` naming only ids, codes and counts (never
-//!    a password or token hash); read rows as the file's `Db*` type and end with
-//!    `.into_domain()` (see [`rows::IntoDomain`]); a write that needs an audit line writes it
-//!    in the same transaction with `tx.insert_audit(…)` ([`AuditLine`]);
+//!    a password or token hash); read rows as the file's `Db*` type with
+//!    `rows::fetch_as!(self.pool(), DbX, &sql, fetch_optional, params…)`, which converts them
+//!    through the row type's `TryFrom` ([`rows::IntoDomain`]); take write transactions with
+//!    `self.pool().begin_with(<Self as Dialect>::BEGIN_WRITE)`; a write that needs an audit
+//!    line writes it in the same transaction with `tx.insert_audit(…)` ([`AuditLine`]);
 //! 3. both backends get it from the two macro calls; a new aggregate gets a new file, a new
 //!    trait, and a place among the supertraits of [`Storage`] and in [`prelude`];
 //! 4. cover it in `server/tests/api/storage_story.rs`, which runs on SQLite and, with
 //!    `TEST_DATABASE_URL`, on PostgreSQL.
 //!
 //! Operator-only writes (bulk import, revocation, attaching files) live with the operator
-//! commands in the server (`server/src/ops/store`), on the same backends.
+//! commands in the server (`server/src/ops/store`), on the same backends; they use
+//! [`SqliteStorage::pool`] / [`PgStorage::pool`], [`DbCertificate`] with
+//! [`CERTIFICATE_COLUMNS`], [`CertificateContent`] and [`AuditLine`] from here.
 
 mod annotation_queue;
 mod annotations;

@@ -188,6 +188,7 @@ async fn attempt(
 
 #[async_trait]
 impl BulkWriter for PgBulkWriter {
+    #[tracing::instrument(skip_all, fields(rows = rows.len()))]
     async fn write_batch(&mut self, rows: &[ImportRow]) -> StorageResult<BatchOutcome> {
         let conn = self.conn.in_transaction().await?;
         for _ in 0..PG_ATTEMPTS {
@@ -198,6 +199,7 @@ impl BulkWriter for PgBulkWriter {
         Err(StorageError::Conflict)
     }
 
+    #[tracing::instrument(skip_all)]
     async fn commit(&mut self) -> StorageResult<()> {
         self.conn.commit().await
     }

@@ -25,6 +25,7 @@ macro_rules! impl_operations {
     ($store:ty, $writer:ty) => {
         #[async_trait]
         impl Operations for $store {
+            #[tracing::instrument(skip_all)]
             async fn bulk_writer(&self, ctx: &ImportContext) -> StorageResult<Box<dyn BulkWriter>> {
                 Ok(Box::new(<$writer>::open(self.pool(), ctx).await?))
             }

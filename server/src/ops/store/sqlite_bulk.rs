@@ -42,6 +42,7 @@ impl SqliteBulkWriter {
 
 #[async_trait]
 impl BulkWriter for SqliteBulkWriter {
+    #[tracing::instrument(skip_all, fields(rows = rows.len()))]
     async fn write_batch(&mut self, rows: &[ImportRow]) -> StorageResult<BatchOutcome> {
         let ctx = &self.ctx;
         let conn = self.conn.in_transaction().await?;
@@ -85,6 +86,7 @@ impl BulkWriter for SqliteBulkWriter {
         Ok(outcome)
     }
 
+    #[tracing::instrument(skip_all)]
     async fn commit(&mut self) -> StorageResult<()> {
         self.conn.commit().await
     }
