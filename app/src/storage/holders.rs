@@ -1,6 +1,6 @@
 //! Holder accounts: registration, login lookup, terms acceptance, password changes.
 
-use super::rows::{fetch_as, id_type, IntoDomain};
+use super::rows::{execute, fetch_as, id_type, IntoDomain};
 use super::{PgStorage, SqliteStorage, StorageError, StorageResult};
 use crate::domain::{Holder, HolderId, HolderName, IdNumber, Millis, Mobile, NewHolder};
 use async_trait::async_trait;
@@ -124,25 +124,15 @@ macro_rules! impl_holder_store {
                 version: i64,
                 now: Millis,
             ) -> StorageResult<()> {
-                let done = sqlx::query(
-                    "UPDATE holders SET terms_version = $1, terms_accepted_at = $2 WHERE id = $3",
-                )
-                .bind(version)
-                .bind(now)
-                .bind(id.0)
-                .execute(self.pool())
-                .await?;
-                one_row(done.rows_affected())
+                const SQL: &str =
+                    "UPDATE holders SET terms_version = $1, terms_accepted_at = $2 WHERE id = $3";
+                one_row(execute!(self.pool(), SQL, version, now, id.0))
             }
 
             #[tracing::instrument(skip_all, fields(holder = id.0))]
             async fn update_password(&self, id: HolderId, password_hash: &str) -> StorageResult<()> {
-                let done = sqlx::query("UPDATE holders SET password_hash = $1 WHERE id = $2")
-                    .bind(password_hash)
-                    .bind(id.0)
-                    .execute(self.pool())
-                    .await?;
-                one_row(done.rows_affected())
+                const SQL: &str = "UPDATE holders SET password_hash = $1 WHERE id = $2";
+                one_row(execute!(self.pool(), SQL, password_hash, id.0))
             }
         }
     };

@@ -46,3 +46,17 @@ macro_rules! fetch_as {
 }
 
 pub(crate) use fetch_as;
+
+/// Runs a statement with the parameters and evaluates to the number of rows it changed:
+/// `execute!(self.pool(), "DELETE FROM sessions WHERE token_hash = $1", token_hash)`.
+macro_rules! execute {
+    ($exec:expr, $sql:expr $(, $param:expr)* $(,)?) => {
+        sqlx::query($sql)
+            $(.bind($param))*
+            .execute($exec)
+            .await?
+            .rows_affected()
+    };
+}
+
+pub(crate) use execute;

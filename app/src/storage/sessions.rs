@@ -1,6 +1,6 @@
 //! Signed-in sessions. Only a SHA-256 of the token is stored, and it is never logged.
 
-use super::rows::{fetch_as, id_type, IntoDomain};
+use super::rows::{execute, fetch_as, id_type, IntoDomain};
 use super::{PgStorage, SqliteStorage, StorageError, StorageResult};
 use crate::domain::{HolderId, HolderName, IdNumber, Millis, NewSession, Owner, SessionRecord};
 use async_trait::async_trait;
@@ -23,48 +23,36 @@ pub trait SessionStore: Send + Sync {
     async fn delete_stale_sessions(&self, now: Millis, idle_before: Millis) -> StorageResult<u64>;
 }
 
-/// A session joined with its holder, as read: token_hash, holder_id, id_type, id_number,
-/// name, terms_version, created_at, last_seen_at, expires_at.
-pub type DbSession = (
-    String,
-    i64,
-    String,
-    String,
-    String,
-    Option<i64>,
-    i64,
-    i64,
-    i64,
-);
+/// A session joined with its holder's login and name.
+#[derive(sqlx::FromRow)]
+pub struct DbSession {
+    token_hash: String,
+    holder_id: i64,
+    id_type: String,
+    id_number: String,
+    name: String,
+    terms_version: Option<i64>,
+    created_at: i64,
+    last_seen_at: i64,
+    expires_at: i64,
+}
 
 impl TryFrom<DbSession> for SessionRecord {
     type Error = StorageError;
 
     fn try_from(row: DbSession) -> StorageResult<Self> {
-        let (
-            token_hash,
-            holder,
-            id_type_code,
-            id_number,
-            name,
-            terms_version,
-            created_at,
-            last_seen_at,
-            expires_at,
-        ) = row;
         let owner = Owner {
-            id_number: IdNumber::from_trusted(id_type(&id_type_code)?, id_number),
-            name: HolderName::from_trusted(name),
+            id_number: IdNumber::from_trusted(id_type(&row.id_type)?, row.id_number),
+            name: HolderName::from_trusted(row.name),
         };
-        let holder = HolderId(holder);
         Ok(SessionRecord {
-            token_hash,
-            holder,
+            token_hash: row.token_hash,
+            holder: HolderId(row.holder_id),
             owner,
-            terms_version,
-            created_at,
-            last_seen_at,
-            expires_at,
+            terms_version: row.terms_version,
+            created_at: row.created_at,
+            last_seen_at: row.last_seen_at,
+            expires_at: row.expires_at,
         })
     }
 }
@@ -98,53 +86,27 @@ macro_rules! impl_session_store {
 
             #[tracing::instrument(skip_all)]
             async fn touch_session(&self, token_hash: &str, now: Millis) -> StorageResult<()> {
-                sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
-                    .bind(now)
-                    .bind(token_hash)
-                    .execute(self.pool())
-                    .await?;
+                const SQL: &str = "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2";
+                execute!(self.pool(), SQL, now, token_hash);
                 Ok(())
             }
 
             #[tracing::instrument(skip_all)]
             async fn delete_session(&self, token_hash: &str) -> StorageResult<()> {
-                sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-                    .bind(token_hash)
-                    .execute(self.pool())
-                    .await?;
+                execute!(self.pool(), "DELETE FROM sessions WHERE token_hash = $1", token_hash);
                 Ok(())
             }
 
             #[tracing::instrument(skip_all, fields(holder = holder.0))]
-            async fn delete_other_sessions(
-                &self,
-                holder: HolderId,
-                keep: &str,
-            ) -> StorageResult<u64> {
-                Ok(
-                    sqlx::query("DELETE FROM sessions WHERE holder_id = $1 AND token_hash <> $2")
-                        .bind(holder.0)
-                        .bind(keep)
-                        .execute(self.pool())
-                        .await?
-                        .rows_affected(),
-                )
+            async fn delete_other_sessions(&self, holder: HolderId, keep: &str) -> StorageResult<u64> {
+                const SQL: &str = "DELETE FROM sessions WHERE holder_id = $1 AND token_hash <> $2";
+                Ok(execute!(self.pool(), SQL, holder.0, keep))
             }
 
             #[tracing::instrument(skip_all)]
-            async fn delete_stale_sessions(
-                &self,
-                now: Millis,
-                idle_before: Millis,
-            ) -> StorageResult<u64> {
-                Ok(
-                    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at < $2")
-                        .bind(now)
-                        .bind(idle_before)
-                        .execute(self.pool())
-                        .await?
-                        .rows_affected(),
-                )
+            async fn delete_stale_sessions(&self, now: Millis, idle_before: Millis) -> StorageResult<u64> {
+                const SQL: &str = "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at < $2";
+                Ok(execute!(self.pool(), SQL, now, idle_before))
             }
         }
     };

@@ -1,5 +1,6 @@
 //! Login throttling: failures counted per key (an account or a client address), and locks.
 
+use super::rows::execute;
 use super::{Dialect, PgStorage, SqliteStorage, StorageResult};
 use crate::domain::{Millis, ThrottlePolicy};
 use async_trait::async_trait;
@@ -103,10 +104,7 @@ macro_rules! impl_throttle_store {
 
             #[tracing::instrument(skip_all)]
             async fn clear_throttle(&self, key: &str) -> StorageResult<()> {
-                sqlx::query("DELETE FROM login_throttle WHERE throttle_key = $1")
-                    .bind(key)
-                    .execute(self.pool())
-                    .await?;
+                execute!(self.pool(), "DELETE FROM login_throttle WHERE throttle_key = $1", key);
                 Ok(())
             }
         }
