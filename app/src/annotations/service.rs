@@ -7,7 +7,7 @@ use super::views::*;
 use crate::accounts::service::Outcome;
 use crate::certificates::service::certificate_view;
 use crate::certificates::views::ECertificate;
-use crate::domain::annotation::{is_current, quota, Quota, Scenario, ValidityDays, WINDOW_DAYS};
+use crate::domain::annotation::{is_current, quota_of, Quota, Scenario, ValidityDays, WINDOW_DAYS};
 use crate::domain::time::china_minute;
 use crate::domain::{
     Annotation, AnnotationState, ApplyOutcome, Certificate, CertificateStatus, NewAnnotation,
@@ -58,12 +58,8 @@ pub fn annotation_view(a: &Annotation, now: i64) -> AnnotationView {
 }
 
 fn quota_view(state: &AppState, annotations: &[Annotation]) -> QuotaView {
-    let counted: Vec<time::Date> = annotations
-        .iter()
-        .filter(|a| a.state != AnnotationState::Failed)
-        .map(|a| a.applied_on)
-        .collect();
-    match quota(&counted, state.clock.today()) {
+    let days = annotations.iter().map(|a| (a.state, a.applied_on));
+    match quota_of(days, state.clock.today()) {
         Quota::Open { remaining } => QuotaView {
             remaining,
             next_possible: None,
@@ -194,7 +190,7 @@ pub async fn usable_copy(
 ) -> Result<(Annotation, Certificate), AppError> {
     let (annotation, certificate) = state
         .storage
-        .annotation_by_code(code)
+        .annotation_with_certificate(code)
         .await?
         .ok_or(AppError::NotFound)?;
     let record = &certificate.record;
@@ -220,7 +216,7 @@ pub async fn details(
 ) -> Result<AnnotationDetails, AppError> {
     let (annotation, certificate) = state
         .storage
-        .annotation_by_code(code)
+        .annotation_with_certificate(code)
         .await?
         .ok_or(AppError::NotFound)?;
     let record = &certificate.record;

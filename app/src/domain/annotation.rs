@@ -135,6 +135,22 @@ pub fn quota(applied_on: &[Date], today: Date) -> Quota {
     }
 }
 
+/// The limit on `today` given the state and application day of each of the certificate's
+/// annotations. This is the one place that says which annotations count: all but failed ones
+/// (a failed production lets the holder apply again). The download page and the locked
+/// application transaction in storage (`apply_annotation`) both decide through it.
+pub fn quota_of(
+    annotations: impl IntoIterator<Item = (AnnotationState, Date)>,
+    today: Date,
+) -> Quota {
+    let counted: Vec<Date> = annotations
+        .into_iter()
+        .filter(|(state, _)| *state != AnnotationState::Failed)
+        .map(|(_, day)| day)
+        .collect();
+    quota(&counted, today)
+}
+
 /// Whether a copy valid until `valid_until` (exclusive) may still be used at `now`.
 pub fn is_current(valid_until: i64, now: i64) -> bool {
     now < valid_until

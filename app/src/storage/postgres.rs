@@ -1,14 +1,6 @@
 //! PostgreSQL, the production choice, selected when `DATABASE_URL` is `postgres://…`.
 
-use super::sql::{impl_blob_store, impl_storage};
 use super::{Backend, Dialect, StorageResult};
-use crate::domain::{
-    Annotation, AnnotationId, ApplyOutcome, AuditEntry, Certificate, CertificateId,
-    CertificateRecord, FileMeta, Holder, HolderId, Millis, NewAnnotation, NewCertificateFile,
-    NewHolder, NewSession, Owner, ProducedAnnotation, SessionRecord, SigningKeyRecord,
-    ThrottlePolicy, UpsertOutcome, VerificationRecord,
-};
-use crate::infra::{new_public_id, sha256_hex};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 use std::time::Duration;
@@ -41,6 +33,3 @@ impl PgStorage {
         &self.pool
     }
 }
-
-impl_blob_store!(PgStorage);
-impl_storage!(PgStorage);

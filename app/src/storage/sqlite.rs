@@ -2,15 +2,7 @@
 //! never wait for the writer, foreign keys enforced, full fsync on commit so an acknowledged
 //! write survives a crash.
 
-use super::sql::{impl_blob_store, impl_storage};
 use super::{Backend, Dialect, StorageResult};
-use crate::domain::{
-    Annotation, AnnotationId, ApplyOutcome, AuditEntry, Certificate, CertificateId,
-    CertificateRecord, FileMeta, Holder, HolderId, Millis, NewAnnotation, NewCertificateFile,
-    NewHolder, NewSession, Owner, ProducedAnnotation, SessionRecord, SigningKeyRecord,
-    ThrottlePolicy, UpsertOutcome, VerificationRecord,
-};
-use crate::infra::{new_public_id, sha256_hex};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::str::FromStr;
@@ -18,6 +10,28 @@ use std::time::Duration;
 
 pub struct SqliteStorage {
     pool: SqlitePool,
+}
+
+impl SqliteStorage {
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    pub async fn connect(url: &str) -> StorageResult<SqliteStorage> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .acquire_timeout(Duration::from_secs(10))
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        Ok(SqliteStorage { pool })
+    }
 }
 
 impl Dialect for SqliteStorage {
@@ -30,28 +44,3 @@ impl Dialect for SqliteStorage {
     // Writers are serialised by the database lock; nothing to skip.
     const SKIP_LOCKED: &'static str = "";
 }
-
-impl SqliteStorage {
-    pub async fn connect(url: &str) -> StorageResult<SqliteStorage> {
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options)
-            .await?;
-        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(SqliteStorage { pool })
-    }
-
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
-    }
-}
-
-impl_blob_store!(SqliteStorage);
-impl_storage!(SqliteStorage);

@@ -110,7 +110,7 @@ async fn data(url: &str, certificates: usize, codes_file: &std::path::Path) -> a
         NewPassword::parse(BENCH_PASSWORD, None).map_err(|m| anyhow::anyhow!("{m:?}"))?;
     let hash =
         app::accounts::password::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let holder = app::storage::Storage::insert_holder(
+    let holder = app::storage::HolderStore::insert_holder(
         &storage,
         &NewHolder {
             id_number: holder_id.clone(),
@@ -121,7 +121,7 @@ async fn data(url: &str, certificates: usize, codes_file: &std::path::Path) -> a
         },
     )
     .await?;
-    app::storage::Storage::accept_terms(&storage, holder, 1, 0).await?;
+    app::storage::HolderStore::accept_terms(&storage, holder, 1, 0).await?;
 
     let now = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
     let mut codes = Vec::with_capacity(certificates);
@@ -338,7 +338,7 @@ async fn queue(count: usize, workers: usize) -> anyhow::Result<()> {
     let latencies = loop {
         let mut ready = Vec::new();
         for code in &codes {
-            if let Some((a, _)) = storage.annotation_by_code(code).await? {
+            if let Some((a, _)) = storage.annotation_with_certificate(code).await? {
                 if let Some(produced) = a.produced_at {
                     ready.push((produced - a.applied_at) as f64);
                 }

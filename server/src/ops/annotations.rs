@@ -48,7 +48,7 @@ pub async fn run(url: &str, args: AnnotationsArgs) -> anyhow::Result<ExitCode> {
 }
 
 async fn print_annotation(
-    storage: &app::storage::operations::DynOperations,
+    storage: &crate::ops::store::DynOperations,
     a: &Annotation,
 ) -> anyhow::Result<()> {
     let certificate = storage.certificate_by_id(a.certificate).await?;

@@ -274,10 +274,12 @@ pub async fn attach(url: &str, args: AttachArgs) -> anyhow::Result<ExitCode> {
     let public_id = storage
         .attach_file(
             &args.number,
-            &name,
-            sniffed,
-            bytes.len() as i64,
-            &sha256,
+            crate::ops::store::NewFile {
+                file_name: &name,
+                content_type: sniffed,
+                size: bytes.len() as i64,
+                sha256: &sha256,
+            },
             app::infra::Clock::default().now(),
             &actor(),
         )

@@ -5,9 +5,9 @@
 //! stays trusted, so copies signed with an older key keep verifying after a rotation.
 
 use crate::keys::{hex, record, store, store_paths};
+use crate::ops::store::DynOperations;
 use crate::ops::{actor, open};
 use app::domain::{AuditEntry, SigningKeyRecord};
-use app::storage::operations::DynOperations;
 use certpdf::IssuerKey;
 use clap::{Args, Subcommand};
 use std::path::{Path, PathBuf};

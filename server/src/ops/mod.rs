@@ -12,9 +12,10 @@ pub mod certificates;
 pub mod gen;
 pub mod import;
 pub mod keys;
+pub mod store;
 
-use app::storage::operations::{connect_operations, DynOperations};
 use std::process::ExitCode;
+use store::{connect_operations, DynOperations};
 
 /// Exit code of an import that finished but rejected some rows.
 pub const EXIT_REJECTED_ROWS: u8 = 3;

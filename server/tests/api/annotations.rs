@@ -500,7 +500,11 @@ pub async fn queue_annotations(storage: &app::storage::DynStorage, count: usize)
 pub async fn completions(storage: &app::storage::DynStorage, codes: &[String]) -> Vec<usize> {
     let mut counts = Vec::new();
     for code in codes {
-        let (a, _) = storage.annotation_by_code(code).await.unwrap().unwrap();
+        let (a, _) = storage
+            .annotation_with_certificate(code)
+            .await
+            .unwrap()
+            .unwrap();
         let entries = storage
             .audit_entries(&format!("annotation:{}", a.id.0))
             .await
@@ -559,7 +563,7 @@ async fn several_workers_share_one_database_safely(db: Db) {
         let (a, _) = first
             .state
             .storage
-            .annotation_by_code(code)
+            .annotation_with_certificate(code)
             .await
             .unwrap()
             .unwrap();

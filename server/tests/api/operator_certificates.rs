@@ -119,7 +119,7 @@ async fn revoke_and_reinstate_take_effect_at_once(db: Db) {
     let (_, read) = app
         .state
         .storage
-        .annotation_by_code(&code)
+        .annotation_with_certificate(&code)
         .await
         .unwrap()
         .unwrap();
@@ -165,7 +165,7 @@ async fn revoke_and_reinstate_take_effect_at_once(db: Db) {
     let (_, read) = app
         .state
         .storage
-        .annotation_by_code(&code)
+        .annotation_with_certificate(&code)
         .await
         .unwrap()
         .unwrap();

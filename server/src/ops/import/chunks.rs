@@ -7,7 +7,7 @@
 use super::columns::{Column, RawRow};
 use super::problems::{Problem, RowProblems};
 use super::values;
-use app::storage::operations::ImportRow;
+use crate::ops::store::ImportRow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};

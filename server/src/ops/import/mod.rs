@@ -33,9 +33,9 @@ mod writer;
 
 pub use report::ImportSummary;
 
+use crate::ops::store::ImportContext;
 use crate::ops::{thousands, EXIT_INTERRUPTED, EXIT_REJECTED_ROWS};
 use app::i18n::Lang;
-use app::storage::operations::ImportContext;
 use chunks::{Chunk, CHUNK_ROWS};
 use clap::{Args, ValueEnum};
 use reader::{ReadResult, ReaderConfig};
@@ -173,7 +173,7 @@ pub fn default_rejects_path(file: &Path, format: Format) -> PathBuf {
 
 /// Imports a file: reads and validates on one thread, writes batches on this task.
 pub async fn import(
-    storage: &app::storage::operations::DynOperations,
+    storage: &crate::ops::store::DynOperations,
     args: &ImportArgs,
     actor: &str,
 ) -> anyhow::Result<ImportSummary> {

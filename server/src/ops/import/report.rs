@@ -3,9 +3,9 @@
 //! log.
 
 use super::{ImportArgs, ProgressMode};
+use crate::ops::store::ImportContext;
 use crate::ops::thousands;
 use app::domain::AuditEntry;
-use app::storage::operations::ImportContext;
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
@@ -30,7 +30,7 @@ pub struct ImportSummary {
 
 /// Writes the run's audit line (best effort: the rows are already committed).
 pub(super) async fn record_run(
-    storage: &app::storage::operations::DynOperations,
+    storage: &crate::ops::store::DynOperations,
     ctx: &ImportContext,
     summary: &ImportSummary,
     error: Option<&anyhow::Error>,

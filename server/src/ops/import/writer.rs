@@ -7,8 +7,8 @@
 use super::chunks::Chunk;
 use super::report::Progress;
 use super::ImportArgs;
+use crate::ops::store::{BatchOutcome, ImportContext};
 use crate::ops::EXIT_INTERRUPTED;
-use app::storage::operations::{BatchOutcome, ImportContext};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -27,7 +27,7 @@ pub(super) struct Written {
 /// Writes the chunks from `rx` until the reader is done, a stop, or an error; sets `stop`
 /// to stop the reader when writing fails. Closes the channel when it returns.
 pub(super) async fn write_batches(
-    storage: &app::storage::operations::DynOperations,
+    storage: &crate::ops::store::DynOperations,
     mut rx: tokio::sync::mpsc::Receiver<Chunk>,
     args: &ImportArgs,
     ctx: &ImportContext,
@@ -41,7 +41,7 @@ pub(super) async fn write_batches(
     let mut pending_since = Instant::now();
     let batch_time = Duration::from_secs_f64(args.batch_seconds.clamp(0.01, 3600.0));
     let mut write_error = None;
-    let mut writer = match storage.bulk_writer().await {
+    let mut writer = match storage.bulk_writer(ctx).await {
         Ok(writer) => Some(writer),
         Err(e) => {
             write_error = Some(anyhow::Error::new(e).context("opening the database for writing"));
@@ -62,7 +62,7 @@ pub(super) async fn write_batches(
                 if pending_rows == 0 {
                     pending_since = Instant::now();
                 }
-                match writer.write_batch(&chunk.rows, ctx).await {
+                match writer.write_batch(&chunk.rows).await {
                     Ok(outcome) => {
                         pending.inserted += outcome.inserted;
                         pending.updated += outcome.updated;

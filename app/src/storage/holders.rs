@@ -1,0 +1,142 @@
+//! Holder accounts: registration, login lookup, terms acceptance, password changes.
+
+use super::rows::{execute, fetch_as, id_type, IntoDomain};
+use super::{PgStorage, SqliteStorage, StorageError, StorageResult};
+use crate::domain::{Holder, HolderId, HolderName, IdNumber, Millis, Mobile, NewHolder};
+use async_trait::async_trait;
+
+#[async_trait]
+pub trait HolderStore: Send + Sync {
+    /// Inserts a new holder; `Conflict` if an account with that ID type and number exists.
+    async fn insert_holder(&self, holder: &NewHolder) -> StorageResult<HolderId>;
+
+    async fn holder_by_login(&self, id: &IdNumber) -> StorageResult<Option<Holder>>;
+
+    async fn holder(&self, id: HolderId) -> StorageResult<Holder>;
+
+    async fn count_holders(&self) -> StorageResult<i64>;
+
+    /// Records that the holder accepted version `version` of the service terms.
+    async fn accept_terms(&self, id: HolderId, version: i64, now: Millis) -> StorageResult<()>;
+
+    async fn update_password(&self, id: HolderId, password_hash: &str) -> StorageResult<()>;
+}
+
+/// A holder as read, in the order of [`HOLDER_COLUMNS`].
+pub type DbHolder = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<i64>,
+    i64,
+);
+
+const HOLDER_COLUMNS: &str = "id, id_type, id_number, name, mobile, password_hash, \
+     terms_version, terms_accepted_at, created_at";
+
+impl TryFrom<DbHolder> for Holder {
+    type Error = StorageError;
+
+    fn try_from(row: DbHolder) -> StorageResult<Holder> {
+        let (
+            id,
+            id_type_code,
+            id_number,
+            name,
+            mobile,
+            password_hash,
+            terms_version,
+            terms_accepted_at,
+            created_at,
+        ) = row;
+        Ok(Holder {
+            id: HolderId(id),
+            id_number: IdNumber::from_trusted(id_type(&id_type_code)?, id_number),
+            name: HolderName::from_trusted(name),
+            mobile: Mobile::from_trusted(mobile),
+            password_hash,
+            terms_version,
+            terms_accepted_at,
+            created_at,
+        })
+    }
+}
+
+/// `NotFound` when an update by id touched no row.
+fn one_row(affected: u64) -> StorageResult<()> {
+    if affected == 0 {
+        return Err(StorageError::NotFound);
+    }
+    Ok(())
+}
+
+macro_rules! impl_holder_store {
+    ($store:ty) => {
+        #[async_trait]
+        impl HolderStore for $store {
+            #[tracing::instrument(skip_all)]
+            async fn insert_holder(&self, holder: &NewHolder) -> StorageResult<HolderId> {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO holders (id_type, id_number, name, mobile, password_hash, \
+                     created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(holder.id_number.id_type().code())
+                .bind(holder.id_number.as_str())
+                .bind(holder.name.as_str())
+                .bind(holder.mobile.as_str())
+                .bind(&holder.password_hash)
+                .bind(holder.created_at)
+                .fetch_one(self.pool())
+                .await?;
+                Ok(HolderId(id))
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn holder_by_login(&self, id: &IdNumber) -> StorageResult<Option<Holder>> {
+                let sql = format!(
+                    "SELECT {HOLDER_COLUMNS} FROM holders WHERE id_type = $1 AND id_number = $2"
+                );
+                fetch_as!(self.pool(), DbHolder, &sql, fetch_optional, id.id_type().code(), id.as_str())
+            }
+
+            #[tracing::instrument(skip_all, fields(holder = id.0))]
+            async fn holder(&self, id: HolderId) -> StorageResult<Holder> {
+                let sql = format!("SELECT {HOLDER_COLUMNS} FROM holders WHERE id = $1");
+                let holder: Option<Holder> = fetch_as!(self.pool(), DbHolder, &sql, fetch_optional, id.0)?;
+                holder.ok_or(StorageError::NotFound)
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn count_holders(&self) -> StorageResult<i64> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM holders")
+                    .fetch_one(self.pool())
+                    .await?)
+            }
+
+            #[tracing::instrument(skip_all, fields(holder = id.0, version = version))]
+            async fn accept_terms(
+                &self,
+                id: HolderId,
+                version: i64,
+                now: Millis,
+            ) -> StorageResult<()> {
+                const SQL: &str =
+                    "UPDATE holders SET terms_version = $1, terms_accepted_at = $2 WHERE id = $3";
+                one_row(execute!(self.pool(), SQL, version, now, id.0))
+            }
+
+            #[tracing::instrument(skip_all, fields(holder = id.0))]
+            async fn update_password(&self, id: HolderId, password_hash: &str) -> StorageResult<()> {
+                const SQL: &str = "UPDATE holders SET password_hash = $1 WHERE id = $2";
+                one_row(execute!(self.pool(), SQL, password_hash, id.0))
+            }
+        }
+    };
+}
+
+impl_holder_store!(SqliteStorage);
+impl_holder_store!(PgStorage);
