@@ -22,18 +22,19 @@ pub trait HolderStore: Send + Sync {
     async fn update_password(&self, id: HolderId, password_hash: &str) -> StorageResult<()>;
 }
 
-/// A holder as read, in the order of [`HOLDER_COLUMNS`].
-pub type DbHolder = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<i64>,
-    Option<i64>,
-    i64,
-);
+/// A holder as read. Columns are matched by name, so two text columns cannot swap silently.
+#[derive(sqlx::FromRow)]
+pub struct DbHolder {
+    id: i64,
+    id_type: String,
+    id_number: String,
+    name: String,
+    mobile: String,
+    password_hash: String,
+    terms_version: Option<i64>,
+    terms_accepted_at: Option<i64>,
+    created_at: i64,
+}
 
 const HOLDER_COLUMNS: &str = "id, id_type, id_number, name, mobile, password_hash, \
      terms_version, terms_accepted_at, created_at";
@@ -42,26 +43,15 @@ impl TryFrom<DbHolder> for Holder {
     type Error = StorageError;
 
     fn try_from(row: DbHolder) -> StorageResult<Holder> {
-        let (
-            id,
-            id_type_code,
-            id_number,
-            name,
-            mobile,
-            password_hash,
-            terms_version,
-            terms_accepted_at,
-            created_at,
-        ) = row;
         Ok(Holder {
-            id: HolderId(id),
-            id_number: IdNumber::from_trusted(id_type(&id_type_code)?, id_number),
-            name: HolderName::from_trusted(name),
-            mobile: Mobile::from_trusted(mobile),
-            password_hash,
-            terms_version,
-            terms_accepted_at,
-            created_at,
+            id: HolderId(row.id),
+            id_number: IdNumber::from_trusted(id_type(&row.id_type)?, row.id_number),
+            name: HolderName::from_trusted(row.name),
+            mobile: Mobile::from_trusted(row.mobile),
+            password_hash: row.password_hash,
+            terms_version: row.terms_version,
+            terms_accepted_at: row.terms_accepted_at,
+            created_at: row.created_at,
         })
     }
 }

@@ -1,4 +1,4 @@
-//! The operator commands (the issuer's side, domain.md "Actors"): bulk import of certificate
+//! The operator commands (the issuer's side, docs/domain.md, "Actors"): bulk import of certificate
 //! records, revoking and reinstating, electronic files, signing keys, failed annotations, and
 //! the generator of import files for tests and benchmarks.
 //!

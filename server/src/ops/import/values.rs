@@ -9,8 +9,6 @@ use app::domain::{CertificateRecord, CertificateStatus};
 use app::domain::{HolderName, IdNumber, IdType};
 use time::{Date, Month};
 
-/// Longest certificate number accepted, in characters.
-pub const MAX_NUMBER_CHARS: usize = 64;
 /// Longest qualification, level, specialty or issuer, in characters.
 pub const MAX_TEXT_CHARS: usize = 100;
 /// Longest revocation reason, in characters.
@@ -80,7 +78,7 @@ pub fn cert_number(raw: &RawRow<'_>) -> Result<String, Problem> {
             app::i18n::Msg::CertNumberMissing => Problem::Missing,
             app::i18n::Msg::CertNumberControlChars => Problem::ControlChars,
             app::i18n::Msg::CertNumberHasSpaces => Problem::Whitespace,
-            _ => Problem::TooLong(MAX_NUMBER_CHARS),
+            _ => Problem::TooLong(app::domain::certificate::MAX_CERT_NUMBER_CHARS),
         })
 }
 
