@@ -246,7 +246,7 @@ messages! {
     IdNumberHasSpaces { zh: "证件号码中不能有空格", en: "The ID number must not contain spaces" }
     IdNumberTooLong { zh: "证件号码过长", en: "The ID number is too long" }
     IdNumberNotAscii { zh: "证件号码只能包含半角字母和数字（请关闭全角输入）", en: "The ID number may only contain plain letters and digits (no full-width characters)" }
-    ResidentIdLength { zh: "居民身份证号码应为 18 位", en: "A resident ID number has 18 characters" }
+    ResidentIdLength { zh: "居民身份证号码应为 18 位（第一代身份证为 15 位）", en: "A resident ID number has 18 characters (15 digits on a first-generation card)" }
     ResidentIdDigits { zh: "居民身份证号码的前 17 位必须是数字", en: "The first 17 characters of a resident ID number must be digits" }
     ResidentIdLastChar { zh: "居民身份证号码的最后一位必须是数字或 X", en: "The last character of a resident ID number must be a digit or X" }
     ResidentIdRegion { zh: "居民身份证号码的前 6 位地区码无效", en: "The region code (first 6 digits) is not valid" }

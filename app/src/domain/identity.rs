@@ -170,11 +170,14 @@ impl IdNumber {
         if input.chars().count() > 32 {
             return Err(Msg::IdNumberTooLong);
         }
-        let value = input.to_ascii_uppercase();
+        let mut value = input.to_ascii_uppercase();
         if !value.is_ascii() {
             return Err(Msg::IdNumberNotAscii);
         }
         match id_type {
+            IdType::ResidentIdCard if value.len() == 15 => {
+                value = Self::upgrade_first_generation(&value)?;
+            }
             IdType::ResidentIdCard => Self::check_resident(&value, today)?,
             IdType::HkMacaoPermit => Self::check_hkmo(&value)?,
             IdType::TaiwanPermit => Self::check_tw(&value)?,
@@ -182,6 +185,44 @@ impl IdNumber {
             IdType::ForeignPermanentResident => Self::check_foreign(&value)?,
         }
         Ok(IdNumber { id_type, value })
+    }
+
+    /// A first-generation (15-digit) resident ID number: the region code, the birth date as
+    /// `YYMMDD` in the 1900s and a 3-digit sequence, with no check character. GB 11643-1999
+    /// turns it into the 18-character number of the same person by writing the century in
+    /// full and appending the check character; that number is what is stored and compared, so
+    /// a certificate issued against the old card and a holder registering with either card
+    /// match (docs/domain.md, "ID documents").
+    fn upgrade_first_generation(v: &str) -> Result<String, Msg> {
+        if !v.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Msg::ResidentIdDigits);
+        }
+        Self::check_region(v)?;
+        let (year, month, day) = (
+            1900 + digits(&v[6..8]).unwrap_or(0) as i32,
+            digits(&v[8..10]).unwrap_or(0) as u8,
+            digits(&v[10..12]).unwrap_or(0) as u8,
+        );
+        if !is_real_date(year, month, day) {
+            return Err(Msg::ResidentIdBirthDate);
+        }
+        let first17 = format!("{}19{}", &v[..6], &v[6..]);
+        let check = mod11_2_check(first17.as_bytes());
+        Ok(format!("{first17}{check}"))
+    }
+
+    /// The first six digits name a region: a province-level code followed by a city/county
+    /// code, which may be `0000` only for the residence permits of Hong Kong (81), Macao (82)
+    /// and Taiwan (83) residents, whose region codes are 810000, 820000 and 830000.
+    fn check_region(v: &str) -> Result<(), Msg> {
+        let bytes = v.as_bytes();
+        let province = (bytes[0] - b'0') * 10 + (bytes[1] - b'0');
+        let whole_province = &v[2..6] == "0000";
+        if !PROVINCE_CODES.contains(&province) || (whole_province && !(81..=83).contains(&province))
+        {
+            return Err(Msg::ResidentIdRegion);
+        }
+        Ok(())
     }
 
     fn check_resident(v: &str, today: Ymd) -> Result<(), Msg> {
@@ -195,10 +236,7 @@ impl IdNumber {
         if !(bytes[17].is_ascii_digit() || bytes[17] == b'X') {
             return Err(Msg::ResidentIdLastChar);
         }
-        let province = (bytes[0] - b'0') * 10 + (bytes[1] - b'0');
-        if !PROVINCE_CODES.contains(&province) || &v[2..6] == "0000" {
-            return Err(Msg::ResidentIdRegion);
-        }
+        Self::check_region(v)?;
         let (year, month, day) = (
             digits(&v[6..10]).unwrap_or(0) as i32,
             digits(&v[10..12]).unwrap_or(0) as u8,
@@ -353,6 +391,36 @@ mod tests {
             resident("11010519491231002x").unwrap().as_str(),
             "11010519491231002X",
             "lower-case x is accepted and stored upper-case"
+        );
+    }
+
+    #[test]
+    fn first_generation_numbers_become_the_eighteen_character_number() {
+        // 110105 491231 002: born 1949-12-31, no check character.
+        let old = resident("110105491231002").unwrap();
+        let new = resident(&with_check("11010519491231002")).unwrap();
+        assert_eq!(old, new, "both cards name the same person");
+        assert_eq!(old.as_str().len(), 18);
+        assert_eq!(resident("11010549123100X"), Err(Msg::ResidentIdDigits));
+        assert_eq!(
+            resident("110105490231002"),
+            Err(Msg::ResidentIdBirthDate),
+            "no 31 February"
+        );
+        assert_eq!(resident("990105491231002"), Err(Msg::ResidentIdRegion));
+        assert_eq!(resident("110000491231002"), Err(Msg::ResidentIdRegion));
+    }
+
+    #[test]
+    fn residence_permits_of_hong_kong_macao_and_taiwan_residents_parse() {
+        for region in ["810000", "820000", "830000"] {
+            let number = with_check(&format!("{region}19900101001"));
+            assert!(resident(&number).is_ok(), "{number}");
+        }
+        // Elsewhere a whole province is not a region.
+        assert_eq!(
+            resident(&with_check("11000019900101001")),
+            Err(Msg::ResidentIdRegion)
         );
     }
 

@@ -5,6 +5,7 @@ use crate::accounts::{resident_id, signed_up};
 use crate::fixtures::example_record;
 use crate::helpers::{client_for, inner_text, raw_execute, spawn_app, Db, TestApp};
 use crate::on_both_backends;
+use app::domain::identity::mod11_2_check;
 use app::domain::{CertificateRecord, CertificateStatus, NewCertificateFile};
 use reqwest::StatusCode;
 use time::macros::date;
@@ -100,6 +101,30 @@ async fn certificates_belong_to_the_matching_id_and_name(db: Db) {
     assert!(text.contains("C-AFTER") && text.contains("C-BEFORE"));
     assert!(!text.contains("C-OTHER"));
     assert!(text.contains("有效"));
+}
+
+/// Older certificates carry the 15-digit number of a first-generation ID card; the holder
+/// registers with today's 18-character card (or the other way round). Both name one person.
+async fn first_generation_id_numbers_find_the_same_certificates(db: Db) {
+    let app = spawn_app(db).await;
+    // 110105 19900101 021 + check character, and its first-generation form.
+    let new_card = resident_id(21);
+    let old_card = format!("{}{}", &new_card[..6], &new_card[8..17]);
+    assert_eq!(old_card.len(), 15);
+    add_certificate(&app, &record("C-OLD-CARD", &old_card, "王芳")).await;
+    signed_up(&app, &new_card, "王芳").await;
+    assert_eq!(my_numbers(&app).await, vec!["C-OLD-CARD"]);
+}
+
+/// Residence permits of Hong Kong, Macao and Taiwan residents are resident ID numbers whose
+/// region code is a whole "province": 810000, 820000, 830000.
+async fn residence_permit_holders_register_and_find_theirs(db: Db) {
+    let app = spawn_app(db).await;
+    let first17 = "81000019900101003";
+    let permit = format!("{first17}{}", mod11_2_check(first17.as_bytes()));
+    add_certificate(&app, &record("C-PERMIT", &permit, "陈大文")).await;
+    signed_up(&app, &permit, "陈大文").await;
+    assert_eq!(my_numbers(&app).await, vec!["C-PERMIT"]);
 }
 
 async fn the_list_explains_revoked_and_empty(db: Db) {
@@ -413,6 +438,8 @@ async fn corrupted_file_bytes_are_never_served(db: Db) {
 
 on_both_backends!(
     certificates_belong_to_the_matching_id_and_name,
+    first_generation_id_numbers_find_the_same_certificates,
+    residence_permit_holders_register_and_find_theirs,
     the_list_explains_revoked_and_empty,
     details_show_every_field,
     nobody_reaches_another_holders_certificate_or_file,
