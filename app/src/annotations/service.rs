@@ -33,8 +33,12 @@ async fn owned_certificate(
 }
 
 /// How an annotation reads at `now`.
-pub fn annotation_view(a: &Annotation, now: i64) -> AnnotationView {
+/// How the holder sees an annotation of `certificate` at `now`: a copy of a revoked certificate
+/// is unusable whatever its own state.
+pub fn annotation_view(a: &Annotation, certificate: &Certificate, now: i64) -> AnnotationView {
+    let revoked = certificate.record.status != CertificateStatus::Valid;
     let status = match (a.state, a.valid_from, a.valid_until) {
+        _ if revoked => AnnotationStatus::CertificateRevoked,
         (AnnotationState::Queued, _, _) => AnnotationStatus::Generating,
         (AnnotationState::Failed, _, _) => AnnotationStatus::Failed,
         (AnnotationState::Ready, Some(from), Some(until)) if is_current(until, now) => {
@@ -88,7 +92,7 @@ pub async fn overview(
         quota: quota_view(state, &annotations),
         annotations: annotations
             .iter()
-            .map(|a| annotation_view(a, now))
+            .map(|a| annotation_view(a, &certificate, now))
             .collect(),
     })
 }
@@ -197,11 +201,11 @@ pub async fn usable_copy(
     if record.holder_id != session.owner.id_number || record.holder_name != session.owner.name {
         return Err(AppError::NotFound);
     }
-    if record.status != CertificateStatus::Valid {
-        return Err(AppError::Refused(Text::new(Msg::AnnotateRevokedRefused)));
-    }
-    match annotation_view(&annotation, state.clock.now()).status {
+    match annotation_view(&annotation, &certificate, state.clock.now()).status {
         AnnotationStatus::Ready { .. } => Ok((annotation, certificate)),
+        AnnotationStatus::CertificateRevoked => {
+            Err(AppError::Refused(Text::new(Msg::AnnotateRevokedRefused)))
+        }
         AnnotationStatus::Generating => Err(AppError::Refused(Text::new(Msg::CopyGenerating))),
         AnnotationStatus::Failed => Err(AppError::Refused(Text::new(Msg::CopyFailed))),
         AnnotationStatus::Expired { .. } => Err(AppError::Refused(Text::new(Msg::CopyExpired))),
@@ -225,6 +229,6 @@ pub async fn details(
     }
     Ok(AnnotationDetails {
         certificate: certificate_view(state, &certificate, 0),
-        annotation: annotation_view(&annotation, state.clock.now()),
+        annotation: annotation_view(&annotation, &certificate, state.clock.now()),
     })
 }

@@ -17,6 +17,9 @@ pub enum AnnotationStatus {
     Expired { valid_until: String },
     /// 失败: production failed; apply again.
     Failed,
+    /// The certificate was revoked: no copy of it may be viewed or downloaded, whatever its
+    /// validity.
+    CertificateRevoked,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

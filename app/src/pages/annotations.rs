@@ -121,6 +121,7 @@ fn AnnotationStatusBadge(status: AnnotationStatus) -> impl IntoView {
         AnnotationStatus::Ready { .. } => ("badge badge--ok", "✓ ", Msg::StatusAnnotationValid),
         AnnotationStatus::Expired { .. } => ("badge badge--warn", "⌛ ", Msg::StatusExpired),
         AnnotationStatus::Failed => ("badge badge--bad", "✕ ", Msg::StatusFailed),
+        AnnotationStatus::CertificateRevoked => ("badge badge--bad", "✕ ", Msg::StatusRevoked),
     };
     view! {
         <span class=class data-testid="annotation-status">
@@ -163,6 +164,9 @@ fn AnnotationItem(a: AnnotationView) -> impl IntoView {
                 }.into_any(),
                 AnnotationStatus::Generating => view! {
                     <p class="annotation__validity">{t(Msg::GeneratingText)}</p>
+                }.into_any(),
+                AnnotationStatus::CertificateRevoked => view! {
+                    <p class="annotation__validity">{t(Msg::AnnotateRevokedRefused)}</p>
                 }.into_any(),
             }}
         </li>
@@ -354,6 +358,12 @@ fn AnnotationContent() -> impl IntoView {
                                         <span>{t(Msg::CopyFailed)}</span>
                                     </p>
                                     <A href=apply attr:class="button">{t(Msg::ApplyAgain)}</A>
+                                }.into_any(),
+                                AnnotationStatus::CertificateRevoked => view! {
+                                    <p class="notice notice--error" role="status" data-testid="copy-revoked">
+                                        <span class="notice__icon" aria-hidden="true">"!"</span>
+                                        <span>{t(Msg::AnnotateRevokedRefused)}</span>
+                                    </p>
                                 }.into_any(),
                             }}
                         </section>

@@ -328,6 +328,21 @@ async fn every_request_rechecks_ownership_expiry_and_revocation(db: Db) {
     let again = apply(&app, &app.client, &cert, "90").await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
     assert!(inner_text(&again.text().await.unwrap()).contains("已撤销"));
+    // Every view of the copy says so, and offers nothing to open or download.
+    let (status, page) = app.get_text(&format!("/annotations/{}", fresh.code)).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = inner_text(&page);
+    assert!(
+        text.contains("已撤销") && text.contains("不能加注、查看或下载"),
+        "{text}"
+    );
+    assert!(!text.contains("✓"), "not shown as valid: {text}");
+    assert!(!page.contains(&format!("/annotations/{}/download", fresh.code)));
+    let (_, list) = app
+        .get_text(&format!("/certificates/{cert}/download"))
+        .await;
+    assert!(!list.contains(&format!("/annotations/{}/download", fresh.code)));
+    assert!(inner_text(&list).contains("不能加注、查看或下载"));
 }
 
 async fn bad_applications_are_refused_with_reasons(db: Db) {
