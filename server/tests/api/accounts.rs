@@ -53,6 +53,21 @@ pub async fn signed_up(app: &TestApp, id: &str, name: &str) {
     assert_eq!(response.status(), StatusCode::SEE_OTHER, "terms");
 }
 
+/// Another holder, in a browser of their own, signed up and past the terms.
+pub async fn another_holder(app: &TestApp, id: &str, name: &str) -> reqwest::Client {
+    let other = crate::helpers::client_for(&app.base);
+    let response = register_with(&other, app, id, name).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "registration");
+    let response = other
+        .post(app.url("/terms"))
+        .form(&[("next", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "terms");
+    other
+}
+
 pub async fn login(app: &TestApp, id: &str, password: &str) -> reqwest::Response {
     app.post_form(
         "/login",

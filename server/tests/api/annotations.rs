@@ -253,14 +253,7 @@ async fn every_request_rechecks_ownership_expiry_and_revocation(db: Db) {
     assert_eq!(app.get(&download).await.status(), StatusCode::OK);
 
     // Another holder: not found, exactly like a code that does not exist.
-    let other = client_for(&app.base);
-    crate::accounts::register_with(&other, &app, &resident_id(44), "别人").await;
-    other
-        .post(app.url("/terms"))
-        .form(&[("next", "")])
-        .send()
-        .await
-        .unwrap();
+    let other = crate::accounts::another_holder(&app, &resident_id(44), "别人").await;
     let copy_paths = [
         download.clone(),
         format!("/annotations/{}/pdf", a.code),

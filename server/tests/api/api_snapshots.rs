@@ -8,9 +8,9 @@
 //! change type. To accept a deliberate change: `INSTA_UPDATE=always cargo test -p server
 //! --test api api_snapshots`, then read the diff of the `.snap` files.
 
-use crate::accounts::{register_with, resident_id};
+use crate::accounts::resident_id;
 use crate::fixtures::example_record;
-use crate::helpers::{client_for, spawn_app, Db, TestApp};
+use crate::helpers::{spawn_app, Db, TestApp};
 use crate::on_both_backends;
 use crate::verification::{
     api_file, api_get, api_manual, append_page, produced_copy, NAME, NUMBER,
@@ -218,14 +218,7 @@ async fn rate_limited_and_not_found_errors(db: Db) {
 
     // A holder's own data asked for by someone else: the server function's JSON error.
     let (certificate_id, _, _) = produced_copy(&app, 73).await;
-    let other = client_for(&app.base);
-    register_with(&other, &app, &resident_id(74), "别人").await;
-    other
-        .post(app.url("/terms"))
-        .form(&[("next", "")])
-        .send()
-        .await
-        .unwrap();
+    let other = crate::accounts::another_holder(&app, &resident_id(74), "别人").await;
     let response = other
         .post(app.url("/api/verify/log"))
         .header("accept", "application/json")

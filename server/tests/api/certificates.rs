@@ -206,20 +206,8 @@ async fn nobody_reaches_another_holders_certificate_or_file(db: Db) {
         StatusCode::OK
     );
 
-    let other = crate::helpers::spawn_client(&app);
     let other_id = resident_id(26);
-    assert_eq!(
-        crate::accounts::register_with(&other, &app, &other_id, "钱二")
-            .await
-            .status(),
-        StatusCode::SEE_OTHER
-    );
-    other
-        .post(app.url("/terms"))
-        .form(&[("next", "")])
-        .send()
-        .await
-        .unwrap();
+    let other = crate::accounts::another_holder(&app, &other_id, "钱二").await;
     let visitor = client_for(&app.base);
 
     let body_of = |r: reqwest::Response| async move {

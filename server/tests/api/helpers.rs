@@ -270,11 +270,6 @@ pub async fn raw_execute(url: &str, sql: &str) {
     }
 }
 
-/// Another browser (its own cookies) on the same app.
-pub fn spawn_client(app: &TestApp) -> reqwest::Client {
-    client_for(&app.base)
-}
-
 impl TestApp {
     pub fn db_url(&self) -> String {
         self.db_url.clone()

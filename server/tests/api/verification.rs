@@ -492,14 +492,7 @@ async fn the_holder_sees_who_checked_and_why(db: Db) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     // Another holder cannot read this log.
-    let other = client_for(&app.base);
-    crate::accounts::register_with(&other, &app, &resident_id(67), "别人").await;
-    other
-        .post(app.url("/terms"))
-        .form(&[("next", "")])
-        .send()
-        .await
-        .unwrap();
+    let other = crate::accounts::another_holder(&app, &resident_id(67), "别人").await;
     let response = other
         .post(app.url("/api/verify/log"))
         .header("accept", "application/json")
