@@ -541,6 +541,23 @@ async fn server_functions_work_as_the_hydrated_page_calls_them(db: Db) {
         .await
         .unwrap();
     assert_eq!(foreign.status(), StatusCode::FORBIDDEN);
+    assert!(foreign.text().await.unwrap().contains("请求来源无效"));
+    // The refusal is in the reader's language.
+    let foreign_en = reqwest::Client::new()
+        .post(app.url("/api/accounts/login"))
+        .header("origin", "https://evil.example")
+        .header("cookie", "lang=en")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("form[id_type]=resident")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign_en.status(), StatusCode::FORBIDDEN);
+    assert!(foreign_en
+        .text()
+        .await
+        .unwrap()
+        .contains("did not come from this site"));
 }
 
 async fn the_picker_finds_rare_characters_and_draws_them(db: Db) {
