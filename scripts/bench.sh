@@ -44,7 +44,7 @@ step "Start-up time and idle memory"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 BASE="http://127.0.0.1:$PORT"
 start_ns=$(date +%s%N)
-PORTAL_LOG=warn LEPTOS_SITE_ROOT="$ROOT/target/site" ./target/release/server serve \
+PORTAL_LOG=warn LEPTOS_SITE_ROOT="$ROOT/target/site" ./target/release/server serve --demo \
   --listen "127.0.0.1:$PORT" --database-url "$DB" --data-dir "$WORK/data" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 until curl -fs "$BASE/healthz" >/dev/null 2>&1; do sleep 0.005; done

@@ -13,4 +13,5 @@ export LEPTOS_SITE_ROOT="$ROOT/target/site"
 step "Loading the demo data into $PORTAL_DATA_DIR"
 ./target/release/server demo-data
 step "Starting the server (Ctrl-C stops it)"
-exec ./target/release/server serve "$@"
+# A demo instance: one-time codes go to the development outbox (`server outbox` shows them).
+exec ./target/release/server serve --demo "$@"

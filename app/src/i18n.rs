@@ -298,11 +298,35 @@ messages! {
     NameHint { zh: "与证件上的姓名完全一致。输入法打不出的字，请点击[生僻字输入]。", en: "Exactly as on your ID document. For a character your keyboard cannot type, use [Rare characters]." }
     PasswordHint { zh: "至少 8 位，须同时包含字母和数字，不能包含证件号码。", en: "At least 8 characters with letters and digits, not containing your ID number." }
     PasswordsDiffer { zh: "两次输入的密码不一致", en: "The two passwords differ" }
-    AlreadyRegistered { zh: "该证件号码已注册，请直接登录", en: "An account with this ID number already exists; please log in" }
     LoginFailed { zh: "证件号码或密码错误", en: "Wrong ID number or password" }
-    LoginLocked { zh: "登录失败次数过多，请于 {0} 后再试", en: "Too many failed attempts. Try again after {0}" }
+    LoginLocked { zh: "登录失败次数过多，请于 {0} 后再试，或通过“忘记密码”验证手机号后重设密码", en: "Too many failed attempts. Try again after {0}, or reset your password with a code sent to your mobile (Forgot password)" }
     CurrentPasswordWrong { zh: "当前密码不正确", en: "The current password is wrong" }
     PasswordChanged { zh: "密码已修改。您在其他设备上的登录已全部退出。", en: "Your password has been changed. You have been logged out everywhere else." }
+
+    // ---- one-time codes, registration's second step, password reset ----
+    FieldCode { zh: "短信验证码", en: "Text message code" }
+    CodeHint { zh: "6 位数字，5 分钟内有效。", en: "6 digits, valid for 5 minutes." }
+    CodeSentTitle { zh: "验证手机号", en: "Confirm your mobile number" }
+    CodeSentText { zh: "验证码已发送到您填写的手机号。请输入短信中的 6 位验证码。", en: "A code was sent to the mobile number you entered. Enter the 6 digits from the text message." }
+    CodeSubmit { zh: "确认", en: "Confirm" }
+    CodeResend { zh: "重新获取验证码", en: "Send a new code" }
+    CodeResent { zh: "新的验证码已发送，之前的验证码作废。", en: "A new code was sent; the previous one no longer works." }
+    CodeFormat { zh: "请输入短信中的 6 位数字验证码", en: "Enter the 6-digit code from the text message" }
+    CodeWrong { zh: "验证码错误，还可尝试 {0} 次", en: "Wrong code; {0} tries left" }
+    CodeExpired { zh: "验证码已失效（超时、已使用或错误次数过多），请重新获取", en: "This code no longer works (expired, used or too many wrong tries). Ask for a new one" }
+    CodeTooSoon { zh: "验证码发送过于频繁，请于 {0} 后再获取", en: "Codes are sent at most once a minute. Ask again after {0}" }
+    CodeDailyLimit { zh: "今日获取验证码次数已达上限，请明天再试", en: "No more codes can be sent today. Please try again tomorrow" }
+    CodeNotSent { zh: "短信暂时无法发送，请稍后再试", en: "The text message could not be sent. Please try again later" }
+    RegisterTakenTitle { zh: "该证件号码已注册", en: "This ID number is already registered" }
+    RegisterTakenText { zh: "您的手机号已验证，但该证件号码已有账户，未创建新账户。如果是您本人注册的，请直接登录，或通过“忘记密码”重设密码；如果不是您本人注册的，请联系客服提出账号申诉。", en: "Your mobile number is confirmed, but an account for this ID number already exists, so no new account was created. If you registered it, log in or reset your password; if you did not, contact the help desk to appeal." }
+    ForgotPasswordLink { zh: "忘记密码？", en: "Forgot your password?" }
+    ForgotPasswordTitle { zh: "忘记密码", en: "Forgot password" }
+    ForgotPasswordIntro { zh: "请输入证件号码和注册时填写的手机号，我们将向该手机号发送验证码。", en: "Enter your ID number and the mobile number you registered with; a code will be sent to it." }
+    ForgotPasswordSubmit { zh: "获取验证码", en: "Send code" }
+    ResetPasswordTitle { zh: "重设密码", en: "Set a new password" }
+    ResetPasswordText { zh: "如果证件号码和手机号与账户一致，验证码已发送到该手机号。请输入验证码并设置新密码。", en: "If the ID number and mobile number match an account, a code was sent to that mobile number. Enter it and choose a new password." }
+    ResetPasswordSubmit { zh: "重设密码", en: "Set new password" }
+    PasswordResetDone { zh: "密码已重设，所有设备上的登录均已退出。请使用新密码登录。", en: "Your password has been reset and you have been logged out everywhere. Log in with the new password." }
 
     // ---- register / login ----
     RegisterTitle { zh: "用户注册", en: "Register" }

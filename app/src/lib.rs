@@ -34,8 +34,9 @@ use crate::pages::{
     home::HomePage,
     login::LoginPage,
     not_found::NotFoundPage,
+    password::{ForgotPasswordPage, ResetPasswordPage},
     rare_chars::RareCharsPage,
-    register::RegisterPage,
+    register::{RegisterConfirmPage, RegisterPage, RegisterTakenPage},
     terms::TermsPage,
     verify::{VerifyCodePage, VerifyPage},
 };
@@ -92,7 +93,11 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("register") view=RegisterPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("register"), StaticSegment("confirm")) view=RegisterConfirmPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("register"), StaticSegment("taken")) view=RegisterTakenPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("password"), StaticSegment("forgot")) view=ForgotPasswordPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("password"), StaticSegment("reset")) view=ResetPasswordPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("terms") view=TermsPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("rare-chars") view=RareCharsPage ssr=SsrMode::Async/>

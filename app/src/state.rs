@@ -1,6 +1,6 @@
 //! What every request handler and server function can reach: storage, the clock and settings.
 
-use crate::infra::{Clock, RateLimits, VerificationQueue};
+use crate::infra::{Clock, DevOutbox, HashGate, MessageGateway, RateLimits, VerificationQueue};
 use crate::storage::{DynBlobStore, DynStorage};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -51,6 +51,11 @@ pub struct AppState {
     pub limits: Arc<RateLimits>,
     /// Verifications waiting to be logged.
     pub verification_log: Arc<VerificationQueue>,
+    /// The bound on concurrent password hashing.
+    pub hashing: Arc<HashGate>,
+    /// Where one-time codes are sent: the development outbox unless the server was
+    /// configured with a real gateway.
+    pub messages: Arc<dyn MessageGateway>,
 }
 
 impl AppState {
@@ -59,15 +64,18 @@ impl AppState {
         settings: Settings,
         fonts: Arc<certpdf::FontChain>,
     ) -> AppState {
+        let clock = Arc::new(Clock::default());
         AppState {
             blobs: storage.clone(),
+            messages: Arc::new(DevOutbox::new(storage.clone(), clock.clone())),
             storage,
-            clock: Arc::new(Clock::default()),
+            clock,
             settings: Arc::new(settings),
             fonts,
             jobs: Arc::new(tokio::sync::Notify::new()),
             limits: Arc::default(),
             verification_log: Arc::default(),
+            hashing: Arc::default(),
         }
     }
 }

@@ -23,7 +23,15 @@ pub mod route {
 
     pub const HOME: &str = "/";
     pub const REGISTER: &str = "/register";
+    /// Registration's second step: the code sent to the mobile number (`?ticket=`).
+    pub const REGISTER_CONFIRM: &str = "/register/confirm";
+    /// Where a proven registration for a registered ID number ends: the ways forward.
+    pub const REGISTER_TAKEN: &str = "/register/taken";
     pub const LOGIN: &str = "/login";
+    /// 忘记密码: the account and its mobile number.
+    pub const FORGOT_PASSWORD: &str = "/password/forgot";
+    /// The code and the new password (`?ticket=`).
+    pub const RESET_PASSWORD: &str = "/password/reset";
     pub const LOGOUT: &str = "/logout";
     pub const TERMS: &str = "/terms";
     pub const ACCOUNT: &str = "/account";
@@ -166,6 +174,26 @@ pub fn glyph(hex: &str) -> String {
 /// The login page, coming back to `here` afterwards.
 pub fn login_then(here: &str) -> String {
     with_next(route::LOGIN, here)
+}
+
+/// Registration's code step for `ticket`.
+pub fn register_confirm(ticket: &str) -> String {
+    [
+        route::REGISTER_CONFIRM,
+        "?ticket=",
+        &encode_component(ticket),
+    ]
+    .concat()
+}
+
+/// The password reset's code step for `ticket`.
+pub fn reset_password(ticket: &str) -> String {
+    [route::RESET_PASSWORD, "?ticket=", &encode_component(ticket)].concat()
+}
+
+/// The login page after a password reset, which says so.
+pub fn login_after_reset() -> String {
+    [route::LOGIN, "?reset=done"].concat()
 }
 
 /// The terms page, going on to `next` afterwards.

@@ -38,6 +38,18 @@ pub struct Config {
     /// The Leptos site (its address is set to the listening one).
     pub leptos_options: LeptosOptions,
     pub workers: WorkerConfig,
+    /// Where one-time codes go.
+    pub messages: Messages,
+    /// A demonstration instance: the development outbox may stand in for a message gateway.
+    pub demo: bool,
+}
+
+/// The message gateway an application sends one-time codes through.
+pub enum Messages {
+    /// The development outbox (`server outbox` reads it): demos and tests only.
+    Outbox,
+    /// A real gateway (an SMS provider's adapter).
+    Gateway(Arc<dyn app::infra::MessageGateway>),
 }
 
 /// The application, listening but not yet serving.
@@ -74,7 +86,23 @@ impl Application {
             public_url: public_url.clone(),
             ..Settings::default()
         };
-        let state = crate::app_state(storage.clone(), settings)?;
+        let mut state = crate::app_state(storage.clone(), settings)?;
+        match config.messages {
+            Messages::Outbox if !(config.demo || config.demo_data || config.test_controls) => {
+                anyhow::bail!(
+                    "no message gateway is configured, and the development outbox sends nothing: \
+                     configure one (--sms-gateway aliyun, see --help) or, for a demonstration, \
+                     start with --demo"
+                );
+            }
+            Messages::Outbox => {
+                tracing::warn!("one-time codes go to the development outbox (`server outbox`)")
+            }
+            Messages::Gateway(gateway) => {
+                tracing::info!(gateway = gateway.name(), "message gateway configured");
+                state.messages = gateway;
+            }
+        }
         if config.demo_data {
             let summary = crate::demo::load(&state).await?;
             tracing::info!(?summary, "demo data loaded");
@@ -165,8 +193,9 @@ impl Application {
     }
 }
 
-/// Removes expired sessions every ten minutes (they are refused anyway; this keeps the table
-/// small).
+/// Removes expired sessions, used or expired one-time codes and passed login throttles every
+/// ten minutes (they are refused anyway; this keeps the tables small and holds nothing longer
+/// than it is needed).
 fn spawn_session_sweeper(state: AppState, shutdown: CancellationToken) -> JoinHandle<()> {
     tokio::spawn(async move {
         loop {
@@ -181,6 +210,22 @@ fn spawn_session_sweeper(state: AppState, shutdown: CancellationToken) -> JoinHa
                 Ok(_) => {}
                 Err(err) => {
                     tracing::warn!(error = %app::error::ssr::ErrorChain(&err), "session sweep failed")
+                }
+            }
+            let longest_window = app::accounts::service::ACCOUNT_THROTTLE.window_ms;
+            let purged = async {
+                Ok::<_, app::storage::StorageError>(
+                    state.storage.purge_codes(now).await?
+                        + state.storage.purge_throttles(now, longest_window).await?,
+                )
+            };
+            match purged.await {
+                Ok(removed) if removed > 0 => {
+                    tracing::info!(removed, "expired codes and throttles removed")
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    tracing::warn!(error = %app::error::ssr::ErrorChain(&err), "code sweep failed")
                 }
             }
         }

@@ -53,7 +53,7 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the web application (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply database migrations and exit.
     Migrate,
     /// Load the demo holders and certificates used by the README's run command (idempotent).
@@ -78,6 +78,9 @@ pub enum Command {
     Keys(crate::ops::keys::KeysCommand),
     /// List annotations for the operator (failed ones, or a certificate's).
     Annotations(crate::ops::annotations::AnnotationsArgs),
+    /// Show the development outbox: the messages (one-time codes) a demo instance would have
+    /// sent, newest first.
+    Outbox(crate::ops::outbox::OutboxArgs),
 }
 
 #[derive(Debug, Args)]
@@ -95,9 +98,18 @@ pub struct ServeArgs {
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
 
-    /// Load the demo data at start-up (idempotent).
+    /// Load the demo data at start-up (idempotent). Implies --demo.
     #[arg(long, env = "PORTAL_DEMO_DATA")]
     pub demo_data: bool,
+
+    /// This instance is a demonstration: one-time codes may go to the development outbox
+    /// (`server outbox`) instead of a message gateway. Without it (or --demo-data), the
+    /// server refuses to start unless a gateway is configured with --sms-gateway.
+    #[arg(long, env = "PORTAL_DEMO")]
+    pub demo: bool,
+
+    #[command(flatten)]
+    pub sms: crate::sms::SmsArgs,
 
     /// Mark cookies `Secure` (set when the site is served over HTTPS). Default: on when the
     /// public URL is https.

@@ -9,6 +9,7 @@ pub mod http;
 pub mod keys;
 pub mod ops;
 pub mod serve;
+pub mod sms;
 pub mod telemetry;
 pub mod verify_log;
 pub mod worker;

@@ -26,8 +26,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         return server::ops::gen::run(args).map(|()| ExitCode::SUCCESS);
     }
     let url = server::database_url(cli.global.database_url.as_deref(), &cli.global.data_dir)?;
-    match cli.command.unwrap_or(Command::Serve(cli.serve)) {
-        Command::Serve(args) => server::serve::run(&url, &cli.global, args)
+    match cli.command.unwrap_or(Command::Serve(Box::new(cli.serve))) {
+        Command::Serve(args) => server::serve::run(&url, &cli.global, *args)
             .await
             .map(|()| ExitCode::SUCCESS),
         Command::Migrate => {

@@ -34,6 +34,11 @@ pub async fn run(url: &str, global: &GlobalArgs, args: ServeArgs) -> anyhow::Res
                 .map(std::time::Duration::from_millis),
             ..Default::default()
         },
+        messages: match args.sms.gateway()? {
+            Some(gateway) => crate::application::Messages::Gateway(gateway),
+            None => crate::application::Messages::Outbox,
+        },
+        demo: args.demo,
     })
     .await?;
     tracing::info!(

@@ -123,6 +123,84 @@ impl EchoValues for LogoutForm {
     }
 }
 
+/// What a form with a one-time code asks for: check the code, or send another one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CodeIntent {
+    #[default]
+    Confirm,
+    Resend,
+}
+
+/// The second step of registration: the code sent to the mobile number.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmRegistrationForm {
+    pub ticket: String,
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub intent: CodeIntent,
+}
+
+impl EchoValues for ConfirmRegistrationForm {
+    fn echo_values(&self) -> Vec<(String, String)> {
+        vec![("code".into(), self.code.clone())]
+    }
+}
+
+/// 忘记密码, first step: the account and its registered mobile number.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForgotPasswordForm {
+    pub id_type: String,
+    pub id_number: String,
+    pub mobile: String,
+}
+
+impl EchoValues for ForgotPasswordForm {
+    fn echo_values(&self) -> Vec<(String, String)> {
+        vec![
+            ("id_type".into(), self.id_type.clone()),
+            ("id_number".into(), self.id_number.clone()),
+            ("mobile".into(), self.mobile.clone()),
+        ]
+    }
+}
+
+/// 忘记密码, second step: the code and the new password.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResetPasswordForm {
+    pub ticket: String,
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub password2: String,
+    #[serde(default)]
+    pub intent: CodeIntent,
+}
+
+impl fmt::Debug for ResetPasswordForm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResetPasswordForm")
+            .field("ticket", &self.ticket)
+            .field("code", &REDACTED)
+            .field("password", &REDACTED)
+            .field("password2", &REDACTED)
+            .field("intent", &self.intent)
+            .finish()
+    }
+}
+
+impl EchoValues for ResetPasswordForm {
+    fn echo_values(&self) -> Vec<(String, String)> {
+        vec![("code".into(), self.code.clone())]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

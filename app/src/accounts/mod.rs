@@ -1,5 +1,7 @@
 //! Holder accounts: registration, login, sessions, service terms.
 
+#[cfg(feature = "ssr")]
+pub mod codes;
 pub mod forms;
 #[cfg(feature = "ssr")]
 pub mod password;

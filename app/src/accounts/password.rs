@@ -1,5 +1,6 @@
 //! Password hashing with Argon2id (RFC 9106 recommended parameters of the argon2 crate).
-//! Hashing is CPU-heavy, so it runs on the blocking thread pool, never on the async workers.
+//! Hashing is CPU-heavy, so it runs through [`crate::infra::HashGate`] on the blocking thread
+//! pool, never on the async workers, and never more at once than the gate allows.
 
 use crate::domain::NewPassword;
 use argon2::password_hash::rand_core::OsRng;
@@ -33,16 +34,6 @@ pub fn decoy_hash() -> &'static str {
         let password = NewPassword::parse("decoy-password-0", None).expect("policy-conforming");
         hash_password(&password).expect("hashing a constant cannot fail")
     })
-}
-
-/// Runs a hashing closure on the blocking pool; a panicked or cancelled task is an internal
-/// error.
-pub async fn spawn_blocking_hash<T: Send + 'static>(
-    f: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, crate::error::AppError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| crate::error::ssr::internal(&e))
 }
 
 #[cfg(test)]

@@ -2,26 +2,41 @@
 //! terms, password change. Server functions (with JavaScript) and plain form posts (without)
 //! both call these, so there is one implementation of every rule.
 
-use super::forms::{ChangePasswordForm, LoginForm, RegisterForm, TermsForm};
-use super::password::{decoy_hash, hash_password, spawn_blocking_hash, verify_password};
+use super::codes;
+use super::forms::{
+    ChangePasswordForm, CodeIntent, ConfirmRegistrationForm, ForgotPasswordForm, LoginForm,
+    RegisterForm, ResetPasswordForm, TermsForm,
+};
+use super::password::{decoy_hash, hash_password, verify_password};
 use crate::domain::time::{datetime, CHINA_OFFSET};
+use crate::domain::{HolderId, Millis, NewHolder, ThrottlePolicy};
 use crate::domain::{HolderName, IdNumber, IdType, Mobile, NewPassword};
-use crate::domain::{Millis, NewHolder, ThrottlePolicy};
 use crate::error::{AppError, FieldError};
 use crate::forms::FormDone;
 use crate::i18n::{Msg, Text};
+use crate::infra::{sha256_hex, CodePurpose};
 use crate::session::{clear_session_cookie, start_session, token_hash, ActiveSession, RequestMeta};
 use crate::state::AppState;
 use crate::storage::StorageError;
 use crate::urls::is_local_path;
+use serde::{Deserialize, Serialize};
 
-/// Five wrong passwords for one account within 15 minutes lock it for 15 minutes.
-pub const ACCOUNT_THROTTLE: ThrottlePolicy = ThrottlePolicy {
+/// Five attempts at one account from one client address within 15 minutes lock that pair
+/// for 15 minutes. Attempts are counted before the password is checked, so a burst cannot
+/// get more evaluations than this.
+pub const ACCOUNT_FROM_CLIENT_THROTTLE: ThrottlePolicy = ThrottlePolicy {
     window_ms: 15 * 60 * 1000,
     max_failures: 5,
     lock_ms: 15 * 60 * 1000,
 };
-/// Twenty failures from one client address within 15 minutes lock that address out.
+/// Twenty attempts at one account from anywhere lock the account's password login; the owner
+/// still gets in by proving the mobile number (忘记密码), which lifts the lock.
+pub const ACCOUNT_THROTTLE: ThrottlePolicy = ThrottlePolicy {
+    window_ms: 15 * 60 * 1000,
+    max_failures: 20,
+    lock_ms: 15 * 60 * 1000,
+};
+/// Twenty failed attempts from one client address within 15 minutes lock that address out.
 pub const CLIENT_THROTTLE: ThrottlePolicy = ThrottlePolicy {
     window_ms: 15 * 60 * 1000,
     max_failures: 20,
@@ -60,17 +75,40 @@ fn ymd(date: time::Date) -> (i32, u8, u8) {
 }
 
 /// `HH:MM` (China time, rounded up to the minute) for "try again after …".
-fn clock_time(ms: Millis) -> String {
+pub(crate) fn clock_time(ms: Millis) -> String {
     let t = datetime(ms + 59_999).to_offset(CHINA_OFFSET);
     format!("{:02}:{:02}", t.hour(), t.minute())
 }
 
-/// Registration (用户注册): validates every field, creates the account, signs the holder in
-/// and sends them to the service terms.
+/// What a registration code unlocks: the account as it will be created. The mobile number is
+/// stored with the account only once the code proves it.
+#[derive(Serialize, Deserialize)]
+struct PendingRegistration {
+    id_type: String,
+    id_number: String,
+    name: String,
+    mobile: String,
+    password_hash: String,
+}
+
+async fn hash_new_password(
+    state: &AppState,
+    password: crate::domain::NewPassword,
+) -> Result<String, AppError> {
+    state
+        .hashing
+        .run(move || hash_password(&password))
+        .await?
+        .map_err(|e| crate::error::ssr::internal(&std::io::Error::other(format!("hashing: {e}"))))
+}
+
+/// Registration (用户注册), first step: validates every field and sends a code to the mobile
+/// number. The answer is the same whether or not the ID number is registered: that is told
+/// only to whoever proves the mobile number.
 #[tracing::instrument(skip_all)]
 pub async fn register(
     state: &AppState,
-    meta: &RequestMeta,
+    _meta: &RequestMeta,
     form: RegisterForm,
 ) -> Result<Outcome, AppError> {
     let today = ymd(state.clock.today());
@@ -105,22 +143,59 @@ pub async fn register(
         return Err(AppError::Invalid(errors));
     };
 
-    let password_hash = spawn_blocking_hash(move || hash_password(&password))
-        .await?
-        .map_err(|e| {
-            crate::error::ssr::internal(&std::io::Error::other(format!("hashing: {e}")))
-        })?;
-    let holder = NewHolder {
-        id_number,
-        name,
-        mobile,
+    let password_hash = hash_new_password(state, password).await?;
+    let pending = PendingRegistration {
+        id_type: id_number.id_type().code().to_string(),
+        id_number: id_number.as_str().to_string(),
+        name: name.as_str().to_string(),
+        mobile: mobile.as_str().to_string(),
         password_hash,
+    };
+    let payload = serde_json::to_string(&pending).map_err(|e| crate::error::ssr::internal(&e))?;
+    let ticket = codes::send(
+        state,
+        CodePurpose::Register,
+        &mobile,
+        &id_number,
+        payload,
+        true,
+    )
+    .await?;
+    tracing::info!("registration code sent");
+    Ok(Outcome::redirect(crate::urls::register_confirm(&ticket)))
+}
+
+/// Registration, second step: the code proves the mobile number. A new ID number gets its
+/// account (and a session); a registered one gets no account, only the ways forward.
+#[tracing::instrument(skip_all)]
+pub async fn confirm_registration(
+    state: &AppState,
+    meta: &RequestMeta,
+    form: ConfirmRegistrationForm,
+) -> Result<Outcome, AppError> {
+    if form.intent == CodeIntent::Resend {
+        codes::resend(state, &form.ticket, CodePurpose::Register).await?;
+        return Ok(Outcome {
+            done: FormDone::message(Msg::CodeResent),
+            cookies: Vec::new(),
+        });
+    }
+    let stored = codes::redeem(state, &form.ticket, CodePurpose::Register, &form.code).await?;
+    let pending: PendingRegistration =
+        serde_json::from_str(&stored.payload).map_err(|e| crate::error::ssr::internal(&e))?;
+    let id_type = IdType::from_code(&pending.id_type).ok_or(AppError::BadRequest)?;
+    let holder = NewHolder {
+        id_number: IdNumber::from_trusted(id_type, pending.id_number),
+        name: crate::domain::HolderName::from_trusted(pending.name),
+        mobile: Mobile::from_trusted(pending.mobile),
+        password_hash: pending.password_hash,
         created_at: state.clock.now(),
     };
     let holder_id = match state.storage.insert_holder(&holder).await {
         Ok(id) => id,
         Err(StorageError::Conflict) => {
-            return Err(AppError::field("id_number", Msg::AlreadyRegistered));
+            tracing::info!("registration for a registered ID number: no account created");
+            return Ok(Outcome::redirect(crate::urls::route::REGISTER_TAKEN));
         }
         Err(other) => return Err(other.into()),
     };
@@ -130,6 +205,129 @@ pub async fn register(
         done: FormDone::redirect(crate::urls::route::TERMS),
         cookies: vec![cookie],
     })
+}
+
+/// What a password-reset code unlocks: the account, if the ID number and mobile matched one.
+#[derive(Serialize, Deserialize)]
+struct PendingReset {
+    holder: i64,
+    id_number: String,
+}
+
+/// 忘记密码, first step: the ID number and the registered mobile number. A code goes out only
+/// when the two belong to one account, but the answer is the same either way.
+#[tracing::instrument(skip_all)]
+pub async fn forgot_password(
+    state: &AppState,
+    form: ForgotPasswordForm,
+) -> Result<Outcome, AppError> {
+    let today = ymd(state.clock.today());
+    let mut errors = Vec::new();
+    let id_type = IdType::parse(&form.id_type)
+        .map_err(|m| errors.push(field("id_type", m)))
+        .ok();
+    let id_number = id_type.and_then(|t| {
+        IdNumber::parse(t, &form.id_number, today)
+            .map_err(|m| errors.push(field("id_number", m)))
+            .ok()
+    });
+    let mobile = Mobile::parse(&form.mobile)
+        .map_err(|m| errors.push(field("mobile", m)))
+        .ok();
+    let (Some(id_number), Some(mobile), true) = (id_number, mobile, errors.is_empty()) else {
+        return Err(AppError::Invalid(errors));
+    };
+    let holder = state
+        .storage
+        .holder_by_login(&id_number)
+        .await?
+        .filter(|h| h.mobile == mobile);
+    let payload = match &holder {
+        Some(h) => serde_json::to_string(&PendingReset {
+            holder: h.id.0,
+            id_number: id_number.as_str().to_string(),
+        })
+        .map_err(|e| crate::error::ssr::internal(&e))?,
+        None => String::new(),
+    };
+    let deliver = holder.is_some();
+    let ticket = codes::send(
+        state,
+        CodePurpose::ResetPassword,
+        &mobile,
+        &id_number,
+        payload,
+        deliver,
+    )
+    .await?;
+    tracing::info!(delivered = deliver, "password reset requested");
+    Ok(Outcome::redirect(crate::urls::reset_password(&ticket)))
+}
+
+/// 忘记密码, second step: the code and a new password. Every session of the account ends and
+/// its login locks are lifted (the owner has proved the mobile number).
+#[tracing::instrument(skip_all)]
+pub async fn reset_password(
+    state: &AppState,
+    form: ResetPasswordForm,
+) -> Result<Outcome, AppError> {
+    if form.intent == CodeIntent::Resend {
+        codes::resend(state, &form.ticket, CodePurpose::ResetPassword).await?;
+        return Ok(Outcome {
+            done: FormDone::message(Msg::CodeResent),
+            cookies: Vec::new(),
+        });
+    }
+    // The account (if any) is read without spending a try, for the password policy's
+    // "not the ID number" rule.
+    let Some(stored) = state.storage.code(&form.ticket, state.clock.now()).await? else {
+        return Err(AppError::Refused(Text::new(Msg::CodeExpired)));
+    };
+    let pending = serde_json::from_str::<PendingReset>(&stored.payload).ok();
+    let mut errors = Vec::new();
+    let id_for_policy = pending.as_ref().map(|p| p.id_number.as_str());
+    let password = NewPassword::parse(&form.password, id_for_policy)
+        .map_err(|m| errors.push(field("password", m)))
+        .ok();
+    if password.is_some() && form.password2 != form.password {
+        errors.push(field("password2", Msg::PasswordsDiffer));
+    }
+    let Some(password) = password.filter(|_| errors.is_empty()) else {
+        return Err(AppError::Invalid(errors));
+    };
+    // An undelivered ticket never matches: `redeem` fails before `pending` is needed.
+    codes::redeem(state, &form.ticket, CodePurpose::ResetPassword, &form.code).await?;
+    let Some(pending) = pending else {
+        return Err(AppError::Refused(Text::new(Msg::CodeExpired)));
+    };
+    let holder = HolderId(pending.holder);
+    let hash = hash_new_password(state, password).await?;
+    state.storage.update_password(holder, &hash).await?;
+    let ended = state.storage.delete_other_sessions(holder, "").await?;
+    let held = state.storage.holder(holder).await?;
+    state
+        .storage
+        .clear_throttles_of(&account_key(&held.id_number))
+        .await?;
+    tracing::info!(holder = holder.0, sessions_ended = ended, "password reset");
+    Ok(Outcome::redirect(crate::urls::login_after_reset()))
+}
+
+/// Throttle keys are hashes: the table never holds an ID number or an address in clear.
+fn account_key(id: &IdNumber) -> String {
+    sha256_hex(format!("account:{}:{}", id.id_type().code(), id.as_str()).as_bytes())
+}
+
+/// The account's key, `/`, the address's: so that proving the mobile number can lift every
+/// lock of the account at once ([`ThrottleStore::clear_throttles_of`]).
+///
+/// [`ThrottleStore::clear_throttles_of`]: crate::storage::ThrottleStore::clear_throttles_of
+fn account_client_key(id: &IdNumber, client: &str) -> String {
+    format!("{}/{}", account_key(id), client_key(client))
+}
+
+fn client_key(client: &str) -> String {
+    sha256_hex(format!("client:{client}").as_bytes())
 }
 
 /// Login (登录) with throttling per account and per client address. Every wrong combination
@@ -160,17 +358,25 @@ pub async fn login(
     };
 
     let now = state.clock.now();
-    let account_key = format!(
-        "account:{}:{}",
-        id_number.id_type().code(),
-        id_number.as_str()
-    );
-    let client_key = meta.client.map(|ip| format!("client:{ip}"));
-    let keys: Vec<String> = std::iter::once(account_key.clone())
-        .chain(client_key.clone())
-        .collect();
-    if let Some(until) = state.storage.throttle_locked_until(&keys, now).await? {
-        return Err(locked(until));
+    let client = meta.client.map(|ip| ip.to_string());
+    // Per account from this address, per account from anywhere, per address: each attempt is
+    // reserved before the password is checked.
+    let mut throttles = vec![(account_key(&id_number), ACCOUNT_THROTTLE)];
+    if let Some(client) = &client {
+        throttles.insert(
+            0,
+            (
+                account_client_key(&id_number, client),
+                ACCOUNT_FROM_CLIENT_THROTTLE,
+            ),
+        );
+        throttles.push((client_key(client), CLIENT_THROTTLE));
+    }
+    for (key, policy) in &throttles {
+        if let Err(until) = state.storage.reserve_attempt(key, now, *policy).await? {
+            tracing::info!("login refused: throttled");
+            return Err(locked(until));
+        }
     }
 
     let holder = state.storage.holder_by_login(&id_number).await?;
@@ -179,19 +385,16 @@ pub async fn login(
         .map(|h| h.password_hash.clone())
         .unwrap_or_else(|| decoy_hash().to_string());
     let candidate = form.password.clone();
-    let matches = spawn_blocking_hash(move || verify_password(&stored_hash, &candidate)).await?;
+    let matches = state
+        .hashing
+        .run(move || verify_password(&stored_hash, &candidate))
+        .await?;
 
     let Some(holder) = holder.filter(|_| matches) else {
-        let mut locked_until = state
-            .storage
-            .record_login_failure(&account_key, now, ACCOUNT_THROTTLE)
-            .await?;
-        if let Some(client_key) = &client_key {
-            let client_lock = state
-                .storage
-                .record_login_failure(client_key, now, CLIENT_THROTTLE)
-                .await?;
-            locked_until = locked_until.max(client_lock);
+        let mut locked_until = None;
+        for (key, policy) in &throttles {
+            let lock = state.storage.record_failure(key, now, *policy).await?;
+            locked_until = locked_until.max(lock);
         }
         tracing::info!(locked = locked_until.is_some(), "login failed");
         return Err(match locked_until {
@@ -200,7 +403,14 @@ pub async fn login(
         });
     };
 
-    state.storage.clear_throttle(&account_key).await?;
+    // The account's counts start again; the address's count keeps only its failures.
+    for (key, _) in &throttles {
+        if client.as_ref().is_some_and(|c| *key == client_key(c)) {
+            state.storage.release_attempt(key).await?;
+        } else {
+            state.storage.clear_throttle(key).await?;
+        }
+    }
     let cookie = start_session(state, meta, holder.id).await?;
     let next = Some(form.next.as_str())
         .filter(|n| is_local_path(n))
@@ -275,17 +485,35 @@ pub async fn change_password(
     let Some(password) = password.filter(|_| errors.is_empty()) else {
         return Err(AppError::Invalid(errors));
     };
+    // Wrong current passwords are throttled like logins: a stolen session must not become a
+    // way to guess the password.
+    let key = sha256_hex(format!("change-password:{}", session.holder.0).as_bytes());
+    let now = state.clock.now();
+    if let Err(until) = state
+        .storage
+        .reserve_attempt(&key, now, ACCOUNT_FROM_CLIENT_THROTTLE)
+        .await?
+    {
+        return Err(locked(until));
+    }
     let stored = holder.password_hash.clone();
     let current = form.current.clone();
-    let matches = spawn_blocking_hash(move || verify_password(&stored, &current)).await?;
+    let matches = state
+        .hashing
+        .run(move || verify_password(&stored, &current))
+        .await?;
     if !matches {
+        if let Some(until) = state
+            .storage
+            .record_failure(&key, now, ACCOUNT_FROM_CLIENT_THROTTLE)
+            .await?
+        {
+            return Err(locked(until));
+        }
         return Err(AppError::field("current", Msg::CurrentPasswordWrong));
     }
-    let hash = spawn_blocking_hash(move || hash_password(&password))
-        .await?
-        .map_err(|e| {
-            crate::error::ssr::internal(&std::io::Error::other(format!("hashing: {e}")))
-        })?;
+    state.storage.clear_throttle(&key).await?;
+    let hash = hash_new_password(state, password).await?;
     state.storage.update_password(session.holder, &hash).await?;
     let ended = state
         .storage

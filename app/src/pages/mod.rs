@@ -5,6 +5,7 @@ pub mod faq;
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod password;
 pub mod rare_chars;
 pub mod register;
 pub mod terms;

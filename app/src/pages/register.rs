@@ -2,10 +2,11 @@ use crate::components::id_type_select::IdTypeSelect;
 use crate::components::rare_chars::{RareCharButton, RareCharDialog};
 use crate::forms::{Field, FormNotice, FormState, SubmitButton};
 use crate::i18n::{t, Msg};
-use crate::server_fns::accounts::register_holder;
+use crate::server_fns::accounts::{confirm_registration, register_holder};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 
 /// 用户注册: with the ID document used when the certificate was obtained.
 #[component]
@@ -42,5 +43,73 @@ pub fn RegisterPage() -> impl IntoView {
             <p class="form-footer">{t(Msg::HaveAccount)} " " <A href="/login">{t(Msg::NavLogin)}</A></p>
         </section>
         <RareCharDialog open=picker_open target="field-name"/>
+    }
+}
+
+/// Registration's second step: the code sent to the mobile number, or a new one.
+#[component]
+pub fn RegisterConfirmPage() -> impl IntoView {
+    let state = FormState::new("register_confirm");
+    let ticket = use_query_map().with_untracked(|q| q.get("ticket").unwrap_or_default());
+    view! {
+        <Title text=t(Msg::CodeSentTitle)/>
+        <section class="panel panel--narrow">
+            <h1>{t(Msg::CodeSentTitle)}</h1>
+            <p>{t(Msg::CodeSentText)}</p>
+            <FormNotice state/>
+            {code_forms(state, ticket, crate::urls::route::REGISTER_CONFIRM, Msg::CodeSubmit,
+                confirm_registration, None)}
+        </section>
+    }
+}
+
+/// The code field and [确认], and a separate [重新获取验证码] form; both post the ticket.
+/// `extra` are the fields the confirming form asks for besides the code.
+pub fn code_forms<T, F, Fut>(
+    state: FormState,
+    ticket: String,
+    action: &'static str,
+    submit: Msg,
+    confirm: F,
+    extra: Option<AnyView>,
+) -> impl IntoView
+where
+    T: serde::de::DeserializeOwned + 'static,
+    F: Fn(T) -> Fut + Clone + 'static,
+    Fut: std::future::Future<Output = Result<crate::forms::FormDone, crate::error::AppError>>
+        + 'static,
+{
+    let resend = confirm.clone();
+    view! {
+        <form method="post" action=action novalidate class="form" on:submit=state.submit_with(confirm)>
+            <input type="hidden" name="ticket" value=ticket.clone()/>
+            <input type="hidden" name="intent" value="confirm"/>
+            <Field state name="code" label=Msg::FieldCode hint=Msg::CodeHint
+                autocomplete="one-time-code" inputmode="numeric" maxlength=6/>
+            {extra}
+            <SubmitButton state label=submit/>
+        </form>
+        <form method="post" action=action class="form form--secondary" on:submit=state.submit_with(resend)>
+            <input type="hidden" name="ticket" value=ticket/>
+            <input type="hidden" name="intent" value="resend"/>
+            <button type="submit" class="button button--secondary">{t(Msg::CodeResend)}</button>
+        </form>
+    }
+}
+
+/// Where a proven registration for a registered ID number ends: no account was created.
+#[component]
+pub fn RegisterTakenPage() -> impl IntoView {
+    view! {
+        <Title text=t(Msg::RegisterTakenTitle)/>
+        <section class="panel panel--narrow">
+            <h1>{t(Msg::RegisterTakenTitle)}</h1>
+            <p data-testid="register-taken">{t(Msg::RegisterTakenText)}</p>
+            <p class="form-footer">
+                <A href=crate::urls::route::LOGIN>{t(Msg::NavLogin)}</A>
+                " · "
+                <A href=crate::urls::route::FORGOT_PASSWORD>{t(Msg::ForgotPasswordTitle)}</A>
+            </p>
+        </section>
     }
 }

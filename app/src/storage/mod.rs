@@ -35,6 +35,7 @@ mod annotations;
 mod audit;
 mod blobs;
 mod certificates;
+mod codes;
 mod error;
 mod files;
 mod holders;
@@ -54,6 +55,7 @@ pub use certificates::{
     status_columns, CertificateContent, CertificateStore, ContentTarget, ContentUpdate,
     DbCertificate, DbCertificateWithCount, CERTIFICATE_COLUMNS,
 };
+pub use codes::{CodeStore, OutboxMessage, SendLimit, StoredCode};
 pub use error::{StorageError, StorageResult};
 pub use files::{DbFileMeta, FileStore, FILE_COLUMNS};
 pub use holders::{DbHolder, HolderStore};
@@ -72,8 +74,8 @@ pub mod prelude {
     pub use super::rows::IntoDomain;
     pub use super::{
         AnnotationQueue, AnnotationStore, AuditLine, AuditStore, BlobStore, CertificateContent,
-        CertificateStore, FileStore, HolderStore, SessionStore, SigningKeyStore, Storage,
-        ThrottleStore, VerificationLogStore,
+        CertificateStore, CodeStore, FileStore, HolderStore, SessionStore, SigningKeyStore,
+        Storage, ThrottleStore, VerificationLogStore,
     };
 }
 
@@ -121,6 +123,7 @@ pub trait Storage:
     HolderStore
     + SessionStore
     + ThrottleStore
+    + CodeStore
     + CertificateStore
     + FileStore
     + AnnotationStore

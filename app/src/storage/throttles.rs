@@ -1,21 +1,31 @@
-//! Login throttling: failures counted per key (an account or a client address), and locks.
+//! Login throttling: attempts counted per key (an account, an account from one client
+//! address, a client address; keys are hashes), and locks.
+//!
+//! An attempt is reserved before the password is checked, in one statement, so that a burst
+//! of concurrent logins gets at most `max_failures` evaluations per key, on both backends.
 
 use super::rows::execute;
-use super::{Dialect, PgStorage, SqliteStorage, StorageResult};
+use super::{PgStorage, SqliteStorage, StorageResult};
 use crate::domain::{Millis, ThrottlePolicy};
 use async_trait::async_trait;
 
 #[async_trait]
 pub trait ThrottleStore: Send + Sync {
-    /// The latest lock among `keys` that is still in force at `now`.
-    async fn throttle_locked_until(
+    /// Reserves one attempt against `key`: `Err(retry_at)` when the key is locked or its
+    /// window's attempts are used up (including attempts still being checked).
+    async fn reserve_attempt(
         &self,
-        keys: &[String],
+        key: &str,
         now: Millis,
-    ) -> StorageResult<Option<Millis>>;
+        policy: ThrottlePolicy,
+    ) -> StorageResult<Result<(), Millis>>;
 
-    /// Counts a failed login against `key`; returns the lock end if this failure locks it.
-    async fn record_login_failure(
+    /// Gives back a reserved attempt that succeeded (for keys that count failures only).
+    async fn release_attempt(&self, key: &str) -> StorageResult<()>;
+
+    /// After a failed attempt: locks `key` when its window's attempts are used up. Returns
+    /// the lock's end if it is locked.
+    async fn record_failure(
         &self,
         key: &str,
         now: Millis,
@@ -23,89 +33,141 @@ pub trait ThrottleStore: Send + Sync {
     ) -> StorageResult<Option<Millis>>;
 
     async fn clear_throttle(&self, key: &str) -> StorageResult<()>;
+
+    /// Clears `key` and every key under it (`key/…`): an account's locks from every address.
+    async fn clear_throttles_of(&self, key: &str) -> StorageResult<()>;
+
+    /// Deletes throttles whose window and lock have both passed; returns how many.
+    async fn purge_throttles(&self, now: Millis, longest_window_ms: Millis) -> StorageResult<u64>;
 }
 
-/// The count and window after one more failure at `now`, and the lock end if it locks.
-fn after_failure(
-    current: Option<(i64, i64)>,
-    now: Millis,
-    policy: ThrottlePolicy,
-) -> (i64, i64, Option<Millis>) {
-    // A new window starts when the previous one has passed.
-    let (failures, window_start) = match current {
-        Some((failures, start)) if now - start < policy.window_ms => (failures + 1, start),
-        _ => (1, now),
-    };
-    let locked_until = (failures >= policy.max_failures).then_some(now + policy.lock_ms);
-    // Once locked, the count starts again, so the next lock needs as many failures.
-    match locked_until {
-        Some(_) => (0, now, locked_until),
-        None => (failures, window_start, None),
-    }
-}
+/// The condition under which a row's window starts afresh: no lock and the window has passed,
+/// or a lock that has ended. `$2` is now, `$3` the window length.
+const FRESH: &str = "((login_throttle.locked_until IS NULL \
+                        AND login_throttle.window_start <= $2 - $3) \
+                      OR (login_throttle.locked_until IS NOT NULL \
+                        AND login_throttle.locked_until <= $2))";
 
 macro_rules! impl_throttle_store {
     ($store:ty) => {
         #[async_trait]
         impl ThrottleStore for $store {
-            #[tracing::instrument(skip_all, fields(keys = keys.len()))]
-            async fn throttle_locked_until(
+            #[tracing::instrument(skip_all)]
+            async fn reserve_attempt(
                 &self,
-                keys: &[String],
+                key: &str,
                 now: Millis,
-            ) -> StorageResult<Option<Millis>> {
-                let mut latest: Option<Millis> = None;
-                for key in keys {
-                    let until: Option<Option<i64>> = sqlx::query_scalar(
-                        "SELECT locked_until FROM login_throttle WHERE throttle_key = $1",
-                    )
+                policy: ThrottlePolicy,
+            ) -> StorageResult<Result<(), Millis>> {
+                let sql = format!(
+                    "INSERT INTO login_throttle (throttle_key, failures, window_start, \
+                     locked_until) VALUES ($1, 1, $2, NULL) \
+                     ON CONFLICT (throttle_key) DO UPDATE SET \
+                       failures = CASE WHEN {FRESH} THEN 1 \
+                                  ELSE login_throttle.failures + 1 END, \
+                       window_start = CASE WHEN {FRESH} THEN $2 \
+                                      ELSE login_throttle.window_start END, \
+                       locked_until = CASE WHEN {FRESH} THEN NULL \
+                                      ELSE login_throttle.locked_until END \
+                     WHERE {FRESH} OR (login_throttle.locked_until IS NULL \
+                                       AND login_throttle.failures < $4) \
+                     RETURNING throttle_key"
+                );
+                let reserved: Option<String> = sqlx::query_scalar(&sql)
                     .bind(key)
+                    .bind(now)
+                    .bind(policy.window_ms)
+                    .bind(policy.max_failures)
                     .fetch_optional(self.pool())
                     .await?;
-                    if let Some(Some(until)) = until {
-                        if until > now {
-                            latest = Some(latest.map_or(until, |l: Millis| l.max(until)));
-                        }
-                    }
+                if reserved.is_some() {
+                    return Ok(Ok(()));
                 }
-                Ok(latest)
+                let row: Option<(i64, Option<i64>)> = sqlx::query_as(
+                    "SELECT window_start, locked_until FROM login_throttle \
+                     WHERE throttle_key = $1",
+                )
+                .bind(key)
+                .fetch_optional(self.pool())
+                .await?;
+                let retry_at = match row {
+                    Some((_, Some(until))) => until,
+                    Some((start, None)) => start + policy.window_ms,
+                    None => now,
+                };
+                Ok(Err(retry_at.max(now)))
             }
 
             #[tracing::instrument(skip_all)]
-            async fn record_login_failure(
+            async fn release_attempt(&self, key: &str) -> StorageResult<()> {
+                execute!(
+                    self.pool(),
+                    "UPDATE login_throttle SET failures = failures - 1 \
+                     WHERE throttle_key = $1 AND failures > 0 AND locked_until IS NULL",
+                    key,
+                );
+                Ok(())
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn record_failure(
                 &self,
                 key: &str,
                 now: Millis,
                 policy: ThrottlePolicy,
             ) -> StorageResult<Option<Millis>> {
-                let mut tx = self.pool().begin_with(<Self as Dialect>::BEGIN_WRITE).await?;
-                let sql = format!(
-                    "SELECT failures, window_start FROM login_throttle WHERE throttle_key = $1{}",
-                    <Self as Dialect>::FOR_UPDATE
+                execute!(
+                    self.pool(),
+                    "UPDATE login_throttle SET locked_until = $2 \
+                     WHERE throttle_key = $1 AND locked_until IS NULL AND failures >= $3",
+                    key,
+                    now + policy.lock_ms,
+                    policy.max_failures,
                 );
-                let current: Option<(i64, i64)> =
-                    sqlx::query_as(&sql).bind(key).fetch_optional(&mut *tx).await?;
-                let (failures, window_start, locked_until) = after_failure(current, now, policy);
-                sqlx::query(
-                    "INSERT INTO login_throttle (throttle_key, failures, window_start, \
-                     locked_until) VALUES ($1, $2, $3, $4) ON CONFLICT (throttle_key) DO UPDATE \
-                     SET failures = excluded.failures, window_start = excluded.window_start, \
-                     locked_until = COALESCE(excluded.locked_until, login_throttle.locked_until)",
+                let until: Option<Option<i64>> = sqlx::query_scalar(
+                    "SELECT locked_until FROM login_throttle WHERE throttle_key = $1",
                 )
                 .bind(key)
-                .bind(failures)
-                .bind(window_start)
-                .bind(locked_until)
-                .execute(&mut *tx)
+                .fetch_optional(self.pool())
                 .await?;
-                tx.commit().await?;
-                Ok(locked_until)
+                Ok(until.flatten().filter(|until| *until > now))
             }
 
             #[tracing::instrument(skip_all)]
             async fn clear_throttle(&self, key: &str) -> StorageResult<()> {
-                execute!(self.pool(), "DELETE FROM login_throttle WHERE throttle_key = $1", key);
+                execute!(
+                    self.pool(),
+                    "DELETE FROM login_throttle WHERE throttle_key = $1",
+                    key
+                );
                 Ok(())
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn clear_throttles_of(&self, key: &str) -> StorageResult<()> {
+                // Keys are hex digests and `/`: no LIKE wildcard can occur in them.
+                execute!(
+                    self.pool(),
+                    "DELETE FROM login_throttle WHERE throttle_key = $1 OR throttle_key LIKE $2",
+                    key,
+                    format!("{key}/%"),
+                );
+                Ok(())
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn purge_throttles(
+                &self,
+                now: Millis,
+                longest_window_ms: Millis,
+            ) -> StorageResult<u64> {
+                Ok(execute!(
+                    self.pool(),
+                    "DELETE FROM login_throttle WHERE window_start <= $1 \
+                     AND (locked_until IS NULL OR locked_until <= $2)",
+                    now - longest_window_ms,
+                    now,
+                ))
             }
         }
     };

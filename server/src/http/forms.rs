@@ -4,7 +4,10 @@
 
 use super::extract::{Holder, SignInFirst, SignedIn};
 use super::ServerState;
-use app::accounts::forms::{ChangePasswordForm, LoginForm, LogoutForm, RegisterForm, TermsForm};
+use app::accounts::forms::{
+    ChangePasswordForm, ConfirmRegistrationForm, ForgotPasswordForm, LoginForm, LogoutForm,
+    RegisterForm, ResetPasswordForm, TermsForm,
+};
 use app::accounts::service::{self, Outcome};
 use app::annotations::forms::ApplyForm;
 use app::error::AppError;
@@ -147,6 +150,33 @@ pub async fn register(State(state): State<ServerState>, request: Request<Body>) 
         },
     )
     .await
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn confirm_registration(
+    State(state): State<ServerState>,
+    request: Request<Body>,
+) -> Response {
+    let action = |app, meta, Anyone, form: ConfirmRegistrationForm| async move {
+        service::confirm_registration(&app, &meta, form).await
+    };
+    handle(state, request, "register_confirm", action).await
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn forgot_password(State(state): State<ServerState>, request: Request<Body>) -> Response {
+    let action = |app, _, Anyone, form: ForgotPasswordForm| async move {
+        service::forgot_password(&app, form).await
+    };
+    handle(state, request, "forgot_password", action).await
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn reset_password(State(state): State<ServerState>, request: Request<Body>) -> Response {
+    let action = |app, _, Anyone, form: ResetPasswordForm| async move {
+        service::reset_password(&app, form).await
+    };
+    handle(state, request, "reset_password", action).await
 }
 
 #[tracing::instrument(skip_all)]

@@ -132,6 +132,7 @@ pub fn router(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("SAMEORIGIN"),
         ))
+        .layer(axum::middleware::map_response(retry_after_when_unavailable))
         .layer(
             // Pages, scripts, wasm and JSON travel compressed when the client accepts it;
             // PDFs and images are compressed already, and ranges of files must stay exact.
@@ -177,6 +178,18 @@ pub fn router(
         .layer(CatchPanicLayer::custom(panic_response))
 }
 
+/// A 503 (the database is unreachable, or password hashing is at its bound) tells clients
+/// when to come back, so that well-behaved ones back off instead of retrying at once.
+async fn retry_after_when_unavailable(mut response: Response<Body>) -> Response<Body> {
+    if response.status() == StatusCode::SERVICE_UNAVAILABLE {
+        response
+            .headers_mut()
+            .entry(header::RETRY_AFTER)
+            .or_insert(HeaderValue::from_static("5"));
+    }
+    response
+}
+
 /// The plain routes: everything but the Leptos pages (declared in `app::App`) and the public
 /// API ([`public_api`]). Their paths are the patterns in `app::urls::route`, which the links to
 /// them are built from. Laid out by area, a line each.
@@ -191,6 +204,9 @@ fn plain_routes() -> Vec<(&'static str, MethodRouter<ServerState>)> {
         (r::VERIFY, post(verify::posted).layer(upload)), (r::OPENAPI, get(verify::openapi)),
         // The accounts' forms.
         (r::REGISTER, post(forms::register)), (r::LOGIN, post(forms::login)),
+        (r::REGISTER_CONFIRM, post(forms::confirm_registration)),
+        (r::FORGOT_PASSWORD, post(forms::forgot_password)),
+        (r::RESET_PASSWORD, post(forms::reset_password)),
         (r::LOGOUT, post(forms::logout)), (r::TERMS, post(forms::accept_terms)),
         (r::ACCOUNT, post(forms::change_password)),
         // The holder's certificates: files, e-certificates, annotated copies.

@@ -1,6 +1,6 @@
 //! The operator commands (the issuer's side, docs/domain.md, "Actors"): bulk import of certificate
 //! records, revoking and reinstating, electronic files, signing keys, failed annotations, and
-//! the generator of import files for tests and benchmarks.
+//! the generator of import files for tests and benchmarks, and the development outbox.
 //!
 //! Each command opens the database like the server does, so it can run while servers run
 //! (SQLite in WAL mode with a busy timeout; PostgreSQL transactions). Every change is written
@@ -12,6 +12,7 @@ pub mod certificates;
 pub mod gen;
 pub mod import;
 pub mod keys;
+pub mod outbox;
 pub mod store;
 
 use std::process::ExitCode;
@@ -73,6 +74,7 @@ pub async fn run(
         Command::Files(args) => certificates::files(url, args).await,
         Command::Keys(command) => keys::run(url, &global.data_dir, command).await,
         Command::Annotations(args) => annotations::run(url, args).await,
+        Command::Outbox(args) => outbox::run(url, args).await,
         Command::Serve(_) | Command::Migrate | Command::DemoData => {
             unreachable!("handled by main")
         }

@@ -23,8 +23,35 @@ pub async fn register(app: &TestApp, id: &str, name: &str) -> reqwest::Response 
     register_with(&app.client, app, id, name).await
 }
 
-/// Registers from `client` (another browser than the app's own).
-pub async fn register_with(
+/// A mobile number of the holder's own, so that the per-number limits of one test's
+/// registrations do not meet.
+pub fn mobile_for(id: &str) -> String {
+    let n = id.bytes().fold(7u64, |h, b| {
+        h.wrapping_mul(1_000_003).wrapping_add(u64::from(b))
+    });
+    format!("139{:08}", n % 100_000_000)
+}
+
+/// The newest code in the development outbox for `mobile`.
+pub async fn code_sent_to(app: &TestApp, mobile: &str) -> String {
+    let messages = app.state.storage.outbox(Some(mobile), 1).await.unwrap();
+    let body = &messages.first().expect("a message in the outbox").body;
+    body.split(|c: char| !c.is_ascii_digit())
+        .find(|run| run.len() == 6)
+        .expect("a code in the message")
+        .to_string()
+}
+
+/// The `ticket` of a redirect to a code step.
+pub fn ticket_of(response: &reqwest::Response) -> String {
+    let to = location(response);
+    to.split_once("ticket=")
+        .map(|(_, t)| t.to_string())
+        .unwrap_or_else(|| panic!("no ticket in {to}"))
+}
+
+/// Registration's first step from `client`, with the holder's own mobile number.
+pub async fn register_step(
     client: &reqwest::Client,
     app: &TestApp,
     id: &str,
@@ -36,13 +63,46 @@ pub async fn register_with(
             ("id_type", "resident"),
             ("id_number", id),
             ("name", name),
-            ("mobile", "13912345678"),
+            ("mobile", &mobile_for(id)),
             ("password", PASSWORD),
             ("password2", PASSWORD),
         ])
         .send()
         .await
         .expect("POST /register")
+}
+
+/// Registration's second step: the code from the outbox.
+pub async fn confirm_step(
+    client: &reqwest::Client,
+    app: &TestApp,
+    ticket: &str,
+    code: &str,
+) -> reqwest::Response {
+    client
+        .post(app.url("/register/confirm"))
+        .form(&[("ticket", ticket), ("code", code), ("intent", "confirm")])
+        .send()
+        .await
+        .expect("POST /register/confirm")
+}
+
+/// Registers from `client` (another browser than the app's own): the form, then the code
+/// sent to the mobile number. Answers the first step's response if it did not succeed, else
+/// the second step's.
+pub async fn register_with(
+    client: &reqwest::Client,
+    app: &TestApp,
+    id: &str,
+    name: &str,
+) -> reqwest::Response {
+    let first = register_step(client, app, id, name).await;
+    if first.status() != StatusCode::SEE_OTHER {
+        return first;
+    }
+    let ticket = ticket_of(&first);
+    let code = code_sent_to(app, &mobile_for(id)).await;
+    confirm_step(client, app, &ticket, &code).await
 }
 
 /// Registers, accepts the terms: the holder is ready to use the portal.
@@ -81,7 +141,7 @@ pub async fn login(app: &TestApp, id: &str, password: &str) -> reqwest::Response
     .await
 }
 
-fn location(response: &reqwest::Response) -> String {
+pub fn location(response: &reqwest::Response) -> String {
     response.headers()["location"].to_str().unwrap().to_string()
 }
 
@@ -216,33 +276,77 @@ async fn registration_errors_are_per_field_keep_input_and_change_nothing(db: Db)
     assert_eq!(app.state.storage.count_holders().await.unwrap(), 0);
 }
 
-async fn a_second_registration_is_refused_without_details(db: Db) {
+async fn a_registered_id_gets_no_account_and_no_details(db: Db) {
     let app = spawn_app(db).await;
     let id = resident_id(4);
     assert_eq!(
         register(&app, &id, "赵六").await.status(),
         StatusCode::SEE_OTHER
     );
+    // Someone else, with a mobile number of their own: the first step answers exactly as it
+    // does for an unregistered ID number.
     let other = crate::helpers::client_for(&app.base);
-    let response = other
+    let form = |id: &str| {
+        vec![
+            ("id_type", "resident".to_string()),
+            ("id_number", id.to_string()),
+            ("name", "别人".to_string()),
+            ("mobile", "13800000000".to_string()),
+            ("password", "another1pass".to_string()),
+            ("password2", "another1pass".to_string()),
+        ]
+    };
+    let taken = other
         .post(app.url("/register"))
-        .form(&[
-            ("id_type", "resident"),
-            ("id_number", id.as_str()),
-            ("name", "别人"),
-            ("mobile", "13800000000"),
-            ("password", "another1pass"),
-            ("password2", "another1pass"),
-        ])
+        .form(&form(&id))
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let text = inner_text(&response.text().await.unwrap());
-    assert!(text.contains("该证件号码已注册"));
+    app.state.clock.advance(61_000);
+    let fresh = other
+        .post(app.url("/register"))
+        .form(&form(&resident_id(40)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(taken.status(), StatusCode::SEE_OTHER);
+    assert_eq!(fresh.status(), taken.status());
+    let shape = |r: &reqwest::Response| location(r).split('=').next().unwrap().to_string();
+    assert_eq!(shape(&taken), shape(&fresh), "the same answer");
+
+    // Only once the mobile number is proven is the ID number said to be registered.
+    let messages = app
+        .state
+        .storage
+        .outbox(Some("13800000000"), 2)
+        .await
+        .unwrap();
+    let code_of = |body: &str| {
+        body.split(|c: char| !c.is_ascii_digit())
+            .find(|run| run.len() == 6)
+            .unwrap()
+            .to_string()
+    };
+    let confirmed = confirm_step(
+        &other,
+        &app,
+        &ticket_of(&taken),
+        &code_of(&messages[1].body),
+    )
+    .await;
+    assert_eq!(confirmed.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&confirmed), "/register/taken");
+    assert!(
+        confirmed.headers().get("set-cookie").is_none(),
+        "no session"
+    );
+    let page = other.get(app.url("/register/taken")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let text = inner_text(&page.text().await.unwrap());
+    assert!(text.contains("该证件号码已注册") && text.contains("忘记密码"));
     assert!(
         !text.contains("赵六"),
-        "nothing about the existing account is revealed"
+        "nothing about the account is revealed"
     );
     assert_eq!(app.state.storage.count_holders().await.unwrap(), 1);
 }
@@ -485,15 +589,42 @@ async fn server_functions_work_as_the_hydrated_page_calls_them(db: Db) {
         ("form[password2]", PASSWORD),
     ])
     .unwrap();
-    let response = app
-        .client
-        .post(app.url("/api/accounts/register"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "application/json")
-        .body(body.clone())
-        .send()
+    let call = |client: &reqwest::Client, path: &str, body: String| {
+        client
+            .post(app.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json")
+            .body(body)
+            .send()
+    };
+    let response = call(&app.client, "/api/accounts/register", body.clone())
         .await
         .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers().get("set-cookie").is_none(),
+        "no account yet"
+    );
+    let done: serde_json::Value = response.json().await.unwrap();
+    let to = done["redirect"].as_str().unwrap().to_string();
+    assert!(to.starts_with("/register/confirm?ticket="), "{to}");
+    let ticket = to.split_once("ticket=").unwrap().1.to_string();
+    let code = code_sent_to(&app, "+85291234567").await;
+    let confirm = |ticket: &str, code: &str| {
+        serde_urlencoded::to_string([
+            ("form[ticket]", ticket),
+            ("form[code]", code),
+            ("form[intent]", "confirm"),
+        ])
+        .unwrap()
+    };
+    let response = call(
+        &app.client,
+        "/api/accounts/register/confirm",
+        confirm(&ticket, &code),
+    )
+    .await
+    .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert!(response.headers()["set-cookie"]
         .to_str()
@@ -517,19 +648,25 @@ async fn server_functions_work_as_the_hydrated_page_calls_them(db: Db) {
     let error: serde_json::Value = overview.json().await.unwrap();
     assert_eq!(error, serde_json::json!("TermsRequired"));
 
-    // A duplicate through the server function: a field error as JSON, 422.
-    let again = client_for(&app.base)
-        .post(app.url("/api/accounts/register"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "application/json")
-        .body(body)
-        .send()
+    // The same number again within a minute: refused, with when to ask again.
+    let again = call(&client_for(&app.base), "/api/accounts/register", body)
         .await
         .unwrap();
-    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(again.status(), StatusCode::TOO_MANY_REQUESTS);
     let error: serde_json::Value = again.json().await.unwrap();
-    assert_eq!(error["Invalid"][0]["field"], "id_number");
-    assert_eq!(error["Invalid"][0]["text"]["msg"], "AlreadyRegistered");
+    assert_eq!(error["RateLimited"]["msg"], "CodeTooSoon");
+    // A wrong code through the server function: a field error as JSON, 422, with the tries
+    // left; the used ticket is spent.
+    let spent = call(
+        &app.client,
+        "/api/accounts/register/confirm",
+        confirm(&ticket, &code),
+    )
+    .await
+    .unwrap();
+    assert_eq!(spent.status(), StatusCode::CONFLICT);
+    let error: serde_json::Value = spent.json().await.unwrap();
+    assert_eq!(error["Refused"]["msg"], "CodeExpired");
 
     // From another site, refused before it runs.
     let foreign = reqwest::Client::new()
@@ -609,7 +746,7 @@ on_both_backends!(
     register_accept_terms_logout_login,
     logout_ends_the_session_on_the_server,
     registration_errors_are_per_field_keep_input_and_change_nothing,
-    a_second_registration_is_refused_without_details,
+    a_registered_id_gets_no_account_and_no_details,
     unexpected_or_oversized_input_is_refused_cleanly,
     wrong_credentials_get_one_message_then_a_lock_that_lifts_itself,
     one_client_guessing_many_accounts_is_locked_out,

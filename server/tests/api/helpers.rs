@@ -102,8 +102,11 @@ impl Drop for TestDb {
 }
 
 /// Options for [`spawn_app_with`].
+#[derive(Clone)]
 pub struct Options {
     pub test_controls: bool,
+    /// A message gateway instead of the development outbox.
+    pub messages: Option<std::sync::Arc<dyn app::infra::MessageGateway>>,
     /// Annotation workers to run (0: none).
     pub workers: usize,
     /// Each production takes this long (to share work between workers).
@@ -116,6 +119,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             test_controls: false,
+            messages: None,
             workers: 1,
             production_delay: None,
             fail_production: false,
@@ -214,6 +218,11 @@ async fn start(
             backoff: std::time::Duration::from_millis(20),
             ..Default::default()
         },
+        messages: options.messages.clone().map_or(
+            server::application::Messages::Outbox,
+            server::application::Messages::Gateway,
+        ),
+        demo: true,
     })
     .await
     .expect("application");
@@ -267,6 +276,27 @@ pub async fn raw_execute(url: &str, sql: &str) {
         sqlx::Executor::execute(&mut conn, sql)
             .await
             .expect("execute");
+    }
+}
+
+/// The text values of a one-column query on a test app's database (to look at what is stored).
+pub async fn scalar_strings(app: &TestApp, sql: &str) -> Vec<String> {
+    use sqlx::Connection;
+    let url = app.db_url();
+    if url.starts_with("postgres") {
+        let mut conn = sqlx::PgConnection::connect(&url).await.expect("connect");
+        sqlx::query_scalar(sql)
+            .fetch_all(&mut conn)
+            .await
+            .expect("query")
+    } else {
+        let mut conn = sqlx::SqliteConnection::connect(&url)
+            .await
+            .expect("connect");
+        sqlx::query_scalar(sql)
+            .fetch_all(&mut conn)
+            .await
+            .expect("query")
     }
 }
 

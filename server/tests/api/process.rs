@@ -7,9 +7,17 @@ use crate::on_both_backends;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// A demo instance: its one-time codes go to the development outbox.
 fn start_server(url: &str, data_dir: &std::path::Path, extra: &[&str]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_server"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--database-url", url])
+        .args([
+            "serve",
+            "--demo",
+            "--listen",
+            "127.0.0.1:0",
+            "--database-url",
+            url,
+        ])
         .arg("--data-dir")
         .arg(data_dir)
         .args(extra)
@@ -100,7 +108,51 @@ async fn sigterm_stops_the_server_cleanly(db: Db) {
     }
 }
 
+async fn without_a_message_gateway_only_a_demo_starts(db: Db) {
+    let test_db = TestDb::new(db).await;
+    let data = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_server"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--database-url",
+            &test_db.url,
+        ])
+        .arg("--data-dir")
+        .arg(data.path())
+        .env("PORTAL_LOG", "warn")
+        .env_remove("PORTAL_DEMO")
+        .env_remove("PORTAL_SMS_GATEWAY")
+        .output()
+        .expect("run the server binary");
+    assert!(!output.status.success(), "refused to start");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("no message gateway is configured") && stderr.contains("--demo"),
+        "says why and what to do: {stderr}"
+    );
+    // A half-configured gateway is refused too, naming what is missing.
+    let output = Command::new(env!("CARGO_BIN_EXE_server"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--database-url",
+            &test_db.url,
+        ])
+        .args(["--sms-gateway", "aliyun", "--aliyun-access-key-id", "id"])
+        .arg("--data-dir")
+        .arg(data.path())
+        .env("PORTAL_LOG", "warn")
+        .output()
+        .expect("run the server binary");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--aliyun-access-key-secret"));
+}
+
 on_both_backends!(
     a_killed_server_loses_and_repeats_nothing,
-    sigterm_stops_the_server_cleanly
+    sigterm_stops_the_server_cleanly,
+    without_a_message_gateway_only_a_demo_starts,
 );
