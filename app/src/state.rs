@@ -1,6 +1,6 @@
 //! What every request handler and server function can reach: storage, the clock and settings.
 
-use crate::infra::{Clock, RateLimits, VerificationQueue};
+use crate::infra::{Clock, RateLimits, TrustedProxies, VerificationQueue};
 use crate::storage::{DynBlobStore, DynStorage};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -20,6 +20,8 @@ pub struct Settings {
     pub annotation_cutoff: Date,
     /// The current version of the service terms; holders accept each version once.
     pub terms_version: i64,
+    /// Reverse proxies whose forwarding headers name the client (`--trusted-proxy`).
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl Default for Settings {
@@ -30,6 +32,7 @@ impl Default for Settings {
             test_controls: false,
             annotation_cutoff: time::macros::date!(2021 - 12 - 17),
             terms_version: 1,
+            trusted_proxies: TrustedProxies::default(),
         }
     }
 }

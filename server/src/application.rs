@@ -4,6 +4,7 @@
 //! production runs.
 
 use crate::worker::WorkerConfig;
+use app::infra::TrustedProxies;
 use app::state::{AppState, Settings};
 use app::storage::DynStorage;
 use axum::Router;
@@ -38,6 +39,9 @@ pub struct Config {
     /// The Leptos site (its address is set to the listening one).
     pub leptos_options: LeptosOptions,
     pub workers: WorkerConfig,
+    /// Reverse proxies whose forwarding headers name the client (empty: none; the TCP peer
+    /// is the client).
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// The application, listening but not yet serving.
@@ -72,6 +76,7 @@ impl Application {
                 .unwrap_or_else(|| public_url.starts_with("https://")),
             test_controls: config.test_controls,
             public_url: public_url.clone(),
+            trusted_proxies: config.trusted_proxies,
             ..Settings::default()
         };
         let state = crate::app_state(storage.clone(), settings)?;

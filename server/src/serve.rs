@@ -34,6 +34,7 @@ pub async fn run(url: &str, global: &GlobalArgs, args: ServeArgs) -> anyhow::Res
                 .map(std::time::Duration::from_millis),
             ..Default::default()
         },
+        trusted_proxies: app::infra::TrustedProxies::new(args.trusted_proxies.clone()),
     })
     .await?;
     tracing::info!(

@@ -1,6 +1,7 @@
 //! The HTTP application: Leptos pages and server functions, plain routes, and the layers every
 //! request passes through.
 
+mod client;
 mod copies;
 pub mod extract;
 mod files;
@@ -117,8 +118,13 @@ pub fn router(
             session::attach_session,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            state,
+            state.clone(),
             guard::refuse_cross_site,
+        ))
+        // Before anything that counts or records a client: its address, decided once.
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            client::attach_client,
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

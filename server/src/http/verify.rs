@@ -2,6 +2,7 @@
 //! API under `/api/v1/` with its OpenAPI document. The API is read-only and anonymous, so
 //! any site may call it (CORS).
 
+use super::client::Client;
 use super::ServerState;
 use app::error::AppError;
 use app::forms::{EchoValues, FormEcho};
@@ -12,19 +13,16 @@ use app::verification::forms::ManualCheckForm;
 use app::verification::service;
 use app::verification::views::{Method, VerificationResult};
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, FromRequest, Multipart, Path, Query, State};
+use axum::extract::{FromRequest, Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
 fn client(parts: &axum::http::request::Parts) -> Option<IpAddr> {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
+    app::session::RequestMeta::from_parts(parts).client
 }
 
 /// Renders the verification page with a verdict, or with the form's errors.
@@ -192,19 +190,19 @@ pub async fn api_code(
 /// `POST /api/v1/verify/manual`
 pub async fn api_manual(
     State(state): State<ServerState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Client(client): Client,
     body: Bytes,
 ) -> Response {
     let Ok(form) = serde_json::from_slice::<ManualCheckForm>(&body) else {
         return api_error(AppError::BadRequest);
     };
-    api_answer(service::manual(&state.app, form, Some(addr.ip()), Method::ApiManual).await)
+    api_answer(service::manual(&state.app, form, client, Method::ApiManual).await)
 }
 
 /// `POST /api/v1/verify/file`: the PDF as the request body.
 pub async fn api_file(
     State(state): State<ServerState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Client(client): Client,
     Query(query): Query<PurposeQuery>,
     headers: HeaderMap,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
@@ -219,16 +217,7 @@ pub async fn api_file(
     if !content_type.starts_with("application/pdf") {
         return api_error(AppError::field("file", Msg::UploadNotPdf));
     }
-    api_answer(
-        service::file(
-            &state.app,
-            &body,
-            &query.purpose,
-            Some(addr.ip()),
-            Method::ApiFile,
-        )
-        .await,
-    )
+    api_answer(service::file(&state.app, &body, &query.purpose, client, Method::ApiFile).await)
 }
 
 /// `GET /api/openapi.json`

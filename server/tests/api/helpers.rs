@@ -110,6 +110,8 @@ pub struct Options {
     pub production_delay: Option<std::time::Duration>,
     /// Every production fails (two attempts, quick backoff).
     pub fail_production: bool,
+    /// Reverse proxies whose forwarding headers are believed (`--trusted-proxy`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for Options {
@@ -119,6 +121,7 @@ impl Default for Options {
             workers: 1,
             production_delay: None,
             fail_production: false,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -214,6 +217,7 @@ async fn start(
             backoff: std::time::Duration::from_millis(20),
             ..Default::default()
         },
+        trusted_proxies: app::infra::TrustedProxies::new(options.trusted_proxies.clone()),
     })
     .await
     .expect("application");

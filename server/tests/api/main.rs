@@ -9,6 +9,7 @@ mod accounts;
 mod annotations;
 mod api_snapshots;
 mod certificates;
+mod limits;
 mod operator;
 mod operator_certificates;
 mod operator_keys;
