@@ -1,6 +1,6 @@
 //! What every request handler and server function can reach: storage, the clock and settings.
 
-use crate::infra::{Clock, RateLimits, TrustedProxies, VerificationQueue};
+use crate::infra::{Clock, TrustedProxies, VerificationQueue};
 use crate::storage::{DynBlobStore, DynStorage};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -50,8 +50,6 @@ pub struct AppState {
     /// Wakes an annotation worker of this process when an application is queued (workers
     /// also poll, for work queued by other processes and for retries).
     pub jobs: Arc<tokio::sync::Notify>,
-    /// Per-address limits on manual and file verification.
-    pub limits: Arc<RateLimits>,
     /// Verifications waiting to be logged.
     pub verification_log: Arc<VerificationQueue>,
 }
@@ -69,7 +67,6 @@ impl AppState {
             settings: Arc::new(settings),
             fonts,
             jobs: Arc::new(tokio::sync::Notify::new()),
-            limits: Arc::default(),
             verification_log: Arc::default(),
         }
     }

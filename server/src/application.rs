@@ -105,7 +105,7 @@ impl Application {
             config.workers,
             shutdown.clone(),
         );
-        tasks.push(spawn_session_sweeper(state.clone(), shutdown.clone()));
+        tasks.push(spawn_sweeper(state.clone(), shutdown.clone()));
         tasks.extend(crate::verify_log::spawn(state.clone(), shutdown.clone()));
         Ok(Application {
             listener,
@@ -170,9 +170,10 @@ impl Application {
     }
 }
 
-/// Removes expired sessions every ten minutes (they are refused anyway; this keeps the table
-/// small).
-fn spawn_session_sweeper(state: AppState, shutdown: CancellationToken) -> JoinHandle<()> {
+/// Every ten minutes removes expired sessions (they are refused anyway) and the rate-limit
+/// counters whose window has passed (a new check starts a new window anyway); this keeps
+/// both tables small. A counter outlives its window by at most the sweep interval.
+fn spawn_sweeper(state: AppState, shutdown: CancellationToken) -> JoinHandle<()> {
     tokio::spawn(async move {
         loop {
             tokio::select! {
@@ -186,6 +187,16 @@ fn spawn_session_sweeper(state: AppState, shutdown: CancellationToken) -> JoinHa
                 Ok(_) => {}
                 Err(err) => {
                     tracing::warn!(error = %app::error::ssr::ErrorChain(&err), "session sweep failed")
+                }
+            }
+            let passed = now - app::infra::LIMIT_WINDOW_MS;
+            match state.storage.delete_expired_rate_limits(passed).await {
+                Ok(removed) if removed > 0 => {
+                    tracing::debug!(removed, "rate-limit windows removed")
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    tracing::warn!(error = %app::error::ssr::ErrorChain(&err), "rate-limit sweep failed")
                 }
             }
         }

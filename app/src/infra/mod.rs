@@ -12,4 +12,6 @@ pub use client::{client_addr, limit_key, ClientAddr, TrustedProxies};
 pub use clock::Clock;
 pub use ids::{new_public_id, sha256_hex};
 pub use log_queue::VerificationQueue;
-pub use rate_limit::{LimitKind, RateLimits, FILE_LIMIT, LIMIT_WINDOW_MS, MANUAL_LIMIT};
+pub use rate_limit::{
+    count_check, counter_key, LimitKind, FILE_LIMIT, LIMIT_WINDOW_MS, MANUAL_LIMIT,
+};

@@ -39,6 +39,7 @@ mod error;
 mod files;
 mod holders;
 mod postgres;
+mod rate_limits;
 pub mod rows;
 mod sessions;
 mod signing_keys;
@@ -58,6 +59,7 @@ pub use error::{StorageError, StorageResult};
 pub use files::{DbFileMeta, FileStore, FILE_COLUMNS};
 pub use holders::{DbHolder, HolderStore};
 pub use postgres::PgStorage;
+pub use rate_limits::{RateLimitStore, WindowCount};
 pub use sessions::{DbSession, SessionStore};
 pub use signing_keys::{DbSigningKey, SigningKeyStore};
 pub use sqlite::SqliteStorage;
@@ -72,8 +74,8 @@ pub mod prelude {
     pub use super::rows::IntoDomain;
     pub use super::{
         AnnotationQueue, AnnotationStore, AuditLine, AuditStore, BlobStore, CertificateContent,
-        CertificateStore, FileStore, HolderStore, SessionStore, SigningKeyStore, Storage,
-        ThrottleStore, VerificationLogStore,
+        CertificateStore, FileStore, HolderStore, RateLimitStore, SessionStore, SigningKeyStore,
+        Storage, ThrottleStore, VerificationLogStore,
     };
 }
 
@@ -121,6 +123,7 @@ pub trait Storage:
     HolderStore
     + SessionStore
     + ThrottleStore
+    + RateLimitStore
     + CertificateStore
     + FileStore
     + AnnotationStore

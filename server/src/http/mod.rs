@@ -220,7 +220,8 @@ fn test_controls() -> Vec<(&'static str, MethodRouter<ServerState>)> {
 }
 
 /// Uploads may carry a PDF of up to 5 MB plus the form's own bytes.
-const UPLOAD_BODY_LIMIT: usize = app::verification::service::MAX_UPLOAD_BYTES + 64 * 1024;
+pub(crate) const UPLOAD_BODY_LIMIT: usize =
+    app::verification::service::MAX_UPLOAD_BYTES + 64 * 1024;
 
 /// The anonymous, read-only verification API: callable from any site.
 fn public_api() -> Router<ServerState> {

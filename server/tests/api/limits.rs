@@ -1,11 +1,16 @@
 //! Who the client is and how much it may ask: forwarding headers believed only from trusted
-//! proxies.
+//! proxies, verification limits counted in the database (atomic under a burst, shared by
+//! processes, IPv6 by /64).
 
-use crate::helpers::{spawn_app_with, Db, Options, TestApp};
+use crate::helpers::{spawn_app_with, spawn_on, Db, Options, TestApp};
 use crate::on_both_backends;
-use app::infra::MANUAL_LIMIT;
+use crate::verification::{api_file, api_manual};
+use app::infra::{FILE_LIMIT, MANUAL_LIMIT};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 
 fn check() -> Value {
     json!({ "certificate_number": "1", "holder_name": "王五" })
@@ -81,4 +86,145 @@ async fn forwarded_clients_are_believed_only_from_a_trusted_proxy(db: Db) {
     );
 }
 
-on_both_backends!(forwarded_clients_are_believed_only_from_a_trusted_proxy);
+async fn ipv6_clients_are_counted_by_their_64(db: Db) {
+    let app = spawn_app_with(db, behind_loopback_proxy()).await;
+    for n in 0..MANUAL_LIMIT {
+        // Every check from another address of the same /64, half of them as RFC 7239 says.
+        let address = format!("2001:db8:1:2::{:x}", n + 1);
+        let status = if n % 2 == 0 {
+            manual_with(&app, &[("x-forwarded-for", &address)]).await
+        } else {
+            let forwarded = format!("for=\"[{address}]:4711\"");
+            manual_with(&app, &[("forwarded", &forwarded)]).await
+        };
+        assert_eq!(status, StatusCode::OK, "check {n}");
+    }
+    assert_eq!(
+        manual_with(
+            &app,
+            &[("x-forwarded-for", "2001:db8:1:2:ffff:ffff:ffff:ffff")]
+        )
+        .await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        manual_with(&app, &[("x-forwarded-for", "2001:db8:1:3::1")]).await,
+        StatusCode::OK,
+        "the next /64 is another client"
+    );
+}
+
+async fn a_burst_from_one_client_gets_exactly_the_limit(db: Db) {
+    let app = spawn_app_with(db, Options::default()).await;
+    let client = reqwest::Client::new();
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..300)
+        .map(|_| {
+            let (client, url) = (client.clone(), app.url("/api/v1/verify/manual"));
+            tokio::spawn(async move {
+                client
+                    .post(url)
+                    .json(&check())
+                    .send()
+                    .await
+                    .expect("POST")
+                    .status()
+            })
+        })
+        .collect();
+    let mut ok = 0;
+    let mut limited = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            StatusCode::OK => ok += 1,
+            StatusCode::TOO_MANY_REQUESTS => limited += 1,
+            other => panic!("unexpected {other}"),
+        }
+    }
+    eprintln!("{db:?}: 300 concurrent checks in {:?}", started.elapsed());
+    assert_eq!((ok, limited), (MANUAL_LIMIT, 300 - MANUAL_LIMIT));
+}
+
+async fn two_processes_share_the_limit(db: Db) {
+    let first = spawn_app_with(db, Options::default()).await;
+    let second = spawn_on(&first, Options::default()).await;
+    let client = reqwest::Client::new();
+    for n in 0..MANUAL_LIMIT {
+        let app = if n % 2 == 0 { &first } else { &second };
+        let (status, _) = api_manual(app, &client, check()).await;
+        assert_eq!(status, StatusCode::OK, "check {n}");
+    }
+    for app in [&first, &second] {
+        let (status, body) = api_manual(app, &client, check()).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(body["error"]["code"], "rate_limited");
+    }
+    // The stored keys are digests, not addresses.
+    let keys: Vec<String> = match db {
+        Db::Sqlite => {
+            let pool = sqlx::SqlitePool::connect(&first.db_url()).await.unwrap();
+            sqlx::query_scalar("SELECT limit_key FROM rate_limits")
+                .fetch_all(&pool)
+                .await
+                .unwrap()
+        }
+        Db::Postgres => {
+            let pool = sqlx::PgPool::connect(&first.db_url()).await.unwrap();
+            sqlx::query_scalar("SELECT limit_key FROM rate_limits")
+                .fetch_all(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(keys.len(), 1);
+    assert_eq!(keys[0].len(), 64);
+    assert!(!keys[0].contains("127.0.0.1"));
+    // Passed windows are swept; a new one starts.
+    let now = first.state.clock.now();
+    let swept = first
+        .state
+        .storage
+        .delete_expired_rate_limits(now)
+        .await
+        .unwrap();
+    assert_eq!(swept, 1);
+    let (status, _) = api_manual(&second, &client, check()).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+async fn an_upload_over_the_limit_is_refused_before_it_is_read(db: Db) {
+    let app = spawn_app_with(db, Options::default()).await;
+    for n in 0..FILE_LIMIT {
+        let (status, _) = api_file(&app, b"%PDF-1.7 not signed".to_vec()).await;
+        assert_eq!(status, StatusCode::OK, "check {n}");
+    }
+    // Only the head of a 5 MB upload is sent: the answer comes without the body.
+    let port: u16 = app.base.rsplit(':').next().unwrap().parse().unwrap();
+    for (path, content_type) in [
+        ("/api/v1/verify/file", "application/pdf"),
+        ("/verify", "multipart/form-data; boundary=x"),
+    ] {
+        let mut raw = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: test\r\nOrigin: {}\r\nContent-Type: {content_type}\r\n\
+             Content-Length: 5000000\r\n\r\n",
+            app.base
+        );
+        raw.write_all(head.as_bytes()).await.unwrap();
+        let mut answer = vec![0u8; 64];
+        let read = tokio::time::timeout(Duration::from_secs(10), raw.read(&mut answer))
+            .await
+            .expect("answered before the body was sent")
+            .unwrap();
+        let answer = String::from_utf8_lossy(&answer[..read]).to_string();
+        assert!(answer.starts_with("HTTP/1.1 429"), "{path}: {answer}");
+    }
+}
+
+on_both_backends!(
+    forwarded_clients_are_believed_only_from_a_trusted_proxy,
+    an_upload_over_the_limit_is_refused_before_it_is_read,
+    ipv6_clients_are_counted_by_their_64,
+    a_burst_from_one_client_gets_exactly_the_limit,
+    two_processes_share_the_limit,
+);
