@@ -3,6 +3,7 @@
 //! `serve` command and the integration tests both build it here, so the tests run what
 //! production runs.
 
+use crate::connections::ConnectionLimits;
 use crate::worker::WorkerConfig;
 use app::infra::TrustedProxies;
 use app::state::{AppState, Settings};
@@ -42,6 +43,8 @@ pub struct Config {
     /// Reverse proxies whose forwarding headers name the client (empty: none; the TCP peer
     /// is the client).
     pub trusted_proxies: TrustedProxies,
+    /// Open connections in all and per address, and the deadline for a request's headers.
+    pub connections: ConnectionLimits,
 }
 
 /// The application, listening but not yet serving.
@@ -51,6 +54,7 @@ pub struct Application {
     state: AppState,
     storage: DynStorage,
     issuer: Arc<IssuerKey>,
+    connections: ConnectionLimits,
     public_url: String,
     shutdown: CancellationToken,
     tasks: Vec<JoinHandle<()>>,
@@ -113,6 +117,7 @@ impl Application {
             state,
             storage,
             issuer,
+            connections: config.connections,
             public_url,
             shutdown,
             tasks,
@@ -154,13 +159,14 @@ impl Application {
     /// Serves until the shutdown handle is cancelled, then waits for the background work and
     /// closes storage. Queued work stays in the database.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        axum::serve(
+        crate::connections::serve(
             self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
+            self.router,
+            self.connections,
+            self.state.settings.trusted_proxies.clone(),
+            self.shutdown.clone(),
         )
-        .with_graceful_shutdown(self.shutdown.clone().cancelled_owned())
-        .await?;
+        .await;
         for task in self.tasks {
             let _ = task.await;
         }

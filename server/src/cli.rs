@@ -142,6 +142,19 @@ pub struct ServeArgs {
     )]
     pub trusted_proxies: Vec<ipnet::IpNet>,
 
+    /// Open connections at most; further ones wait to be accepted until one closes.
+    #[arg(long, env = "PORTAL_MAX_CONNECTIONS", default_value_t = 4096)]
+    pub max_connections: usize,
+
+    /// Open connections at most from one client address (IPv6: one /64); further ones are
+    /// closed at once. Trusted proxies are exempt.
+    #[arg(
+        long,
+        env = "PORTAL_MAX_CONNECTIONS_PER_ADDRESS",
+        default_value_t = 256
+    )]
+    pub max_connections_per_address: usize,
+
     /// Test only (needs --enable-test-controls): milliseconds each production takes.
     #[arg(long, env = "PORTAL_TEST_PRODUCTION_DELAY_MS", hide = true)]
     pub test_production_delay_ms: Option<u64>,

@@ -35,6 +35,11 @@ pub async fn run(url: &str, global: &GlobalArgs, args: ServeArgs) -> anyhow::Res
             ..Default::default()
         },
         trusted_proxies: app::infra::TrustedProxies::new(args.trusted_proxies.clone()),
+        connections: crate::connections::ConnectionLimits {
+            max_connections: args.max_connections,
+            max_per_address: args.max_connections_per_address,
+            ..Default::default()
+        },
     })
     .await?;
     tracing::info!(

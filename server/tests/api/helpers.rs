@@ -112,6 +112,8 @@ pub struct Options {
     pub fail_production: bool,
     /// Reverse proxies whose forwarding headers are believed (`--trusted-proxy`).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Connection limits and the header deadline (the server's defaults unless set).
+    pub connections: server::connections::ConnectionLimits,
 }
 
 impl Default for Options {
@@ -122,6 +124,7 @@ impl Default for Options {
             production_delay: None,
             fail_production: false,
             trusted_proxies: Vec::new(),
+            connections: Default::default(),
         }
     }
 }
@@ -218,6 +221,7 @@ async fn start(
             ..Default::default()
         },
         trusted_proxies: app::infra::TrustedProxies::new(options.trusted_proxies.clone()),
+        connections: options.connections.clone(),
     })
     .await
     .expect("application");

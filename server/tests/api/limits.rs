@@ -1,6 +1,6 @@
 //! Who the client is and how much it may ask: forwarding headers believed only from trusted
 //! proxies, verification limits counted in the database (atomic under a burst, shared by
-//! processes, IPv6 by /64).
+//! processes, IPv6 by /64), the header deadline and connection caps.
 
 use crate::helpers::{spawn_app_with, spawn_on, Db, Options, TestApp};
 use crate::on_both_backends;
@@ -8,6 +8,7 @@ use crate::verification::{api_file, api_manual};
 use app::infra::{FILE_LIMIT, MANUAL_LIMIT};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+use server::connections::ConnectionLimits;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -115,7 +116,18 @@ async fn ipv6_clients_are_counted_by_their_64(db: Db) {
 }
 
 async fn a_burst_from_one_client_gets_exactly_the_limit(db: Db) {
-    let app = spawn_app_with(db, Options::default()).await;
+    // Room for the burst's connections: this is about the counter, not the connection cap.
+    let app = spawn_app_with(
+        db,
+        Options {
+            connections: ConnectionLimits {
+                max_per_address: 1000,
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+    )
+    .await;
     let client = reqwest::Client::new();
     let started = Instant::now();
     let tasks: Vec<_> = (0..300)
@@ -199,7 +211,7 @@ async fn an_upload_over_the_limit_is_refused_before_it_is_read(db: Db) {
         assert_eq!(status, StatusCode::OK, "check {n}");
     }
     // Only the head of a 5 MB upload is sent: the answer comes without the body.
-    let port: u16 = app.base.rsplit(':').next().unwrap().parse().unwrap();
+    let port = port_of(&app);
     for (path, content_type) in [
         ("/api/v1/verify/file", "application/pdf"),
         ("/verify", "multipart/form-data; boundary=x"),
@@ -221,10 +233,139 @@ async fn an_upload_over_the_limit_is_refused_before_it_is_read(db: Db) {
     }
 }
 
+/// Reads until the server closes the connection (or `limit` passes); how long that took.
+async fn time_until_closed(stream: &mut TcpStream, limit: Duration) -> Option<Duration> {
+    let started = Instant::now();
+    let mut buf = [0u8; 1024];
+    loop {
+        match tokio::time::timeout(
+            limit.saturating_sub(started.elapsed()),
+            stream.read(&mut buf),
+        )
+        .await
+        {
+            Err(_) => return None,
+            Ok(Ok(0)) | Ok(Err(_)) => return Some(started.elapsed()),
+            Ok(Ok(_)) => continue,
+        }
+    }
+}
+
+async fn send_request(stream: &mut TcpStream) -> String {
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer))
+        .await
+        .expect("answered")
+        .unwrap();
+    String::from_utf8_lossy(&answer).to_string()
+}
+
+fn port_of(app: &TestApp) -> u16 {
+    app.base.rsplit(':').next().unwrap().parse().unwrap()
+}
+
+async fn a_half_sent_request_is_closed_at_the_header_deadline(db: Db) {
+    let app = spawn_app_with(
+        db,
+        Options {
+            connections: ConnectionLimits {
+                header_read_timeout: Duration::from_secs(1),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+    )
+    .await;
+    let mut slow = TcpStream::connect(("127.0.0.1", port_of(&app)))
+        .await
+        .unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: te")
+        .await
+        .unwrap();
+    let closed = time_until_closed(&mut slow, Duration::from_secs(10))
+        .await
+        .expect("a half-sent request is not kept open");
+    assert!(closed >= Duration::from_millis(900), "{closed:?}");
+    // A silent connection too.
+    let mut silent = TcpStream::connect(("127.0.0.1", port_of(&app)))
+        .await
+        .unwrap();
+    assert!(time_until_closed(&mut silent, Duration::from_secs(10))
+        .await
+        .is_some());
+    // A prompt request is served.
+    let mut prompt = TcpStream::connect(("127.0.0.1", port_of(&app)))
+        .await
+        .unwrap();
+    assert!(send_request(&mut prompt).await.starts_with("HTTP/1.1 200"));
+}
+
+async fn connections_beyond_the_per_address_cap_are_closed(db: Db) {
+    let limits = ConnectionLimits {
+        max_per_address: 4,
+        ..Default::default()
+    };
+    let app = spawn_app_with(
+        db,
+        Options {
+            connections: limits.clone(),
+            ..Default::default()
+        },
+    )
+    .await;
+    let port = port_of(&app);
+    let mut open = Vec::new();
+    for _ in 0..4 {
+        open.push(TcpStream::connect(("127.0.0.1", port)).await.unwrap());
+    }
+    let mut extra = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    let closed = time_until_closed(&mut extra, Duration::from_secs(5)).await;
+    assert!(closed.is_some(), "the fifth connection is closed at once");
+    // The four are served; once one closes, a new connection is accepted again.
+    assert!(send_request(&mut open[0]).await.starts_with("HTTP/1.1 200"));
+    drop(open.remove(0));
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let mut again = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        if send_request(&mut again).await.starts_with("HTTP/1.1 200") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the slot is never freed");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // A trusted proxy carries many clients: it is not capped.
+    let proxied = spawn_app_with(
+        db,
+        Options {
+            connections: limits,
+            ..behind_loopback_proxy()
+        },
+    )
+    .await;
+    let mut many = Vec::new();
+    for _ in 0..6 {
+        many.push(
+            TcpStream::connect(("127.0.0.1", port_of(&proxied)))
+                .await
+                .unwrap(),
+        );
+    }
+    for stream in &mut many {
+        assert!(send_request(stream).await.starts_with("HTTP/1.1 200"));
+    }
+}
+
 on_both_backends!(
     forwarded_clients_are_believed_only_from_a_trusted_proxy,
     an_upload_over_the_limit_is_refused_before_it_is_read,
     ipv6_clients_are_counted_by_their_64,
     a_burst_from_one_client_gets_exactly_the_limit,
     two_processes_share_the_limit,
+    a_half_sent_request_is_closed_at_the_header_deadline,
+    connections_beyond_the_per_address_cap_are_closed,
 );
