@@ -8,6 +8,7 @@ mod files;
 mod forms;
 mod guard;
 mod routes;
+mod server_fns;
 mod session;
 mod verify;
 
@@ -120,6 +121,9 @@ pub fn router(
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             guard::refuse_cross_site,
+        ))
+        .layer(axum::middleware::from_fn(
+            server_fns::bound_server_fn_bodies,
         ))
         // Before anything that counts or records a client: its address, decided once.
         .layer(axum::middleware::from_fn_with_state(
@@ -238,6 +242,17 @@ fn public_api() -> Router<ServerState> {
                 .allow_methods([axum::http::Method::GET, axum::http::Method::POST])
                 .allow_headers([header::CONTENT_TYPE]),
         )
+}
+
+/// `response` with `Connection: close`, for an answer given before the request's body was
+/// read: the connection cannot carry another request (the rest of the body is still on its
+/// way), and saying so keeps a client from sending its next request on it.
+pub(crate) fn closing<R: axum::response::IntoResponse>(response: R) -> Response<Body> {
+    let mut response = response.into_response();
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 /// The app's 404 page (in the shell and the reader's language) for a plain route that found

@@ -1,8 +1,9 @@
 //! Who the client is and how much it may ask: forwarding headers believed only from trusted
 //! proxies, verification limits counted in the database (atomic under a burst, shared by
-//! processes, IPv6 by /64), the header deadline and connection caps.
+//! processes, IPv6 by /64), the header deadline and connection caps, and bounded
+//! server-function bodies.
 
-use crate::helpers::{spawn_app_with, spawn_on, Db, Options, TestApp};
+use crate::helpers::{client_for, spawn_app_with, spawn_on, Db, Options, TestApp};
 use crate::on_both_backends;
 use crate::verification::{api_file, api_manual};
 use app::infra::{FILE_LIMIT, MANUAL_LIMIT};
@@ -360,6 +361,73 @@ async fn connections_beyond_the_per_address_cap_are_closed(db: Db) {
     }
 }
 
+async fn undecodable_or_oversized_server_function_bodies_are_client_errors(db: Db) {
+    let app = spawn_app_with(db, Options::default()).await;
+    let client = client_for(&app.base);
+    let post = |body: Vec<u8>| {
+        client
+            .post(app.url("/api/verify/manual"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json")
+            .body(body)
+    };
+    for garbage in [
+        b"%%%\xff\xfe".to_vec(),
+        b"form[certificate_number]=1".to_vec(),
+        b"form=1&form=2&&&".to_vec(),
+    ] {
+        let response = post(garbage.clone()).send().await.unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::BAD_REQUEST,
+            "{}",
+            String::from_utf8_lossy(&garbage)
+        );
+        let error: Value = response.json().await.unwrap();
+        assert_eq!(error, json!("BadRequest"));
+    }
+    let json_garbage = client
+        .post(app.url("/api/verify/manual"))
+        .header("content-type", "application/json")
+        .header("accept", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_garbage.status(), StatusCode::BAD_REQUEST);
+
+    let response = post(vec![b'a'; 200 * 1024]).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // A body without a declared length is cut off as it streams in.
+    let mut raw = TcpStream::connect(("127.0.0.1", port_of(&app)))
+        .await
+        .unwrap();
+    let head = format!(
+        "POST /api/verify/manual HTTP/1.1\r\nHost: test\r\nOrigin: {}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n",
+        app.base
+    );
+    raw.write_all(head.as_bytes()).await.unwrap();
+    let chunk = vec![b'a'; 16 * 1024];
+    let mut answer = Vec::new();
+    for _ in 0..8 {
+        let framed = [format!("{:x}\r\n", chunk.len()).as_bytes(), &chunk, b"\r\n"].concat();
+        if raw.write_all(&framed).await.is_err() {
+            break;
+        }
+    }
+    let _ = tokio::time::timeout(Duration::from_secs(10), raw.read_to_end(&mut answer)).await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+
+    // A well-formed call is unaffected.
+    let fine = post(b"form[certificate_number]=1&form[holder_name]=%E7%8E%8B%E4%BA%94".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fine.status(), StatusCode::OK);
+}
+
 on_both_backends!(
     forwarded_clients_are_believed_only_from_a_trusted_proxy,
     an_upload_over_the_limit_is_refused_before_it_is_read,
@@ -368,4 +436,5 @@ on_both_backends!(
     two_processes_share_the_limit,
     a_half_sent_request_is_closed_at_the_header_deadline,
     connections_beyond_the_per_address_cap_are_closed,
+    undecodable_or_oversized_server_function_bodies_are_client_errors,
 );
