@@ -134,6 +134,7 @@ async fn read_upload(mut multipart: Multipart) -> Result<(Vec<u8>, String), AppE
 /// counted before the upload is read.
 async fn file_form(state: ServerState, request: Request<Body>) -> Response {
     let (parts, body) = request.into_parts();
+    let mut read_whole_body = false;
     let outcome = match service::admit_file_check(&state.app, client(&parts)).await {
         Err(error) => Err(error),
         Ok(_) if declares_too_large(&parts.headers, super::UPLOAD_BODY_LIMIT) => {
@@ -144,6 +145,7 @@ async fn file_form(state: ServerState, request: Request<Body>) -> Response {
             match Multipart::from_request(request, &state).await {
                 Ok(multipart) => match read_upload(multipart).await {
                     Ok((file, purpose)) => {
+                        read_whole_body = true;
                         service::file(&state.app, admitted, &file, &purpose, Method::File).await
                     }
                     Err(error) => Err(error),
@@ -152,7 +154,12 @@ async fn file_form(state: ServerState, request: Request<Body>) -> Response {
             }
         }
     };
-    verify_page(&state, parts, "verify-file", Vec::new(), outcome).await
+    let page = verify_page(&state, parts, "verify-file", Vec::new(), outcome).await;
+    if read_whole_body {
+        page
+    } else {
+        super::closing(page)
+    }
 }
 
 /// The API's one error shape: a stable code, a message in English and in Chinese, and the
@@ -238,18 +245,19 @@ pub async fn api_file(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
+    // Every answer before the body is read closes the connection (`closing`).
     if !content_type.starts_with("application/pdf") {
-        return api_error(AppError::field("file", Msg::UploadNotPdf));
+        return super::closing(api_error(AppError::field("file", Msg::UploadNotPdf)));
     }
     let admitted = match service::admit_file_check(&state.app, client).await {
         Ok(admitted) => admitted,
-        Err(error) => return api_error(error),
+        Err(error) => return super::closing(api_error(error)),
     };
     if declares_too_large(&parts.headers, service::MAX_UPLOAD_BYTES) {
-        return api_error(AppError::field("file", Msg::UploadTooLarge));
+        return super::closing(api_error(AppError::field("file", Msg::UploadTooLarge)));
     }
     let Ok(body) = axum::body::to_bytes(body, service::MAX_UPLOAD_BYTES).await else {
-        return api_error(AppError::field("file", Msg::UploadTooLarge));
+        return super::closing(api_error(AppError::field("file", Msg::UploadTooLarge)));
     };
     api_answer(service::file(&state.app, admitted, &body, &query.purpose, Method::ApiFile).await)
 }
