@@ -108,9 +108,9 @@ impl FromServerFnError for AppError {
         // Transport and (de)serialisation failures: the client sent something we cannot read,
         // or the network failed. Neither detail is for the user.
         match value {
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => {
-                AppError::BadRequest
-            }
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_) => AppError::BadRequest,
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Unavailable,
             _ => AppError::Internal {
                 reference: "client".to_string(),

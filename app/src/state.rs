@@ -1,6 +1,6 @@
 //! What every request handler and server function can reach: storage, the clock and settings.
 
-use crate::infra::{Clock, DevOutbox, HashGate, MessageGateway, RateLimits, VerificationQueue};
+use crate::infra::{Clock, DevOutbox, HashGate, MessageGateway, TrustedProxies, VerificationQueue};
 use crate::storage::{DynBlobStore, DynStorage};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -20,6 +20,8 @@ pub struct Settings {
     pub annotation_cutoff: Date,
     /// The current version of the service terms; holders accept each version once.
     pub terms_version: i64,
+    /// Reverse proxies whose forwarding headers name the client (`--trusted-proxy`).
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl Default for Settings {
@@ -30,6 +32,7 @@ impl Default for Settings {
             test_controls: false,
             annotation_cutoff: time::macros::date!(2021 - 12 - 17),
             terms_version: 1,
+            trusted_proxies: TrustedProxies::default(),
         }
     }
 }
@@ -47,8 +50,6 @@ pub struct AppState {
     /// Wakes an annotation worker of this process when an application is queued (workers
     /// also poll, for work queued by other processes and for retries).
     pub jobs: Arc<tokio::sync::Notify>,
-    /// Per-address limits on manual and file verification.
-    pub limits: Arc<RateLimits>,
     /// Verifications waiting to be logged.
     pub verification_log: Arc<VerificationQueue>,
     /// The bound on concurrent password hashing.
@@ -73,7 +74,6 @@ impl AppState {
             settings: Arc::new(settings),
             fonts,
             jobs: Arc::new(tokio::sync::Notify::new()),
-            limits: Arc::default(),
             verification_log: Arc::default(),
             hashing: Arc::default(),
         }

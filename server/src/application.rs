@@ -3,7 +3,9 @@
 //! `serve` command and the integration tests both build it here, so the tests run what
 //! production runs.
 
+use crate::connections::ConnectionLimits;
 use crate::worker::WorkerConfig;
+use app::infra::TrustedProxies;
 use app::state::{AppState, Settings};
 use app::storage::DynStorage;
 use axum::Router;
@@ -38,6 +40,11 @@ pub struct Config {
     /// The Leptos site (its address is set to the listening one).
     pub leptos_options: LeptosOptions,
     pub workers: WorkerConfig,
+    /// Reverse proxies whose forwarding headers name the client (empty: none; the TCP peer
+    /// is the client).
+    pub trusted_proxies: TrustedProxies,
+    /// Open connections in all and per address, and the deadline for a request's headers.
+    pub connections: ConnectionLimits,
     /// Where one-time codes go.
     pub messages: Messages,
     /// A demonstration instance: the development outbox may stand in for a message gateway.
@@ -59,6 +66,7 @@ pub struct Application {
     state: AppState,
     storage: DynStorage,
     issuer: Arc<IssuerKey>,
+    connections: ConnectionLimits,
     public_url: String,
     shutdown: CancellationToken,
     tasks: Vec<JoinHandle<()>>,
@@ -84,6 +92,7 @@ impl Application {
                 .unwrap_or_else(|| public_url.starts_with("https://")),
             test_controls: config.test_controls,
             public_url: public_url.clone(),
+            trusted_proxies: config.trusted_proxies,
             ..Settings::default()
         };
         let mut state = crate::app_state(storage.clone(), settings)?;
@@ -128,7 +137,7 @@ impl Application {
             config.workers,
             shutdown.clone(),
         );
-        tasks.push(spawn_session_sweeper(state.clone(), shutdown.clone()));
+        tasks.push(spawn_sweeper(state.clone(), shutdown.clone()));
         tasks.extend(crate::verify_log::spawn(state.clone(), shutdown.clone()));
         Ok(Application {
             listener,
@@ -136,6 +145,7 @@ impl Application {
             state,
             storage,
             issuer,
+            connections: config.connections,
             public_url,
             shutdown,
             tasks,
@@ -177,13 +187,14 @@ impl Application {
     /// Serves until the shutdown handle is cancelled, then waits for the background work and
     /// closes storage. Queued work stays in the database.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        axum::serve(
+        crate::connections::serve(
             self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
+            self.router,
+            self.connections,
+            self.state.settings.trusted_proxies.clone(),
+            self.shutdown.clone(),
         )
-        .with_graceful_shutdown(self.shutdown.clone().cancelled_owned())
-        .await?;
+        .await;
         for task in self.tasks {
             let _ = task.await;
         }
@@ -193,10 +204,11 @@ impl Application {
     }
 }
 
-/// Removes expired sessions, used or expired one-time codes and passed login throttles every
-/// ten minutes (they are refused anyway; this keeps the tables small and holds nothing longer
-/// than it is needed).
-fn spawn_session_sweeper(state: AppState, shutdown: CancellationToken) -> JoinHandle<()> {
+/// Every ten minutes removes expired sessions (they are refused anyway), the rate-limit
+/// counters whose window has passed (a new check starts a new window anyway), used or expired
+/// one-time codes and passed login throttles; this keeps the tables small and holds nothing
+/// longer than it is needed. A row outlives its use by at most the sweep interval.
+fn spawn_sweeper(state: AppState, shutdown: CancellationToken) -> JoinHandle<()> {
     tokio::spawn(async move {
         loop {
             tokio::select! {
@@ -210,6 +222,16 @@ fn spawn_session_sweeper(state: AppState, shutdown: CancellationToken) -> JoinHa
                 Ok(_) => {}
                 Err(err) => {
                     tracing::warn!(error = %app::error::ssr::ErrorChain(&err), "session sweep failed")
+                }
+            }
+            let passed = now - app::infra::LIMIT_WINDOW_MS;
+            match state.storage.delete_expired_rate_limits(passed).await {
+                Ok(removed) if removed > 0 => {
+                    tracing::debug!(removed, "rate-limit windows removed")
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    tracing::warn!(error = %app::error::ssr::ErrorChain(&err), "rate-limit sweep failed")
                 }
             }
             let longest_window = app::accounts::service::ACCOUNT_THROTTLE.window_ms;

@@ -139,7 +139,40 @@ pub struct ServeArgs {
     #[arg(long, env = "PORTAL_JOB_LEASE_MS", default_value_t = 10_000)]
     pub job_lease_ms: u64,
 
+    /// A reverse proxy (or proxy network, in CIDR) in front of this server whose forwarding
+    /// headers are believed: from such a peer the client is taken from `X-Forwarded-For`
+    /// (the rightmost address that is not a trusted proxy), else `Forwarded: for=`, else
+    /// `X-Real-IP`. Repeat the option or separate with commas, e.g.
+    /// `--trusted-proxy 10.0.0.0/8,fd00::/8`. Without it the headers are ignored and the TCP
+    /// peer is the client; never name networks that clients can connect from.
+    #[arg(
+        long = "trusted-proxy",
+        env = "PORTAL_TRUSTED_PROXIES",
+        value_name = "CIDR",
+        value_delimiter = ',',
+        value_parser = parse_network
+    )]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+
+    /// Open connections at most; further ones wait to be accepted until one closes.
+    #[arg(long, env = "PORTAL_MAX_CONNECTIONS", default_value_t = 4096)]
+    pub max_connections: usize,
+
+    /// Open connections at most from one client address (IPv6: one /64); further ones are
+    /// closed at once. Trusted proxies are exempt.
+    #[arg(
+        long,
+        env = "PORTAL_MAX_CONNECTIONS_PER_ADDRESS",
+        default_value_t = 256
+    )]
+    pub max_connections_per_address: usize,
+
     /// Test only (needs --enable-test-controls): milliseconds each production takes.
     #[arg(long, env = "PORTAL_TEST_PRODUCTION_DELAY_MS", hide = true)]
     pub test_production_delay_ms: Option<u64>,
+}
+
+/// One `--trusted-proxy` value: a CIDR network or a single address.
+fn parse_network(text: &str) -> Result<ipnet::IpNet, String> {
+    app::infra::TrustedProxies::parse_one(text)
 }

@@ -3,6 +3,7 @@
 
 pub mod application;
 pub mod cli;
+pub mod connections;
 pub mod copy;
 pub mod demo;
 pub mod http;

@@ -39,6 +39,12 @@ pub async fn run(url: &str, global: &GlobalArgs, args: ServeArgs) -> anyhow::Res
             None => crate::application::Messages::Outbox,
         },
         demo: args.demo,
+        trusted_proxies: app::infra::TrustedProxies::new(args.trusted_proxies.clone()),
+        connections: crate::connections::ConnectionLimits {
+            max_connections: args.max_connections,
+            max_per_address: args.max_connections_per_address,
+            ..Default::default()
+        },
     })
     .await?;
     tracing::info!(

@@ -1,9 +1,11 @@
-//! Per-address limits on the public checks that cost the server most.
+//! Per-client limits on the public checks that cost the server most. The counters live in
+//! the database (`storage::RateLimitStore`), so every server process on it shares them; a
+//! client is counted by [`limit_key`](super::limit_key) (its IPv4 address, or its IPv6 /64),
+//! and only a digest of that key is stored.
 
 use crate::domain::Millis;
-use std::collections::HashMap;
+use crate::storage::{DynStorage, StorageResult};
 use std::net::IpAddr;
-use std::sync::Mutex;
 
 /// Manual checks per client address and window…
 pub const MANUAL_LIMIT: u32 = 20;
@@ -19,35 +21,44 @@ pub enum LimitKind {
     File,
 }
 
-/// Per-address counters in memory: checks are cheap to count and need no database write.
-/// (Several server processes each count their own share; the limit is about a flood from
-/// one address, which a load balancer spreads over them.)
-#[derive(Debug, Default)]
-pub struct RateLimits {
-    counters: Mutex<HashMap<(IpAddr, LimitKind), (Millis, u32)>>,
-}
+impl LimitKind {
+    fn code(self) -> &'static str {
+        match self {
+            LimitKind::Manual => "manual",
+            LimitKind::File => "file",
+        }
+    }
 
-impl RateLimits {
-    /// Counts one check; `Err(retry_at)` when the address has used up its window.
-    pub fn check(&self, client: IpAddr, kind: LimitKind, now: Millis) -> Result<(), Millis> {
-        let limit = match kind {
+    pub fn limit(self) -> u32 {
+        match self {
             LimitKind::Manual => MANUAL_LIMIT,
             LimitKind::File => FILE_LIMIT,
-        };
-        let mut counters = self.counters.lock().unwrap_or_else(|e| e.into_inner());
-        if counters.len() > 100_000 {
-            counters.retain(|_, (start, _)| now - *start < LIMIT_WINDOW_MS);
         }
-        let entry = counters.entry((client, kind)).or_insert((now, 0));
-        if now - entry.0 >= LIMIT_WINDOW_MS {
-            *entry = (now, 0);
-        }
-        if entry.1 >= limit {
-            return Err(entry.0 + LIMIT_WINDOW_MS);
-        }
-        entry.1 += 1;
-        Ok(())
     }
+}
+
+/// The stored key of a client's counter for one kind of check: a SHA-256 digest, so the
+/// table holds no addresses.
+pub fn counter_key(client: IpAddr, kind: LimitKind) -> String {
+    super::sha256_hex(format!("{}:{}", kind.code(), super::limit_key(client)).as_bytes())
+}
+
+/// Counts one check of `client`: `Ok(Ok(()))` when it may go ahead, `Ok(Err(retry_at))` when
+/// the client has used up its window (the check is not made).
+pub async fn count_check(
+    storage: &DynStorage,
+    client: IpAddr,
+    kind: LimitKind,
+    now: Millis,
+) -> StorageResult<Result<(), Millis>> {
+    let counted = storage
+        .count_check(&counter_key(client, kind), now, LIMIT_WINDOW_MS)
+        .await?;
+    Ok(if counted.count > i64::from(kind.limit()) {
+        Err(counted.window_start + LIMIT_WINDOW_MS)
+    } else {
+        Ok(())
+    })
 }
 
 #[cfg(test)]
@@ -55,19 +66,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn limits_count_per_address_and_reset_after_the_window() {
-        let limits = RateLimits::default();
+    fn counter_keys_are_digests_per_kind_and_client() {
         let ip: IpAddr = "203.0.113.7".parse().unwrap();
-        let other: IpAddr = "203.0.113.8".parse().unwrap();
-        for _ in 0..MANUAL_LIMIT {
-            assert!(limits.check(ip, LimitKind::Manual, 0).is_ok());
-        }
-        assert_eq!(limits.check(ip, LimitKind::Manual, 1), Err(LIMIT_WINDOW_MS));
-        assert!(limits.check(other, LimitKind::Manual, 1).is_ok());
-        assert!(
-            limits.check(ip, LimitKind::File, 1).is_ok(),
-            "separate limits"
+        let key = counter_key(ip, LimitKind::Manual);
+        assert_eq!(key.len(), 64);
+        assert!(!key.contains("203"));
+        assert_ne!(key, counter_key(ip, LimitKind::File));
+        assert_ne!(
+            key,
+            counter_key("203.0.113.8".parse().unwrap(), LimitKind::Manual)
         );
-        assert!(limits.check(ip, LimitKind::Manual, LIMIT_WINDOW_MS).is_ok());
+        // One IPv6 /64 is one client.
+        assert_eq!(
+            counter_key("2001:db8::1".parse().unwrap(), LimitKind::File),
+            counter_key("2001:db8::ffff:1".parse().unwrap(), LimitKind::File)
+        );
     }
 }

@@ -19,6 +19,8 @@ const TOUCH_INTERVAL_MS: i64 = 60 * 1000;
 /// The facts about a request that the actions need.
 #[derive(Clone, Debug, Default)]
 pub struct RequestMeta {
+    /// The client's address, as the server's client-address middleware decided it
+    /// ([`crate::infra::client_addr`]: the TCP peer, or what a trusted proxy forwarded).
     pub client: Option<IpAddr>,
     /// The session cookie sent with the request, if any.
     pub session_token: Option<String>,
@@ -28,8 +30,8 @@ impl RequestMeta {
     pub fn from_parts(parts: &http::request::Parts) -> RequestMeta {
         let client = parts
             .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|info| info.0.ip());
+            .get::<crate::infra::ClientAddr>()
+            .map(|client| client.0);
         RequestMeta {
             client,
             session_token: cookie_value(&parts.headers, SESSION_COOKIE),

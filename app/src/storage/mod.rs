@@ -40,6 +40,7 @@ mod error;
 mod files;
 mod holders;
 mod postgres;
+mod rate_limits;
 pub mod rows;
 mod sessions;
 mod signing_keys;
@@ -60,6 +61,7 @@ pub use error::{StorageError, StorageResult};
 pub use files::{DbFileMeta, FileStore, FILE_COLUMNS};
 pub use holders::{DbHolder, HolderStore};
 pub use postgres::PgStorage;
+pub use rate_limits::{RateLimitStore, WindowCount};
 pub use sessions::{DbSession, SessionStore};
 pub use signing_keys::{DbSigningKey, SigningKeyStore};
 pub use sqlite::SqliteStorage;
@@ -74,8 +76,8 @@ pub mod prelude {
     pub use super::rows::IntoDomain;
     pub use super::{
         AnnotationQueue, AnnotationStore, AuditLine, AuditStore, BlobStore, CertificateContent,
-        CertificateStore, CodeStore, FileStore, HolderStore, SessionStore, SigningKeyStore,
-        Storage, ThrottleStore, VerificationLogStore,
+        CertificateStore, CodeStore, FileStore, HolderStore, RateLimitStore, SessionStore,
+        SigningKeyStore, Storage, ThrottleStore, VerificationLogStore,
     };
 }
 
@@ -124,6 +126,7 @@ pub trait Storage:
     + SessionStore
     + ThrottleStore
     + CodeStore
+    + RateLimitStore
     + CertificateStore
     + FileStore
     + AnnotationStore

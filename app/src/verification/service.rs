@@ -29,11 +29,10 @@ fn rate_limited(retry_at: Millis) -> AppError {
     ))
 }
 
-fn limit(state: &AppState, client: Option<IpAddr>, kind: LimitKind) -> Result<(), AppError> {
+async fn limit(state: &AppState, client: Option<IpAddr>, kind: LimitKind) -> Result<(), AppError> {
     match client {
-        Some(ip) => state
-            .limits
-            .check(ip, kind, state.clock.now())
+        Some(ip) => crate::infra::count_check(&state.storage, ip, kind, state.clock.now())
+            .await?
             .map_err(rate_limited),
         None => Ok(()),
     }
@@ -210,7 +209,7 @@ pub async fn manual(
     else {
         return Err(AppError::Invalid(errors));
     };
-    limit(state, client, LimitKind::Manual)?;
+    limit(state, client, LimitKind::Manual).await?;
     let certificate = state
         .storage
         .certificate_by_number_and_name(number.as_str(), name.as_str())
@@ -234,13 +233,28 @@ pub async fn manual(
     ))
 }
 
+/// A file check the client's limit has allowed: counted when the upload arrived, before its
+/// body was read, so that a client over its limit costs no upload. Only
+/// [`admit_file_check`] makes one, and [`file`] takes one.
+#[derive(Debug)]
+pub struct AdmittedFileCheck(());
+
+/// Counts a file check of `client` against its limit, before the upload is read.
+pub async fn admit_file_check(
+    state: &AppState,
+    client: Option<IpAddr>,
+) -> Result<AdmittedFileCheck, AppError> {
+    limit(state, client, LimitKind::File).await?;
+    Ok(AdmittedFileCheck(()))
+}
+
 /// The uploaded PDF: signed by one of the issuer's keys, unmodified, and a copy (or
 /// e-certificate) that was issued.
 pub async fn file(
     state: &AppState,
+    _admitted: AdmittedFileCheck,
     bytes: &[u8],
     purpose: &str,
-    client: Option<IpAddr>,
     method: Method,
 ) -> Result<VerificationResult, AppError> {
     let purpose = parse_purpose(purpose)?;
@@ -253,7 +267,6 @@ pub async fn file(
     if !bytes.starts_with(b"%PDF-") {
         return Err(AppError::field("file", Msg::UploadNotPdf));
     }
-    limit(state, client, LimitKind::File)?;
     let trusted: Vec<certpdf::TrustedCert> = state
         .storage
         .signing_keys()

@@ -1,12 +1,14 @@
 //! The HTTP application: Leptos pages and server functions, plain routes, and the layers every
 //! request passes through.
 
+mod client;
 mod copies;
 pub mod extract;
 mod files;
 mod forms;
 mod guard;
 mod routes;
+mod server_fns;
 mod session;
 mod verify;
 
@@ -117,8 +119,16 @@ pub fn router(
             session::attach_session,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            state,
+            state.clone(),
             guard::refuse_cross_site,
+        ))
+        .layer(axum::middleware::from_fn(
+            server_fns::bound_server_fn_bodies,
+        ))
+        // Before anything that counts or records a client: its address, decided once.
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            client::attach_client,
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -230,7 +240,8 @@ fn test_controls() -> Vec<(&'static str, MethodRouter<ServerState>)> {
 }
 
 /// Uploads may carry a PDF of up to 5 MB plus the form's own bytes.
-const UPLOAD_BODY_LIMIT: usize = app::verification::service::MAX_UPLOAD_BYTES + 64 * 1024;
+pub(crate) const UPLOAD_BODY_LIMIT: usize =
+    app::verification::service::MAX_UPLOAD_BYTES + 64 * 1024;
 
 /// The anonymous, read-only verification API: callable from any site.
 fn public_api() -> Router<ServerState> {
@@ -247,6 +258,17 @@ fn public_api() -> Router<ServerState> {
                 .allow_methods([axum::http::Method::GET, axum::http::Method::POST])
                 .allow_headers([header::CONTENT_TYPE]),
         )
+}
+
+/// `response` with `Connection: close`, for an answer given before the request's body was
+/// read: the connection cannot carry another request (the rest of the body is still on its
+/// way), and saying so keeps a client from sending its next request on it.
+pub(crate) fn closing<R: axum::response::IntoResponse>(response: R) -> Response<Body> {
+    let mut response = response.into_response();
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 /// The app's 404 page (in the shell and the reader's language) for a plain route that found

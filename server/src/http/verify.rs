@@ -2,6 +2,7 @@
 //! API under `/api/v1/` with its OpenAPI document. The API is read-only and anonymous, so
 //! any site may call it (CORS).
 
+use super::client::Client;
 use super::ServerState;
 use app::error::AppError;
 use app::forms::{EchoValues, FormEcho};
@@ -12,19 +13,26 @@ use app::verification::forms::ManualCheckForm;
 use app::verification::service;
 use app::verification::views::{Method, VerificationResult};
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, FromRequest, Multipart, Path, Query, State};
+use axum::extract::{FromRequest, Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
 fn client(parts: &axum::http::request::Parts) -> Option<IpAddr> {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
+    app::session::RequestMeta::from_parts(parts).client
+}
+
+/// Whether the request says its body is longer than `limit` (a body without a length is cut
+/// off while it is read instead).
+fn declares_too_large(headers: &HeaderMap, limit: usize) -> bool {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .is_some_and(|length| length > limit as u64)
 }
 
 /// Renders the verification page with a verdict, or with the form's errors.
@@ -92,22 +100,28 @@ async fn manual_form(state: ServerState, request: Request<Body>) -> Response {
     verify_page(&state, parts, "verify", values, outcome).await
 }
 
-/// Reads the `file` and `purpose` fields of an upload.
+/// Reads the `file` and `purpose` fields of an upload as they stream in, and stops as soon as
+/// the file is larger than a check accepts (the route's body limit bounds the rest).
 async fn read_upload(mut multipart: Multipart) -> Result<(Vec<u8>, String), AppError> {
+    let too_large = || AppError::field("file", Msg::UploadTooLarge);
     let mut file = Vec::new();
     let mut purpose = String::new();
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| AppError::BadRequest)?
-    {
+    while let Some(mut field) = multipart.next_field().await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            AppError::BadRequest
+        }
+    })? {
         match field.name() {
             Some("file") => {
-                file = field
-                    .bytes()
-                    .await
-                    .map_err(|_| AppError::field("file", Msg::UploadTooLarge))?
-                    .to_vec()
+                file.clear();
+                while let Some(chunk) = field.chunk().await.map_err(|_| too_large())? {
+                    if file.len() + chunk.len() > service::MAX_UPLOAD_BYTES {
+                        return Err(too_large());
+                    }
+                    file.extend_from_slice(&chunk);
+                }
             }
             Some("purpose") => purpose = field.text().await.map_err(|_| AppError::BadRequest)?,
             _ => return Err(AppError::BadRequest),
@@ -116,20 +130,36 @@ async fn read_upload(mut multipart: Multipart) -> Result<(Vec<u8>, String), AppE
     Ok((file, purpose))
 }
 
-/// The upload posted from the page (with or without JavaScript).
+/// The upload posted from the page (with or without JavaScript). The client's limit is
+/// counted before the upload is read.
 async fn file_form(state: ServerState, request: Request<Body>) -> Response {
     let (parts, body) = request.into_parts();
-    let request = Request::from_parts(parts.clone(), body);
-    let outcome = match Multipart::from_request(request, &state).await {
-        Ok(multipart) => match read_upload(multipart).await {
-            Ok((file, purpose)) => {
-                service::file(&state.app, &file, &purpose, client(&parts), Method::File).await
+    let mut read_whole_body = false;
+    let outcome = match service::admit_file_check(&state.app, client(&parts)).await {
+        Err(error) => Err(error),
+        Ok(_) if declares_too_large(&parts.headers, super::UPLOAD_BODY_LIMIT) => {
+            Err(AppError::field("file", Msg::UploadTooLarge))
+        }
+        Ok(admitted) => {
+            let request = Request::from_parts(parts.clone(), body);
+            match Multipart::from_request(request, &state).await {
+                Ok(multipart) => match read_upload(multipart).await {
+                    Ok((file, purpose)) => {
+                        read_whole_body = true;
+                        service::file(&state.app, admitted, &file, &purpose, Method::File).await
+                    }
+                    Err(error) => Err(error),
+                },
+                Err(_) => Err(AppError::field("file", Msg::UploadMissing)),
             }
-            Err(error) => Err(error),
-        },
-        Err(_) => Err(AppError::field("file", Msg::UploadMissing)),
+        }
     };
-    verify_page(&state, parts, "verify-file", Vec::new(), outcome).await
+    let page = verify_page(&state, parts, "verify-file", Vec::new(), outcome).await;
+    if read_whole_body {
+        page
+    } else {
+        super::closing(page)
+    }
 }
 
 /// The API's one error shape: a stable code, a message in English and in Chinese, and the
@@ -192,43 +222,44 @@ pub async fn api_code(
 /// `POST /api/v1/verify/manual`
 pub async fn api_manual(
     State(state): State<ServerState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Client(client): Client,
     body: Bytes,
 ) -> Response {
     let Ok(form) = serde_json::from_slice::<ManualCheckForm>(&body) else {
         return api_error(AppError::BadRequest);
     };
-    api_answer(service::manual(&state.app, form, Some(addr.ip()), Method::ApiManual).await)
+    api_answer(service::manual(&state.app, form, client, Method::ApiManual).await)
 }
 
-/// `POST /api/v1/verify/file`: the PDF as the request body.
+/// `POST /api/v1/verify/file`: the PDF as the request body. The client's limit is counted
+/// before the body is read, and the body is read only up to the largest file a check accepts.
 pub async fn api_file(
     State(state): State<ServerState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Client(client): Client,
     Query(query): Query<PurposeQuery>,
-    headers: HeaderMap,
-    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+    request: Request<Body>,
 ) -> Response {
-    let Ok(body) = body else {
-        return api_error(AppError::field("file", Msg::UploadTooLarge));
-    };
-    let content_type = headers
+    let (parts, body) = request.into_parts();
+    let content_type = parts
+        .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
+    // Every answer before the body is read closes the connection (`closing`).
     if !content_type.starts_with("application/pdf") {
-        return api_error(AppError::field("file", Msg::UploadNotPdf));
+        return super::closing(api_error(AppError::field("file", Msg::UploadNotPdf)));
     }
-    api_answer(
-        service::file(
-            &state.app,
-            &body,
-            &query.purpose,
-            Some(addr.ip()),
-            Method::ApiFile,
-        )
-        .await,
-    )
+    let admitted = match service::admit_file_check(&state.app, client).await {
+        Ok(admitted) => admitted,
+        Err(error) => return super::closing(api_error(error)),
+    };
+    if declares_too_large(&parts.headers, service::MAX_UPLOAD_BYTES) {
+        return super::closing(api_error(AppError::field("file", Msg::UploadTooLarge)));
+    }
+    let Ok(body) = axum::body::to_bytes(body, service::MAX_UPLOAD_BYTES).await else {
+        return super::closing(api_error(AppError::field("file", Msg::UploadTooLarge)));
+    };
+    api_answer(service::file(&state.app, admitted, &body, &query.purpose, Method::ApiFile).await)
 }
 
 /// `GET /api/openapi.json`

@@ -113,6 +113,10 @@ pub struct Options {
     pub production_delay: Option<std::time::Duration>,
     /// Every production fails (two attempts, quick backoff).
     pub fail_production: bool,
+    /// Reverse proxies whose forwarding headers are believed (`--trusted-proxy`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Connection limits and the header deadline (the server's defaults unless set).
+    pub connections: server::connections::ConnectionLimits,
 }
 
 impl Default for Options {
@@ -123,6 +127,8 @@ impl Default for Options {
             workers: 1,
             production_delay: None,
             fail_production: false,
+            trusted_proxies: Vec::new(),
+            connections: Default::default(),
         }
     }
 }
@@ -223,6 +229,8 @@ async fn start(
             server::application::Messages::Gateway,
         ),
         demo: true,
+        trusted_proxies: app::infra::TrustedProxies::new(options.trusted_proxies.clone()),
+        connections: options.connections.clone(),
     })
     .await
     .expect("application");

@@ -144,4 +144,51 @@ async fn demo_data_loads_once(db: Db) {
     storage.close().await;
 }
 
-on_both_backends!(holders_certificates_files_and_audit, demo_data_loads_once);
+async fn rate_limit_windows_count_restart_and_expire(db: Db) {
+    use app::storage::WindowCount;
+    let test_db = TestDb::new(db).await;
+    let storage = server::open_storage(&test_db.url).await.unwrap();
+    const WINDOW: i64 = 1_000;
+    let at = |count, window_start| WindowCount {
+        count,
+        window_start,
+    };
+    assert_eq!(
+        storage.count_check("a", 5_000, WINDOW).await.unwrap(),
+        at(1, 5_000)
+    );
+    assert_eq!(
+        storage.count_check("a", 5_500, WINDOW).await.unwrap(),
+        at(2, 5_000)
+    );
+    assert_eq!(
+        storage.count_check("b", 5_600, WINDOW).await.unwrap(),
+        at(1, 5_600)
+    );
+    assert_eq!(
+        storage.count_check("a", 5_999, WINDOW).await.unwrap(),
+        at(3, 5_000)
+    );
+    // The window has passed: a new one starts with this check.
+    assert_eq!(
+        storage.count_check("a", 6_000, WINDOW).await.unwrap(),
+        at(1, 6_000)
+    );
+    // Only windows that started at or before the cut are removed.
+    assert_eq!(storage.delete_expired_rate_limits(5_600).await.unwrap(), 1);
+    assert_eq!(
+        storage.count_check("b", 5_700, WINDOW).await.unwrap(),
+        at(1, 5_700)
+    );
+    assert_eq!(
+        storage.count_check("a", 6_100, WINDOW).await.unwrap(),
+        at(2, 6_000)
+    );
+    storage.close().await;
+}
+
+on_both_backends!(
+    holders_certificates_files_and_audit,
+    demo_data_loads_once,
+    rate_limit_windows_count_restart_and_expire
+);
