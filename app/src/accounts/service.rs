@@ -358,7 +358,8 @@ pub async fn login(
     };
 
     let now = state.clock.now();
-    let client = meta.client.map(|ip| ip.to_string());
+    // An IPv6 client is counted by its /64, which one subscriber usually has to themselves.
+    let client = meta.client.map(crate::infra::limit_key);
     // Per account from this address, per account from anywhere, per address: each attempt is
     // reserved before the password is checked.
     let mut throttles = vec![(account_key(&id_number), ACCOUNT_THROTTLE)];
