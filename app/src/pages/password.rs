@@ -40,7 +40,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
             <h1>{t(Msg::ResetPasswordTitle)}</h1>
             <p>{t(Msg::ResetPasswordText)}</p>
             <FormNotice state/>
-            {code_forms(state, ticket, crate::urls::route::RESET_PASSWORD,
+            {code_forms(state, ticket.clone(), crate::urls::reset_password(&ticket),
                 Msg::ResetPasswordSubmit, reset_password, Some(view! {
                     <Field state name="password" label=Msg::FieldNewPassword
                         hint=Msg::PasswordHint kind="password" autocomplete="new-password"

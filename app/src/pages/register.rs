@@ -57,18 +57,20 @@ pub fn RegisterConfirmPage() -> impl IntoView {
             <h1>{t(Msg::CodeSentTitle)}</h1>
             <p>{t(Msg::CodeSentText)}</p>
             <FormNotice state/>
-            {code_forms(state, ticket, crate::urls::route::REGISTER_CONFIRM, Msg::CodeSubmit,
+            {code_forms(state, ticket.clone(), crate::urls::register_confirm(&ticket), Msg::CodeSubmit,
                 confirm_registration, None)}
         </section>
     }
 }
 
-/// The code field and [确认], and a separate [重新获取验证码] form; both post the ticket.
-/// `extra` are the fields the confirming form asks for besides the code.
+/// The code field and [确认], and a separate [重新获取验证码] form; both post the ticket, to an
+/// address that carries it too, so that the page re-rendered after an error (without
+/// JavaScript) still knows it. `extra` are the fields the confirming form asks for besides
+/// the code.
 pub fn code_forms<T, F, Fut>(
     state: FormState,
     ticket: String,
-    action: &'static str,
+    action: String,
     submit: Msg,
     confirm: F,
     extra: Option<AnyView>,
@@ -81,7 +83,7 @@ where
 {
     let resend = confirm.clone();
     view! {
-        <form method="post" action=action novalidate class="form" on:submit=state.submit_with(confirm)>
+        <form method="post" action=action.clone() novalidate class="form" on:submit=state.submit_with(confirm)>
             <input type="hidden" name="ticket" value=ticket.clone()/>
             <input type="hidden" name="intent" value="confirm"/>
             <Field state name="code" label=Msg::FieldCode hint=Msg::CodeHint

@@ -79,8 +79,9 @@ pub async fn confirm_step(
     ticket: &str,
     code: &str,
 ) -> reqwest::Response {
+    // As the page's form posts it: the ticket in the address and in the body.
     client
-        .post(app.url("/register/confirm"))
+        .post(app.url(&app::urls::register_confirm(ticket)))
         .form(&[("ticket", ticket), ("code", code), ("intent", "confirm")])
         .send()
         .await

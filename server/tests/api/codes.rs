@@ -27,7 +27,12 @@ async fn a_guess_creates_nothing_and_codes_have_five_tries(db: Db) {
     for left in (1..=4).rev() {
         let response = confirm_step(&app.client, &app, &ticket, wrong).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        let text = inner_text(&response.text().await.unwrap());
+        let html = response.text().await.unwrap();
+        assert!(
+            html.contains(&format!(r#"name="ticket" value="{ticket}""#)),
+            "the page shown again (without JavaScript) keeps the ticket"
+        );
+        let text = inner_text(&html);
         let expected = format!("验证码错误，还可尝试 {left} 次");
         assert!(
             text.contains(&expected),
