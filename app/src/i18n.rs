@@ -369,7 +369,21 @@ messages! {
     AccountDetails { zh: "账户信息", en: "Account details" }
     AccountRegisteredAt { zh: "注册时间", en: "Registered" }
     AccountTermsAcceptedAt { zh: "同意服务须知时间", en: "Service terms accepted" }
-    AccountCorrectionNote { zh: "姓名和证件号码不能修改。如考试机构更正过您的姓名或证件号码，请使用更正后的信息重新注册。", en: "Your name and ID number cannot be changed here. If the examination authority corrected them, register again with the corrected data." }
+    AccountCorrectionNote { zh: "证件号码不能修改。如考试机构更正过您的姓名，请通过“更正姓名”改为更正后的姓名，证书即可重新匹配。", en: "The ID number cannot be changed. If the examination authority corrected your name, use “Correct my name” so that your certificates match again." }
+    ChangeMobileTitle { zh: "更换手机号", en: "Change mobile number" }
+    ChangeMobileIntro { zh: "请输入当前密码和新手机号，验证码将发送到新手机号。", en: "Enter your current password and the new mobile number; a code will be sent to the new number." }
+    ChangeMobileSubmit { zh: "获取验证码", en: "Send code" }
+    FieldNewMobile { zh: "新手机号码", en: "New mobile number" }
+    MobileUnchanged { zh: "这就是您当前的手机号", en: "This is your current mobile number" }
+    CorrectNameTitle { zh: "更正姓名", en: "Correct my name" }
+    CorrectNameIntro { zh: "仅在考试机构更正了您的姓名时使用：请输入更正后的姓名（与证件一致）和当前密码，验证码将发送到您注册的手机号。更正会记录在案。", en: "Only when the examination authority corrected your name: enter the corrected name (as on your ID document) and your current password; a code will be sent to your registered mobile number. The correction is recorded." }
+    CorrectNameSubmit { zh: "获取验证码", en: "Send code" }
+    FieldCorrectedName { zh: "更正后的姓名", en: "Corrected name" }
+    NameUnchanged { zh: "这就是您当前的姓名", en: "This is your current name" }
+    AccountConfirmTitle { zh: "确认账户变更", en: "Confirm the change" }
+    AccountConfirmText { zh: "请输入发送到手机的 6 位验证码以完成变更。", en: "Enter the 6-digit code sent to the mobile number to complete the change." }
+    MobileChanged { zh: "手机号已更换。", en: "Your mobile number has been changed." }
+    NameCorrected { zh: "姓名已更正，证书将按更正后的姓名匹配。", en: "Your name has been corrected; certificates are matched with the corrected name." }
     ChangePasswordTitle { zh: "修改密码", en: "Change password" }
     ChangePasswordIntro { zh: "修改后，您在其他设备上的登录将全部退出。", en: "After the change you will be logged out on all other devices." }
     ChangePasswordSubmit { zh: "修改密码", en: "Change password" }

@@ -27,7 +27,7 @@ pub mod storage;
 use crate::components::layout::{Footer, Header};
 use crate::i18n::{t, Lang, Msg};
 use crate::pages::{
-    account::AccountPage,
+    account::{AccountConfirmPage, AccountPage, ChangeMobilePage, CorrectNamePage},
     annotations::{AnnotatePage, AnnotationPage},
     certificates::{CertificateDownloadPage, CertificatePage, CertificatesPage, FileViewPage},
     faq::FaqPage,
@@ -100,6 +100,9 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("password"), StaticSegment("reset")) view=ResetPasswordPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("terms") view=TermsPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("account"), StaticSegment("mobile")) view=ChangeMobilePage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("account"), StaticSegment("name")) view=CorrectNamePage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("account"), StaticSegment("confirm")) view=AccountConfirmPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("rare-chars") view=RareCharsPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("faq") view=FaqPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("verify") view=VerifyPage ssr=SsrMode::Async/>

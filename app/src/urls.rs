@@ -35,6 +35,12 @@ pub mod route {
     pub const LOGOUT: &str = "/logout";
     pub const TERMS: &str = "/terms";
     pub const ACCOUNT: &str = "/account";
+    /// 更换手机号 (a Leptos page; its form posts here).
+    pub const ACCOUNT_MOBILE: &str = "/account/mobile";
+    /// 更正姓名 (a Leptos page; its form posts here).
+    pub const ACCOUNT_NAME: &str = "/account/name";
+    /// The code that confirms either change (`?ticket=`).
+    pub const ACCOUNT_CONFIRM: &str = "/account/confirm";
     pub const CERTIFICATES: &str = "/certificates";
 
     /// A certificate's page (a Leptos page).
@@ -189,6 +195,21 @@ pub fn register_confirm(ticket: &str) -> String {
 /// The password reset's code step for `ticket`.
 pub fn reset_password(ticket: &str) -> String {
     [route::RESET_PASSWORD, "?ticket=", &encode_component(ticket)].concat()
+}
+
+/// The code step of an account change for `ticket`.
+pub fn account_confirm(ticket: &str) -> String {
+    [
+        route::ACCOUNT_CONFIRM,
+        "?ticket=",
+        &encode_component(ticket),
+    ]
+    .concat()
+}
+
+/// The account page after a change (`what`: `mobile` or `name`), which says so.
+pub fn account_changed(what: &str) -> String {
+    [route::ACCOUNT, "?changed=", &encode_component(what)].concat()
 }
 
 /// The login page after a password reset, which says so.

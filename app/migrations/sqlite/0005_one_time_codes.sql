@@ -1,9 +1,10 @@
--- One-time codes sent to a mobile number (registration, password reset). Only a salted hash
+-- One-time codes sent to a mobile number (registration, password reset, a new mobile number,
+-- a corrected name). Only a salted hash
 -- of the code is kept; `payload` is what the code unlocks (a pending registration, the
 -- account whose password may be reset). Rows are deleted once used or expired.
 CREATE TABLE one_time_codes (
     ticket     TEXT    PRIMARY KEY,
-    purpose    TEXT    NOT NULL CHECK (purpose IN ('register', 'reset_password')),
+    purpose    TEXT    NOT NULL CHECK (purpose IN ('register', 'reset_password', 'change_mobile', 'correct_name')),
     mobile     TEXT    NOT NULL,
     code_hash  TEXT    NOT NULL,
     payload    TEXT    NOT NULL,

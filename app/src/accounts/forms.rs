@@ -201,6 +201,70 @@ impl EchoValues for ResetPasswordForm {
     }
 }
 
+/// 更换手机号: the current password and the new number (a code goes to the new number).
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeMobileForm {
+    pub current: String,
+    pub mobile: String,
+}
+
+impl fmt::Debug for ChangeMobileForm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ChangeMobileForm")
+            .field("current", &REDACTED)
+            .field("mobile", &self.mobile)
+            .finish()
+    }
+}
+
+impl EchoValues for ChangeMobileForm {
+    fn echo_values(&self) -> Vec<(String, String)> {
+        vec![("mobile".into(), self.mobile.clone())]
+    }
+}
+
+/// 更正姓名: the current password and the name as the issuer now records it (a code goes to
+/// the registered number).
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectNameForm {
+    pub current: String,
+    pub name: String,
+}
+
+impl fmt::Debug for CorrectNameForm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CorrectNameForm")
+            .field("current", &REDACTED)
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+impl EchoValues for CorrectNameForm {
+    fn echo_values(&self) -> Vec<(String, String)> {
+        vec![("name".into(), self.name.clone())]
+    }
+}
+
+/// The code that confirms a change of the account (mobile number or name).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmAccountChangeForm {
+    pub ticket: String,
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub intent: CodeIntent,
+}
+
+impl EchoValues for ConfirmAccountChangeForm {
+    fn echo_values(&self) -> Vec<(String, String)> {
+        vec![("code".into(), self.code.clone())]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

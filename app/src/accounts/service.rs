@@ -4,8 +4,9 @@
 
 use super::codes;
 use super::forms::{
-    ChangePasswordForm, CodeIntent, ConfirmRegistrationForm, ForgotPasswordForm, LoginForm,
-    RegisterForm, ResetPasswordForm, TermsForm,
+    ChangeMobileForm, ChangePasswordForm, CodeIntent, ConfirmAccountChangeForm,
+    ConfirmRegistrationForm, CorrectNameForm, ForgotPasswordForm, LoginForm, RegisterForm,
+    ResetPasswordForm, TermsForm,
 };
 use super::password::{decoy_hash, hash_password, verify_password};
 use crate::domain::time::{datetime, CHINA_OFFSET};
@@ -465,6 +466,179 @@ pub async fn accept_terms(
     Ok(Outcome::redirect(next))
 }
 
+/// Checks the holder's current password before a change of the account. Wrong ones are
+/// throttled like logins: a stolen session must not become a way to guess the password.
+async fn check_current_password(
+    state: &AppState,
+    holder: &crate::domain::Holder,
+    current: &str,
+) -> Result<(), AppError> {
+    if current.is_empty() {
+        return Err(AppError::field("current", Msg::PasswordMissing));
+    }
+    let key = sha256_hex(format!("change-password:{}", holder.id.0).as_bytes());
+    let now = state.clock.now();
+    if let Err(until) = state
+        .storage
+        .reserve_attempt(&key, now, ACCOUNT_FROM_CLIENT_THROTTLE)
+        .await?
+    {
+        return Err(locked(until));
+    }
+    let stored = holder.password_hash.clone();
+    let current = current.to_string();
+    let matches = state
+        .hashing
+        .run(move || verify_password(&stored, &current))
+        .await?;
+    if !matches {
+        if let Some(until) = state
+            .storage
+            .record_failure(&key, now, ACCOUNT_FROM_CLIENT_THROTTLE)
+            .await?
+        {
+            return Err(locked(until));
+        }
+        return Err(AppError::field("current", Msg::CurrentPasswordWrong));
+    }
+    state.storage.clear_throttle(&key).await?;
+    Ok(())
+}
+
+/// What an account-change code unlocks: whose account, and the new value.
+#[derive(Serialize, Deserialize)]
+struct PendingChange {
+    holder: i64,
+    value: String,
+}
+
+/// 更换手机号, first step: the current password and the new number, which gets a code.
+#[tracing::instrument(skip_all)]
+pub async fn request_mobile_change(
+    state: &AppState,
+    session: &ActiveSession,
+    form: ChangeMobileForm,
+) -> Result<Outcome, AppError> {
+    let holder = state.storage.holder(session.holder).await?;
+    let mobile = Mobile::parse(&form.mobile).map_err(|m| AppError::field("mobile", m))?;
+    if mobile == holder.mobile {
+        return Err(AppError::field("mobile", Msg::MobileUnchanged));
+    }
+    check_current_password(state, &holder, &form.current).await?;
+    let payload = serde_json::to_string(&PendingChange {
+        holder: holder.id.0,
+        value: mobile.as_str().to_string(),
+    })
+    .map_err(|e| crate::error::ssr::internal(&e))?;
+    let ticket = codes::send(
+        state,
+        CodePurpose::ChangeMobile,
+        &mobile,
+        &holder.id_number,
+        payload,
+        true,
+    )
+    .await?;
+    Ok(Outcome::redirect(crate::urls::account_confirm(&ticket)))
+}
+
+/// 更正姓名, first step: the current password and the name as the issuer's records now have
+/// it; the code goes to the registered number. (The guide's "register again" cannot work: the
+/// ID number is registered already.)
+#[tracing::instrument(skip_all)]
+pub async fn request_name_correction(
+    state: &AppState,
+    session: &ActiveSession,
+    form: CorrectNameForm,
+) -> Result<Outcome, AppError> {
+    let holder = state.storage.holder(session.holder).await?;
+    let name = HolderName::parse(&form.name).map_err(|m| AppError::field("name", m))?;
+    if name == holder.name {
+        return Err(AppError::field("name", Msg::NameUnchanged));
+    }
+    check_current_password(state, &holder, &form.current).await?;
+    let payload = serde_json::to_string(&PendingChange {
+        holder: holder.id.0,
+        value: name.as_str().to_string(),
+    })
+    .map_err(|e| crate::error::ssr::internal(&e))?;
+    let ticket = codes::send(
+        state,
+        CodePurpose::CorrectName,
+        &holder.mobile,
+        &holder.id_number,
+        payload,
+        true,
+    )
+    .await?;
+    Ok(Outcome::redirect(crate::urls::account_confirm(&ticket)))
+}
+
+/// The code that confirms a change of the account. A ticket of another holder's is treated as
+/// one that does not exist.
+#[tracing::instrument(skip_all)]
+pub async fn confirm_account_change(
+    state: &AppState,
+    session: &ActiveSession,
+    form: ConfirmAccountChangeForm,
+) -> Result<Outcome, AppError> {
+    let expired = || AppError::Refused(Text::new(Msg::CodeExpired));
+    let stored = state
+        .storage
+        .code(&form.ticket, state.clock.now())
+        .await?
+        .ok_or_else(expired)?;
+    let purpose = CodePurpose::from_code(&stored.purpose)
+        .filter(|p| matches!(p, CodePurpose::ChangeMobile | CodePurpose::CorrectName))
+        .ok_or_else(expired)?;
+    let pending: PendingChange = serde_json::from_str(&stored.payload).map_err(|_| expired())?;
+    if pending.holder != session.holder.0 {
+        tracing::warn!(
+            holder = session.holder.0,
+            "another holder's account-change ticket"
+        );
+        return Err(expired());
+    }
+    if form.intent == CodeIntent::Resend {
+        codes::resend(state, &form.ticket, purpose).await?;
+        return Ok(Outcome {
+            done: FormDone::message(Msg::CodeResent),
+            cookies: Vec::new(),
+        });
+    }
+    codes::redeem(state, &form.ticket, purpose, &form.code).await?;
+    let holder = state.storage.holder(session.holder).await?;
+    let (detail, action, before, after, done) = match purpose {
+        CodePurpose::ChangeMobile => (
+            crate::storage::HolderDetail::Mobile,
+            "holder.mobile_changed",
+            holder.mobile.masked(),
+            Mobile::from_trusted(pending.value.clone()).masked(),
+            "mobile",
+        ),
+        _ => (
+            crate::storage::HolderDetail::Name,
+            "holder.name_corrected",
+            holder.name.as_str().to_string(),
+            pending.value.clone(),
+            "name",
+        ),
+    };
+    let audit = crate::domain::AuditEntry {
+        at: state.clock.now(),
+        actor: format!("holder:{}", holder.id.0),
+        action: action.to_string(),
+        subject: format!("holder:{}", holder.id.0),
+        detail: serde_json::json!({ "before": before, "after": after }).to_string(),
+    };
+    state
+        .storage
+        .update_holder_detail(holder.id, detail, &pending.value, &audit)
+        .await?;
+    tracing::info!(holder = holder.id.0, action, "account changed");
+    Ok(Outcome::redirect(crate::urls::account_changed(done)))
+}
+
 /// Changes the password after checking the current one; every other session of the holder
 /// ends, so a stolen session does not outlive the change.
 pub async fn change_password(
@@ -486,34 +660,7 @@ pub async fn change_password(
     let Some(password) = password.filter(|_| errors.is_empty()) else {
         return Err(AppError::Invalid(errors));
     };
-    // Wrong current passwords are throttled like logins: a stolen session must not become a
-    // way to guess the password.
-    let key = sha256_hex(format!("change-password:{}", session.holder.0).as_bytes());
-    let now = state.clock.now();
-    if let Err(until) = state
-        .storage
-        .reserve_attempt(&key, now, ACCOUNT_FROM_CLIENT_THROTTLE)
-        .await?
-    {
-        return Err(locked(until));
-    }
-    let stored = holder.password_hash.clone();
-    let current = form.current.clone();
-    let matches = state
-        .hashing
-        .run(move || verify_password(&stored, &current))
-        .await?;
-    if !matches {
-        if let Some(until) = state
-            .storage
-            .record_failure(&key, now, ACCOUNT_FROM_CLIENT_THROTTLE)
-            .await?
-        {
-            return Err(locked(until));
-        }
-        return Err(AppError::field("current", Msg::CurrentPasswordWrong));
-    }
-    state.storage.clear_throttle(&key).await?;
+    check_current_password(state, &holder, &form.current).await?;
     let hash = hash_new_password(state, password).await?;
     state.storage.update_password(session.holder, &hash).await?;
     let ended = state

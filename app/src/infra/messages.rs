@@ -11,6 +11,10 @@ use async_trait::async_trait;
 pub enum CodePurpose {
     Register,
     ResetPassword,
+    /// Sent to the new number.
+    ChangeMobile,
+    /// Sent to the registered number.
+    CorrectName,
 }
 
 impl CodePurpose {
@@ -19,7 +23,20 @@ impl CodePurpose {
         match self {
             CodePurpose::Register => "register",
             CodePurpose::ResetPassword => "reset_password",
+            CodePurpose::ChangeMobile => "change_mobile",
+            CodePurpose::CorrectName => "correct_name",
         }
+    }
+
+    pub fn from_code(code: &str) -> Option<CodePurpose> {
+        [
+            CodePurpose::Register,
+            CodePurpose::ResetPassword,
+            CodePurpose::ChangeMobile,
+            CodePurpose::CorrectName,
+        ]
+        .into_iter()
+        .find(|p| p.code() == code)
     }
 
     /// The text of the message (messages go out in Chinese, as the providers' templates do).
@@ -27,6 +44,8 @@ impl CodePurpose {
         let what = match self {
             CodePurpose::Register => "注册账号",
             CodePurpose::ResetPassword => "重置密码",
+            CodePurpose::ChangeMobile => "更换手机号",
+            CodePurpose::CorrectName => "更正姓名",
         };
         format!("【电子证书服务】您正在{what}，验证码 {code}，5 分钟内有效。如非本人操作，请忽略本短信。")
     }

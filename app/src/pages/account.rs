@@ -1,10 +1,17 @@
 use crate::components::error_view::ErrorNotice;
 use crate::components::guards::RequireHolder;
+use crate::components::rare_chars::{RareCharButton, RareCharDialog};
 use crate::forms::{Field, FormNotice, FormState, SubmitButton};
 use crate::i18n::{t, use_lang, Msg};
-use crate::server_fns::accounts::{account_overview, change_password};
+use crate::pages::register::code_forms;
+use crate::server_fns::accounts::{
+    account_overview, change_password, confirm_account_change, request_mobile_change,
+    request_name_correction,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 
 /// 我的账户: who is signed in (ID number masked) and a password change.
 #[component]
@@ -22,8 +29,19 @@ fn AccountContent() -> impl IntoView {
     let lang = use_lang();
     let overview = Resource::new_blocking(|| (), |_| account_overview());
     let state = FormState::new("password");
+    let changed = use_query_map().with_untracked(|q| match q.get("changed").as_deref() {
+        Some("mobile") => Some(Msg::MobileChanged),
+        Some("name") => Some(Msg::NameCorrected),
+        _ => None,
+    });
     view! {
         <h1>{t(Msg::AccountTitle)}</h1>
+        {changed.map(|msg| view! {
+            <div class="notice notice--ok" role="status" data-testid="account-changed">
+                <span class="notice__icon" aria-hidden="true">"✓"</span>
+                <span>{t(msg)}</span>
+            </div>
+        })}
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || overview.get().map(|result| match result {
                 Err(error) => view! { <ErrorNotice error/> }.into_any(),
@@ -45,6 +63,11 @@ fn AccountContent() -> impl IntoView {
                             <dd>{account.terms_accepted_at.unwrap_or_default()}</dd>
                         </dl>
                         <p class="field__hint">{t(Msg::AccountCorrectionNote)}</p>
+                        <p class="form-footer">
+                            <A href=crate::urls::route::ACCOUNT_MOBILE>{t(Msg::ChangeMobileTitle)}</A>
+                            " · "
+                            <A href=crate::urls::route::ACCOUNT_NAME>{t(Msg::CorrectNameTitle)}</A>
+                        </p>
                     </section>
                 }.into_any(),
             })}
@@ -64,5 +87,89 @@ fn AccountContent() -> impl IntoView {
                 <SubmitButton state label=Msg::ChangePasswordSubmit/>
             </form>
         </section>
+    }
+}
+
+/// 更换手机号: the current password and the new number.
+#[component]
+pub fn ChangeMobilePage() -> impl IntoView {
+    view! {
+        <Title text=t(Msg::ChangeMobileTitle)/>
+        <RequireHolder>
+            {
+                let state = FormState::new("change_mobile");
+                view! {
+                    <section class="panel panel--narrow">
+                        <h1>{t(Msg::ChangeMobileTitle)}</h1>
+                        <p>{t(Msg::ChangeMobileIntro)}</p>
+                        <FormNotice state/>
+                        <form method="post" action=crate::urls::route::ACCOUNT_MOBILE novalidate
+                            class="form" on:submit=state.submit_with(request_mobile_change)>
+                            <Field state name="current" label=Msg::FieldCurrentPassword
+                                kind="password" autocomplete="current-password" prefill=false/>
+                            <Field state name="mobile" label=Msg::FieldNewMobile kind="tel"
+                                autocomplete="tel" inputmode="tel"/>
+                            <SubmitButton state label=Msg::ChangeMobileSubmit/>
+                        </form>
+                    </section>
+                }
+            }
+        </RequireHolder>
+    }
+}
+
+/// 更正姓名: the corrected name (rare characters through the picker) and the current password.
+#[component]
+pub fn CorrectNamePage() -> impl IntoView {
+    view! {
+        <Title text=t(Msg::CorrectNameTitle)/>
+        <RequireHolder>
+            {
+                let state = FormState::new("correct_name");
+                let picker_open = RwSignal::new(false);
+                view! {
+                    <section class="panel panel--narrow">
+                        <h1>{t(Msg::CorrectNameTitle)}</h1>
+                        <p>{t(Msg::CorrectNameIntro)}</p>
+                        <FormNotice state/>
+                        <form method="post" action=crate::urls::route::ACCOUNT_NAME novalidate
+                            class="form" on:submit=state.submit_with(request_name_correction)>
+                            <Field state name="name" label=Msg::FieldCorrectedName
+                                hint=Msg::NameHint autocomplete="name">
+                                <RareCharButton open=picker_open/>
+                            </Field>
+                            <Field state name="current" label=Msg::FieldCurrentPassword
+                                kind="password" autocomplete="current-password" prefill=false/>
+                            <SubmitButton state label=Msg::CorrectNameSubmit/>
+                        </form>
+                    </section>
+                    <RareCharDialog open=picker_open target="field-name"/>
+                }
+            }
+        </RequireHolder>
+    }
+}
+
+/// The code that confirms a change of the account.
+#[component]
+pub fn AccountConfirmPage() -> impl IntoView {
+    view! {
+        <Title text=t(Msg::AccountConfirmTitle)/>
+        <RequireHolder>
+            {
+                let state = FormState::new("account_confirm");
+                let ticket =
+                    use_query_map().with_untracked(|q| q.get("ticket").unwrap_or_default());
+                view! {
+                    <section class="panel panel--narrow">
+                        <h1>{t(Msg::AccountConfirmTitle)}</h1>
+                        <p>{t(Msg::AccountConfirmText)}</p>
+                        <FormNotice state/>
+                        {code_forms(state, ticket.clone(), crate::urls::account_confirm(&ticket),
+                            Msg::CodeSubmit, confirm_account_change, None)}
+                    </section>
+                }
+            }
+        </RequireHolder>
     }
 }

@@ -20,6 +20,15 @@ pub trait HolderStore: Send + Sync {
     async fn accept_terms(&self, id: HolderId, version: i64, now: Millis) -> StorageResult<()>;
 
     async fn update_password(&self, id: HolderId, password_hash: &str) -> StorageResult<()>;
+
+    /// Changes the account's mobile number or name, with its audit line, in one transaction.
+    async fn update_holder_detail(
+        &self,
+        id: HolderId,
+        detail: HolderDetail,
+        value: &str,
+        audit: &crate::domain::AuditEntry,
+    ) -> StorageResult<()>;
 }
 
 /// A holder as read. Columns are matched by name, so two text columns cannot swap silently.
@@ -57,6 +66,22 @@ impl TryFrom<DbHolder> for Holder {
 }
 
 /// `NotFound` when an update by id touched no row.
+/// What a holder may change about the account after proving the mobile number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HolderDetail {
+    Mobile,
+    Name,
+}
+
+impl HolderDetail {
+    fn update_sql(self) -> &'static str {
+        match self {
+            HolderDetail::Mobile => "UPDATE holders SET mobile = $1 WHERE id = $2",
+            HolderDetail::Name => "UPDATE holders SET name = $1 WHERE id = $2",
+        }
+    }
+}
+
 fn one_row(affected: u64) -> StorageResult<()> {
     if affected == 0 {
         return Err(StorageError::NotFound);
@@ -123,6 +148,22 @@ macro_rules! impl_holder_store {
             async fn update_password(&self, id: HolderId, password_hash: &str) -> StorageResult<()> {
                 const SQL: &str = "UPDATE holders SET password_hash = $1 WHERE id = $2";
                 one_row(execute!(self.pool(), SQL, password_hash, id.0))
+            }
+
+            #[tracing::instrument(skip_all, fields(holder = id.0, ?detail))]
+            async fn update_holder_detail(
+                &self,
+                id: HolderId,
+                detail: HolderDetail,
+                value: &str,
+                audit: &crate::domain::AuditEntry,
+            ) -> StorageResult<()> {
+                use super::AuditLine;
+                let mut tx = self.pool().begin_with(<Self as super::Dialect>::BEGIN_WRITE).await?;
+                one_row(execute!(&mut *tx, detail.update_sql(), value, id.0))?;
+                tx.insert_audit(audit).await?;
+                tx.commit().await?;
+                Ok(())
             }
         }
     };

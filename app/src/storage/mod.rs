@@ -59,7 +59,7 @@ pub use certificates::{
 pub use codes::{CodeStore, OutboxMessage, SendLimit, StoredCode};
 pub use error::{StorageError, StorageResult};
 pub use files::{DbFileMeta, FileStore, FILE_COLUMNS};
-pub use holders::{DbHolder, HolderStore};
+pub use holders::{DbHolder, HolderDetail, HolderStore};
 pub use postgres::PgStorage;
 pub use rate_limits::{RateLimitStore, WindowCount};
 pub use sessions::{DbSession, SessionStore};

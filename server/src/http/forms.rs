@@ -5,8 +5,9 @@
 use super::extract::{Holder, SignInFirst, SignedIn};
 use super::ServerState;
 use app::accounts::forms::{
-    ChangePasswordForm, ConfirmRegistrationForm, ForgotPasswordForm, LoginForm, LogoutForm,
-    RegisterForm, ResetPasswordForm, TermsForm,
+    ChangeMobileForm, ChangePasswordForm, ConfirmAccountChangeForm, ConfirmRegistrationForm,
+    CorrectNameForm, ForgotPasswordForm, LoginForm, LogoutForm, RegisterForm, ResetPasswordForm,
+    TermsForm,
 };
 use app::accounts::service::{self, Outcome};
 use app::annotations::forms::ApplyForm;
@@ -207,6 +208,33 @@ pub async fn change_password(State(state): State<ServerState>, request: Request<
         service::change_password(&app, &session, form).await
     };
     handle(state, request, "password", action).await
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn change_mobile(State(state): State<ServerState>, request: Request<Body>) -> Response {
+    let action = |app, _, Holder(session), form: ChangeMobileForm| async move {
+        service::request_mobile_change(&app, &session, form).await
+    };
+    handle(state, request, "change_mobile", action).await
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn correct_name(State(state): State<ServerState>, request: Request<Body>) -> Response {
+    let action = |app, _, Holder(session), form: CorrectNameForm| async move {
+        service::request_name_correction(&app, &session, form).await
+    };
+    handle(state, request, "correct_name", action).await
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn confirm_account_change(
+    State(state): State<ServerState>,
+    request: Request<Body>,
+) -> Response {
+    let action = |app, _, Holder(session), form: ConfirmAccountChangeForm| async move {
+        service::confirm_account_change(&app, &session, form).await
+    };
+    handle(state, request, "account_confirm", action).await
 }
 
 #[tracing::instrument(skip_all)]

@@ -219,6 +219,9 @@ fn plain_routes() -> Vec<(&'static str, MethodRouter<ServerState>)> {
         (r::RESET_PASSWORD, post(forms::reset_password)),
         (r::LOGOUT, post(forms::logout)), (r::TERMS, post(forms::accept_terms)),
         (r::ACCOUNT, post(forms::change_password)),
+        (r::ACCOUNT_MOBILE, post(forms::change_mobile)),
+        (r::ACCOUNT_NAME, post(forms::correct_name)),
+        (r::ACCOUNT_CONFIRM, post(forms::confirm_account_change)),
         // The holder's certificates: files, e-certificates, annotated copies.
         (r::FILE, get(files::view)), (r::FILE_DOWNLOAD, get(files::download)),
         (r::E_CERTIFICATE_PDF, get(copies::e_certificate_pdf)),

@@ -52,7 +52,10 @@ impl AliyunSms {
     fn signed_query(&self, mobile: &str, code: &str, purpose: CodePurpose) -> String {
         let template = match purpose {
             CodePurpose::Register => &self.config.template_register,
-            CodePurpose::ResetPassword => &self.config.template_reset,
+            // Proving a number is the same message whatever it is for: one approved template.
+            CodePurpose::ResetPassword | CodePurpose::ChangeMobile | CodePurpose::CorrectName => {
+                &self.config.template_reset
+            }
         };
         let nonce = app::infra::new_public_id();
         let timestamp = timestamp(time::OffsetDateTime::now_utc());

@@ -11,6 +11,22 @@ use crate::on_both_backends;
 use reqwest::StatusCode;
 use std::sync::{Arc, Mutex};
 
+/// An app with room for a burst's 300 connections from one address: the bursts here are
+/// about the counters, not the connection cap (tested in `limits.rs`).
+async fn app_for_bursts(db: Db) -> TestApp {
+    spawn_app_with(
+        db,
+        Options {
+            connections: server::connections::ConnectionLimits {
+                max_per_address: 1000,
+                ..Default::default()
+            },
+            ..Options::default()
+        },
+    )
+    .await
+}
+
 async fn a_guess_creates_nothing_and_codes_have_five_tries(db: Db) {
     let app = spawn_app(db).await;
     let id = resident_id(21);
@@ -102,7 +118,7 @@ async fn codes_expire_resend_waits_a_minute_and_replaces_the_old_code(db: Db) {
 }
 
 async fn a_burst_of_code_requests_sends_one_message(db: Db) {
-    let app = spawn_app(db).await;
+    let app = app_for_bursts(db).await;
     let requests = (0..300u32).map(|seq| {
         let client = client_for(&app.base);
         let app = &app;
@@ -168,7 +184,7 @@ async fn a_code_is_used_once_even_by_concurrent_requests(db: Db) {
 }
 
 async fn concurrent_guesses_get_five_tries_in_all(db: Db) {
-    let app = spawn_app(db).await;
+    let app = app_for_bursts(db).await;
     let id = resident_id(24);
     let first = register_step(&app.client, &app, &id, "褚五").await;
     let ticket = ticket_of(&first);
@@ -299,7 +315,7 @@ async fn forgot_password_resets_with_a_code_and_ends_every_session(db: Db) {
 }
 
 async fn a_burst_of_logins_gets_five_evaluations_and_the_owner_still_gets_in(db: Db) {
-    let app = spawn_app(db).await;
+    let app = app_for_bursts(db).await;
     let id = resident_id(26);
     let mobile = mobile_for(&id);
     signed_up(&app, &id, "蒋七").await;
@@ -585,6 +601,182 @@ async fn a_wrong_provider_secret_is_a_refused_signature(db: Db) {
     assert!(text.contains("短信暂时无法发送") && !text.contains("Signature"));
 }
 
+async fn request_change(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    client.post(app.url(path)).form(form).send().await.unwrap()
+}
+
+async fn confirm_change(
+    app: &TestApp,
+    client: &reqwest::Client,
+    ticket: &str,
+    code: &str,
+) -> reqwest::Response {
+    client
+        .post(app.url(&app::urls::account_confirm(ticket)))
+        .form(&[("ticket", ticket), ("code", code), ("intent", "confirm")])
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn a_holder_changes_the_mobile_number_with_a_code_to_the_new_one(db: Db) {
+    let app = spawn_app(db).await;
+    let id = resident_id(32);
+    signed_up(&app, &id, "尤三").await;
+    let new_mobile = "13566667777";
+    let wrong = request_change(
+        &app,
+        &app.client,
+        "/account/mobile",
+        &[("current", "Wrong-pass1"), ("mobile", new_mobile)],
+    )
+    .await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(inner_text(&wrong.text().await.unwrap()).contains("当前密码不正确"));
+    let same = request_change(
+        &app,
+        &app.client,
+        "/account/mobile",
+        &[("current", PASSWORD), ("mobile", &mobile_for(&id))],
+    )
+    .await;
+    assert_eq!(same.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(app
+        .state
+        .storage
+        .outbox(Some(new_mobile), 1)
+        .await
+        .unwrap()
+        .is_empty());
+
+    let asked = request_change(
+        &app,
+        &app.client,
+        "/account/mobile",
+        &[("current", PASSWORD), ("mobile", new_mobile)],
+    )
+    .await;
+    assert_eq!(asked.status(), StatusCode::SEE_OTHER);
+    let ticket = ticket_of(&asked);
+    assert!(location(&asked).starts_with("/account/confirm?ticket="));
+    let code = code_sent_to(&app, new_mobile).await;
+
+    // Another holder cannot use the ticket, not even with the code.
+    let other = crate::accounts::another_holder(&app, &resident_id(33), "何四").await;
+    let stolen = confirm_change(&app, &other, &ticket, &code).await;
+    assert_eq!(stolen.status(), StatusCode::CONFLICT);
+
+    let done = confirm_change(&app, &app.client, &ticket, &code).await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&done), "/account?changed=mobile");
+    let (_, html) = app.get_text("/account?changed=mobile").await;
+    let text = inner_text(&html);
+    assert!(
+        text.contains("手机号已更换") && text.contains("135****7777"),
+        "{text}"
+    );
+    let audit = app
+        .state
+        .storage
+        .audit_entries(&format!("holder:{}", holder_id(&app, &id).await))
+        .await
+        .unwrap();
+    assert!(audit.iter().any(|e| e.action == "holder.mobile_changed"
+        && e.detail.contains("135****7777")
+        && !e.detail.contains(new_mobile)));
+    // 忘记密码 now goes by the new number.
+    app.state.clock.advance(61_000);
+    let reset = request_reset(&client_for(&app.base), &app, &id, new_mobile).await;
+    assert_eq!(reset.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.state
+            .storage
+            .outbox(Some(new_mobile), 10)
+            .await
+            .unwrap()
+            .len(),
+        2,
+        "a reset code went to the new number"
+    );
+}
+
+async fn holder_id(app: &TestApp, id: &str) -> i64 {
+    app.state
+        .storage
+        .holder_by_login(&app::domain::IdNumber::from_trusted(
+            app::domain::IdType::ResidentIdCard,
+            id.to_string(),
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .0
+}
+
+async fn a_corrected_name_makes_the_corrected_certificate_match(db: Db) {
+    let app = spawn_app(db).await;
+    let id = resident_id(34);
+    signed_up(&app, &id, "吕五").await;
+    // The issuer corrected the holder's name to one with a rare character (Extension B).
+    let record = crate::fixtures::example_record()
+        .health_professional()
+        .number("NAMEFIX0001")
+        .holder(&id, "吕𪚥")
+        .build();
+    app.state
+        .storage
+        .upsert_certificate(&record, 1)
+        .await
+        .unwrap();
+    let (_, before) = app.get_text("/certificates").await;
+    assert!(!before.contains("NAMEFIX0001"), "not the registered name");
+
+    // (A minute after the registration's code to the same number.)
+    app.state.clock.advance(61_000);
+    let asked = request_change(
+        &app,
+        &app.client,
+        "/account/name",
+        &[("current", PASSWORD), ("name", "吕𪚥")],
+    )
+    .await;
+    assert_eq!(asked.status(), StatusCode::SEE_OTHER);
+    // The code goes to the registered number.
+    let code = code_sent_to(&app, &mobile_for(&id)).await;
+    let done = confirm_change(&app, &app.client, &ticket_of(&asked), &code).await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&done), "/account?changed=name");
+    let (_, after) = app.get_text("/certificates").await;
+    assert!(
+        after.contains("NAMEFIX0001"),
+        "the corrected certificate is the holder's now"
+    );
+    let audit = app
+        .state
+        .storage
+        .audit_entries(&format!("holder:{}", holder_id(&app, &id).await))
+        .await
+        .unwrap();
+    assert!(audit.iter().any(|e| e.action == "holder.name_corrected"
+        && e.detail.contains("吕五")
+        && e.detail.contains("吕𪚥")));
+    // A name that is not a name is refused, and nothing is sent.
+    let bad = request_change(
+        &app,
+        &app.client,
+        "/account/name",
+        &[("current", PASSWORD), ("name", "吕 𪚥 ")],
+    )
+    .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
 on_both_backends!(
     a_guess_creates_nothing_and_codes_have_five_tries,
     codes_expire_resend_waits_a_minute_and_replaces_the_old_code,
@@ -597,4 +789,6 @@ on_both_backends!(
     throttles_and_codes_keep_no_clear_numbers,
     registration_codes_go_out_through_the_sms_provider,
     a_wrong_provider_secret_is_a_refused_signature,
+    a_holder_changes_the_mobile_number_with_a_code_to_the_new_one,
+    a_corrected_name_makes_the_corrected_certificate_match,
 );
