@@ -99,6 +99,12 @@ pg_admin() {
   (cd / && as_root runuser -u postgres -- psql -p "$port" -qtAX "$@")
 }
 
+# nginx for the deployment test (server/tests/api/deployment.rs starts it itself, as a child
+# process with its own configuration; the system's nginx service is not used).
+ensure_nginx() {
+  apt_install nginx
+}
+
 ensure_browser() {
   apt_install chromium poppler-utils zbar-tools
 }

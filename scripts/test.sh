@@ -13,9 +13,11 @@ ensure_fonts
 ensure_browser
 ensure_build_tools
 ensure_postgres
+ensure_nginx
 ensure_e2e_deps
 ensure_pyhanko
-# Here a missing validator (pdfsig, pdftotext, pyHanko) fails the tests instead of skipping.
+# Here a missing validator (pdfsig, pdftotext, pyHanko) or nginx fails the tests instead of
+# skipping.
 export CERTPDF_REQUIRE_TOOLS=1
 
 step "Formatting (cargo fmt --check)"

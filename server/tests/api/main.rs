@@ -10,6 +10,7 @@ mod annotations;
 mod api_snapshots;
 mod certificates;
 mod codes;
+mod deployment;
 mod limits;
 mod operator;
 mod operator_certificates;
