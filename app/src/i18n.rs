@@ -330,7 +330,7 @@ messages! {
 
     // ---- register / login ----
     RegisterTitle { zh: "用户注册", en: "Register" }
-    RegisterIntro { zh: "请使用取得证书时所用证件的证件号码和本人真实姓名注册。如考试机构更正过您的姓名或证件号码，请使用更正后的信息重新注册。", en: "Register with the ID number you used when you obtained your certificate and your real name. If the examination authority corrected your name or ID number, register again with the corrected data." }
+    RegisterIntro { zh: "请使用取得证书时所用证件的证件号码和本人真实姓名注册，注册时需验证手机号。如考试机构更正过您的姓名：尚未注册的，请使用更正后的姓名注册；已经注册的，请登录后在“我的账户”中更正姓名。", en: "Register with the ID number you used when you obtained your certificate and your real name; your mobile number is confirmed with a code. If the examination authority corrected your name: register with the corrected name, or, if you are registered already, log in and correct it under My account." }
     RegisterSubmit { zh: "注册", en: "Register" }
     HaveAccount { zh: "已有账户？", en: "Already registered?" }
     LoginTitle { zh: "登录", en: "Log in" }
@@ -426,7 +426,7 @@ messages! {
     EmptyReason2 { zh: "已取得证书，但证书信息暂未上线；或取得的证书不属于人力资源和社会保障部统一印制和制作的专业技术人员职业资格证书。", en: "You have a certificate but its record is not online yet, or it is not a nationally unified professional qualification certificate of the Ministry of Human Resources and Social Security." }
     EmptyReason2Do { zh: "请稍后再查询；如有疑问，请联系证书发放机构。", en: "Check again later; if in doubt, contact the issuing authority." }
     EmptyReason3 { zh: "注册后，考试机构更正过您的姓名或证件号码。", en: "The examination authority corrected your name or ID number after you registered." }
-    EmptyReason3Do { zh: "请使用更正后正确的姓名和证件号码重新注册。", en: "Register again with the corrected name and ID number." }
+    EmptyReason3Do { zh: "只更正了姓名的，请在“我的账户”中更正姓名；证件号码被更正的，请使用更正后正确的姓名和证件号码重新注册。", en: "If only your name was corrected, correct it under My account; if your ID number was corrected, register again with the corrected name and ID number." }
     EmptyPre2016 { zh: "2016年度以前的既往证书数据正在陆续上线；2017年度以后的证书如未显示，请联系证书发放机构。", en: "Certificates from 2016 and earlier are still being brought online; if a certificate from 2017 or later is missing, contact the issuing authority." }
     CertificateInfoTitle { zh: "证书信息", en: "Certificate details" }
     Breadcrumbs { zh: "位置", en: "Breadcrumbs" }
@@ -448,7 +448,7 @@ messages! {
     FaqA2 { zh: "如页面显示为空白，说明不存在证书信息。具体原因如下：", en: "An empty page means no certificate is recorded for you. The reasons can be:" }
     FaqA2a { zh: "① 未取得证书。", en: "① You have not obtained a certificate." }
     FaqA2b { zh: "② 已取得证书，但证书信息暂未上线；取得的证书不属于人力资源和社会保障部统一印制和制作的专业技术人员职业资格证书。", en: "② You have one but its record is not online yet, or it is not a nationally unified professional qualification certificate." }
-    FaqA2c { zh: "③ 在报名服务平台注册后，通过人事考试机构更正过姓名或证件号码，须使用更正后正确的姓名和证件号码重新注册。", en: "③ Your name or ID number was corrected by the examination authority after you registered: register again with the corrected data." }
+    FaqA2c { zh: "③ 在报名服务平台注册后，通过人事考试机构更正过姓名或证件号码：证件号码被更正的，须使用更正后正确的姓名和证件号码重新注册；只更正了姓名的，请在“我的账户”中更正姓名。", en: "③ Your name or ID number was corrected by the examination authority after you registered: if the ID number was corrected, register again with the corrected data; if only the name was, correct it under My account." }
     FaqA2d { zh: "如有疑问，可联系证书发放机构。", en: "If in doubt, contact the issuing authority." }
     FaqQ3 { zh: "已取得证书查询验证范围内的证书，为何证书下载页面显示为空白？", en: "I hold a certificate this system covers. Why is nothing shown?" }
     FaqA3 { zh: "2016年度以前的既往证书数据正在陆续上线；2017年度以后的证书如出现上述问题，请联系证书发放机构。", en: "Certificates from 2016 and earlier are being brought online gradually; for certificates from 2017 or later, contact the issuing authority." }
@@ -461,7 +461,7 @@ messages! {
     FaqA6 { zh: "请重新提交证书加注申请。系统完成证书加注后，方可查看和下载。", en: "Apply for a new annotation; once it is produced you can view and download it again." }
     FaqA6b { zh: "注意：自持证人员申请加注当日起，90日内同一证书可存在3次有效加注；请根据本人使用需求，合理申请加注。", en: "Note: counted from the day of an application, one certificate can have at most 3 annotations within 90 days; apply according to your actual needs." }
     FaqQ7 { zh: "考试机构更正了我的姓名或证件号码，怎么办？", en: "The examination authority corrected my name or ID number. What now?" }
-    FaqA7 { zh: "证书按证件类型、证件号码和姓名与账户对应。请使用更正后的姓名和证件号码重新注册一个账户，即可看到更正后的证书。", en: "Certificates are matched to accounts by ID type, ID number and name. Register a new account with the corrected name and ID number to see your certificates." }
+    FaqA7 { zh: "证书按证件类型、证件号码和姓名与账户对应。只更正了姓名的，请登录后在“我的账户 › 更正姓名”中改为更正后的姓名（需验证手机号），即可看到更正后的证书；证件号码被更正的，请使用更正后的姓名和证件号码重新注册。", en: "Certificates are matched to accounts by ID type, ID number and name. If only your name was corrected, log in and change it under My account › Correct my name (your mobile number is confirmed with a code) to see your certificates; if your ID number was corrected, register with the corrected name and ID number." }
     FaqHelpTitle { zh: "咨询电话", en: "Help line" }
     FaqHelpText { zh: "如有其他疑问，可拨打咨询电话：", en: "For any other question, call:" }
     // ---- annotations ----
