@@ -1,5 +1,7 @@
 import { expect, Page, Locator } from "@playwright/test";
 import { Shell } from "./shell";
+import { uniqueMobile } from "../support/ids";
+import { codeSentTo } from "../support/outbox";
 
 export type Registration = {
   idNumber: string;
@@ -44,12 +46,24 @@ export class RegisterPage extends Shell {
     await this.goto("/register");
   }
 
+  /** The mobile number the form was last filled with. */
+  mobileNumber = "";
+
   async fill(r: Registration) {
+    this.mobileNumber = r.mobile ?? uniqueMobile();
     await this.idNumber.fill(r.idNumber);
     await this.name.fill(r.name);
-    await this.mobile.fill(r.mobile ?? "13912345678");
+    await this.mobile.fill(this.mobileNumber);
     await this.password.fill(r.password);
     await this.password2.fill(r.password);
+  }
+
+  /** The second step: the code the outbox holds for the number, then [确认]. */
+  async confirmWithCode() {
+    const confirm = new CodePage(this.page, this.jsEnabled);
+    await confirm.expectShown("验证手机号");
+    await confirm.enterCode(codeSentTo(this.mobileNumber));
+    await confirm.submit("确认");
   }
 
   /** Opens the picker, searches `pinyin` and taps the candidate `ch`. */
@@ -68,6 +82,87 @@ export class RegisterPage extends Shell {
   }
 }
 
+/** A page that asks for the code sent to a mobile number (registration, password reset). */
+export class CodePage extends Shell {
+  get code(): Locator {
+    return this.main.getByLabel("短信验证码");
+  }
+
+  async expectShown(title: string) {
+    await expect(this.heading(title)).toBeVisible();
+    await this.waitForHydration();
+  }
+
+  async enterCode(code: string) {
+    await this.code.fill(code);
+  }
+
+  async submit(label: string) {
+    await this.main.getByRole("button", { name: label, exact: true }).click();
+  }
+
+  get formError(): Locator {
+    return this.page.getByTestId("form-error");
+  }
+}
+
+/** 我的账户 › 更换手机号 / 更正姓名, and the code that confirms either. */
+export class AccountChangePage extends Shell {
+  get nameField(): Locator {
+    return this.main.getByLabel("更正后的姓名");
+  }
+  get rareCharButton(): Locator {
+    return this.main.getByRole("link", { name: "生僻字输入" });
+  }
+
+  async openFromAccount(link: "更换手机号" | "更正姓名") {
+    await this.goto("/account");
+    await this.main.getByRole("link", { name: link }).click();
+    await expect(this.heading(link)).toBeVisible();
+    await this.waitForHydration();
+  }
+
+  async requestMobileChange(currentPassword: string, mobile: string) {
+    await this.main.getByLabel("当前密码").fill(currentPassword);
+    await this.main.getByLabel("新手机号码").fill(mobile);
+    await this.main.getByRole("button", { name: "获取验证码" }).click();
+  }
+
+  async requestNameCorrection(currentPassword: string) {
+    await this.main.getByLabel("当前密码").fill(currentPassword);
+    await this.main.getByRole("button", { name: "获取验证码" }).click();
+  }
+
+  /** The code the outbox holds for `mobile`, then [确认]. */
+  async confirmWithCodeTo(mobile: string) {
+    const confirm = new CodePage(this.page, this.jsEnabled);
+    await confirm.expectShown("确认账户变更");
+    await confirm.enterCode(codeSentTo(mobile));
+    await confirm.submit("确认");
+  }
+}
+
+/** 忘记密码 */
+export class ForgotPasswordPage extends Shell {
+  async request(idNumber: string, mobile: string) {
+    await expect(this.heading("忘记密码")).toBeVisible();
+    await this.waitForHydration();
+    await this.main.getByLabel("证件号码").fill(idNumber);
+    await this.main.getByLabel("手机号码").fill(mobile);
+    await this.main.getByRole("button", { name: "获取验证码" }).click();
+  }
+
+  /** The code from the outbox and a new password, then [重设密码]. */
+  async reset(mobile: string, password: string) {
+    const reset = new CodePage(this.page, this.jsEnabled);
+    await reset.expectShown("重设密码");
+    await reset.enterCode(codeSentTo(mobile));
+    await this.main.getByLabel("新密码", { exact: true }).fill(password);
+    await this.main.getByLabel("确认密码").fill(password);
+    await reset.submit("重设密码");
+  }
+}
+
 /** 登录 */
 export class LoginPage extends Shell {
   async open(next?: string) {
@@ -82,6 +177,10 @@ export class LoginPage extends Shell {
 
   get formError(): Locator {
     return this.page.getByTestId("form-error");
+  }
+
+  get forgotPassword(): Locator {
+    return this.main.getByRole("link", { name: "忘记密码？" });
   }
 }
 

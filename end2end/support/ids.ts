@@ -18,3 +18,8 @@ export function withWrongCheckChar(id: string): string {
 }
 
 export const PASSWORD = "Passw0rd-e2e";
+
+/** A mainland mobile number no other test uses (codes are limited per number). */
+export function uniqueMobile(): string {
+  return "13" + String(Math.floor(Math.random() * 1e9)).padStart(9, "0");
+}

@@ -21,6 +21,7 @@ export async function holderWithECertificate(
   await register.open();
   await register.fill({ idNumber, name, password: PASSWORD });
   await register.submit();
+  await register.confirmWithCode();
   const terms = new TermsPage(page, jsEnabled);
   await terms.expectShown();
   await terms.agree();

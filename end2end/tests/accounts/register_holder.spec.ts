@@ -24,6 +24,7 @@ test("a holder whose name needs a rare character registers, accepts the terms, l
     await register.name.fill("张𪚥");
   }
   await register.submit();
+  await register.confirmWithCode();
 
   const terms = new TermsPage(page, jsEnabled);
   await terms.expectShown();
@@ -50,6 +51,7 @@ test("the terms must be accepted before anything else", async ({ page, jsEnabled
   await register.open();
   await register.fill({ idNumber: uniqueResidentId(), name: "王芳", password: PASSWORD });
   await register.submit();
+  await register.confirmWithCode();
   const terms = new TermsPage(page, jsEnabled);
   await terms.expectShown();
   await terms.goto("/account");
