@@ -123,7 +123,7 @@ pub(crate) async fn render_with(
     let options = state.leptos_options.clone();
     let handler = leptos_axum::render_app_async_with_context(
         move || {
-            provide_context(app_state.clone());
+            super::provide_page_context(&app_state);
             provide_context(echo.clone());
             extra();
         },

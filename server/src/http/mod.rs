@@ -7,6 +7,7 @@ mod files;
 mod forms;
 mod guard;
 mod routes;
+mod security_headers;
 mod session;
 mod verify;
 
@@ -16,7 +17,7 @@ use app::{shell, App};
 use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::FromRef;
-use axum::http::{header, HeaderValue, Request, Response, StatusCode};
+use axum::http::{header, Request, Response, StatusCode};
 use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use certpdf::IssuerKey;
@@ -29,7 +30,6 @@ use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Pr
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -83,7 +83,7 @@ pub fn router(
     }));
     let context = {
         let app_state = app_state.clone();
-        move || provide_context(app_state.clone())
+        move || provide_page_context(&app_state)
     };
 
     let mut router = plain_routes()
@@ -119,18 +119,6 @@ pub fn router(
         .layer(axum::middleware::from_fn_with_state(
             state,
             guard::refuse_cross_site,
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("SAMEORIGIN"),
         ))
         .layer(
             // Pages, scripts, wasm and JSON travel compressed when the client accepts it;
@@ -175,6 +163,18 @@ pub fn router(
         ))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(CatchPanicLayer::custom(panic_response))
+        // Outermost, so that every answer has them: refusals, timeouts, the panic page too.
+        .layer(axum::middleware::from_fn_with_state(
+            security_headers::SecurityHeaders::for_public_url(&app_state.settings.public_url),
+            security_headers::apply,
+        ))
+}
+
+/// What every rendering of the app has in its reactive context: the application state, and
+/// the page's Content-Security-Policy for the nonce of this response.
+pub(crate) fn provide_page_context(app_state: &AppState) {
+    provide_context(app_state.clone());
+    security_headers::provide_page_policy();
 }
 
 /// The plain routes: everything but the Leptos pages (declared in `app::App`) and the public
@@ -245,7 +245,7 @@ pub(crate) async fn not_found(
     let app_state = state.app.clone();
     let options = state.leptos_options.clone();
     let handler = leptos_axum::render_app_async_with_context(
-        move || provide_context(app_state.clone()),
+        move || provide_page_context(&app_state),
         move || shell(options.clone()),
     );
     let mut response = handler(Request::from_parts(parts, Body::empty())).await;

@@ -1,0 +1,264 @@
+//! What the responses tell the browser: every page's Content-Security-Policy and the nonce on
+//! its scripts, and the headers on pages, files and the public API.
+
+use crate::annotations::{apply, holder_with_e_certificate, settled};
+use crate::certificates::add_file;
+use crate::helpers::{spawn_app, Db, TestApp};
+use crate::on_both_backends;
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use std::collections::HashSet;
+
+/// The nonce of a page's `script-src`, after checking the rest of the page policy.
+fn page_nonce(path: &str, headers: &HeaderMap) -> String {
+    let policy = headers
+        .get("content-security-policy")
+        .unwrap_or_else(|| panic!("{path}: no Content-Security-Policy"))
+        .to_str()
+        .unwrap();
+    for directive in [
+        "default-src 'self'",
+        "object-src 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+    ] {
+        assert!(
+            policy.contains(directive),
+            "{path}: {directive} in {policy}"
+        );
+    }
+    assert!(
+        !policy.contains("'unsafe-inline'") && !policy.contains("'unsafe-eval'"),
+        "{path}: {policy}"
+    );
+    let script_src = policy
+        .split(';')
+        .map(str::trim)
+        .find_map(|d| d.strip_prefix("script-src "))
+        .unwrap_or_else(|| panic!("{path}: no script-src in {policy}"));
+    let nonce = script_src
+        .split_whitespace()
+        .find_map(|s| s.strip_prefix("'nonce-")?.strip_suffix('\''))
+        .unwrap_or_else(|| panic!("{path}: no nonce in {script_src}"));
+    assert!(nonce.len() >= 22, "{path}: 128 bits at least: {nonce}");
+    assert!(
+        script_src.contains("'strict-dynamic'") && !script_src.contains("'self'"),
+        "{path}: only scripts with the nonce, and what they load: {script_src}"
+    );
+    nonce.to_string()
+}
+
+/// The opening tags of every `<script>` of `html`.
+fn script_tags(html: &str) -> Vec<&str> {
+    html.match_indices("<script")
+        .map(|(at, _)| {
+            let rest = &html[at..];
+            &rest[..rest.find('>').map_or(rest.len(), |end| end + 1)]
+        })
+        .collect()
+}
+
+/// The headers every response has, whatever it is.
+fn assert_common_headers(path: &str, headers: &HeaderMap, resource_policy: &str) {
+    let expect = |name: &str, value: &str| {
+        assert_eq!(
+            headers.get(name).and_then(|v| v.to_str().ok()),
+            Some(value),
+            "{path}: {name}"
+        );
+    };
+    expect("x-content-type-options", "nosniff");
+    expect("referrer-policy", "same-origin");
+    expect("cross-origin-opener-policy", "same-origin");
+    expect("cross-origin-resource-policy", resource_policy);
+    let permissions = headers["permissions-policy"].to_str().unwrap();
+    for feature in ["camera=()", "microphone=()", "geolocation=()", "payment=()"] {
+        assert!(permissions.contains(feature), "{path}: {feature}");
+    }
+    assert!(
+        !headers.contains_key("strict-transport-security"),
+        "{path}: no HSTS over plain HTTP"
+    );
+}
+
+/// Fetches a page and checks its policy and scripts; returns the page's nonce.
+async fn checked_page(app: &TestApp, path: &str, method_post: Option<&[(&str, &str)]>) -> String {
+    let response = match method_post {
+        None => app.get(path).await,
+        Some(form) => app.post_form(path, form).await,
+    };
+    let status = response.status();
+    assert!(
+        status.is_success() || status.is_client_error(),
+        "{path}: {status}"
+    );
+    let headers = response.headers().clone();
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"),
+        "{path}: a page"
+    );
+    let nonce = page_nonce(path, &headers);
+    assert_common_headers(path, &headers, "same-origin");
+    assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+    let html = response.text().await.unwrap();
+    let scripts = script_tags(&html);
+    assert!(
+        scripts.iter().any(|tag| tag.contains(r#"type="module""#)),
+        "{path}: the hydration script is there: {scripts:?}"
+    );
+    for tag in &scripts {
+        assert!(
+            tag.contains(&format!(r#"nonce="{nonce}""#)),
+            "{path}: every script carries this response's nonce: {tag}"
+        );
+    }
+    assert!(!html.contains(" style=\""), "{path}: no inline style");
+    nonce
+}
+
+async fn every_page_has_a_policy_whose_fresh_nonce_is_on_all_its_scripts(db: Db) {
+    let app = spawn_app(db).await;
+    let mut nonces = HashSet::new();
+    let mut seen = |path: &str, nonce: String| {
+        assert!(nonces.insert(nonce), "{path}: a nonce is never used twice");
+    };
+
+    for path in [
+        "/",
+        "/",
+        "/login",
+        "/register",
+        "/verify",
+        "/faq",
+        "/rare-chars",
+    ] {
+        seen(path, checked_page(&app, path, None).await);
+    }
+    // A page the router does not know, and a code nobody issued.
+    seen(
+        "/no/such/page",
+        checked_page(&app, "/no/such/page", None).await,
+    );
+    seen(
+        "/verify/NOSUCHCODE",
+        checked_page(&app, "/verify/NOSUCHCODE", None).await,
+    );
+    // A form posted without JavaScript and shown again with its errors.
+    let login_again = [
+        ("id_type", "resident"),
+        ("id_number", "nobody"),
+        ("password", "x"),
+        ("next", ""),
+    ];
+    seen(
+        "POST /login",
+        checked_page(&app, "/login", Some(&login_again)).await,
+    );
+
+    let number = "2024320100000888";
+    let cert = holder_with_e_certificate(&app, 81, "张𪚥", number).await;
+    let file = add_file(&app, number, "扫描件.pdf", "application/pdf", b"%PDF-1.4 x").await;
+    assert_eq!(
+        apply(&app, &app.client, &cert, "30").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let code = settled(&app, number).await[0].code.clone();
+    for path in [
+        "/terms".to_string(),
+        "/certificates".to_string(),
+        format!("/certificates/{cert}"),
+        format!("/certificates/{cert}/download"),
+        format!("/certificates/{cert}/annotate"),
+        format!("/certificates/{cert}/files/{file}"),
+        format!("/annotations/{code}"),
+        format!("/verify/{code}"),
+        "/account".to_string(),
+        // A plain route's answer for what is not there: the app's not-found page.
+        "/files/doesnotexist234567abcdefgh".to_string(),
+    ] {
+        seen(&path, checked_page(&app, &path, None).await);
+    }
+    let wrong_password = [
+        ("current", "not-it-1"),
+        ("password", "New-passw0rd"),
+        ("password2", "New-passw0rd"),
+    ];
+    seen(
+        "POST /account",
+        checked_page(&app, "/account", Some(&wrong_password)).await,
+    );
+}
+
+async fn files_the_api_and_other_answers_have_the_headers_too(db: Db) {
+    let app = spawn_app(db).await;
+    let number = "2024320100000889";
+    let cert = holder_with_e_certificate(&app, 82, "李四", number).await;
+    let file = add_file(&app, number, "扫描件.pdf", "application/pdf", b"%PDF-1.4 x").await;
+    apply(&app, &app.client, &cert, "30").await;
+    let code = settled(&app, number).await[0].code.clone();
+
+    // Files and copies: shown inside this site's pages, so framable by this site only.
+    for path in [
+        format!("/files/{file}"),
+        format!("/annotations/{code}/pdf"),
+        format!("/annotations/{code}/preview.svg"),
+    ] {
+        let response = app.get(&path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_common_headers(&path, response.headers(), "same-origin");
+        assert_eq!(
+            response.headers()["x-frame-options"],
+            "SAMEORIGIN",
+            "{path}"
+        );
+    }
+    // A drawn SVG keeps its own policy: nothing runs in it even when opened directly.
+    let preview = app.get(&format!("/annotations/{code}/preview.svg")).await;
+    assert_eq!(
+        preview.headers()["content-security-policy"],
+        "default-src 'none'"
+    );
+
+    // The public API may be read from any site.
+    let api = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/verify/{code}")))
+        .header("origin", "https://verifier.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), StatusCode::OK);
+    assert_eq!(api.headers()["access-control-allow-origin"], "*");
+    assert_common_headers("/api/v1/verify", api.headers(), "cross-origin");
+    assert!(!api.headers().contains_key("content-security-policy"));
+
+    // Server functions, health, refusals: the same basics.
+    let overview = app
+        .client
+        .post(app.url("/api/accounts/overview"))
+        .send()
+        .await
+        .unwrap();
+    assert_common_headers("server function", overview.headers(), "same-origin");
+    assert_common_headers(
+        "/healthz",
+        app.get("/healthz").await.headers(),
+        "same-origin",
+    );
+    let refused = reqwest::Client::new()
+        .post(app.url("/logout"))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert_common_headers("refused", refused.headers(), "same-origin");
+}
+
+on_both_backends!(
+    every_page_has_a_policy_whose_fresh_nonce_is_on_all_its_scripts,
+    files_the_api_and_other_answers_have_the_headers_too,
+);
