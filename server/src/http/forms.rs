@@ -60,7 +60,7 @@ where
         Err(first) => return first.into_response(),
     };
     let values = form.echo_values();
-    let meta = RequestMeta::from_parts(&parts);
+    let meta = RequestMeta::from_parts(&parts, &state.app.settings);
     match action(state.app.clone(), meta, who, form).await {
         Ok(outcome) => {
             let mut response = match outcome.done.redirect {

@@ -1,9 +1,11 @@
 //! What the responses tell the browser: every page's Content-Security-Policy and the nonce on
-//! its scripts, and the headers on pages, files and the public API.
+//! its scripts, the headers on pages, files and the public API, and HSTS and the `__Host-`
+//! session cookie behind an https address.
 
+use crate::accounts::{resident_id, PASSWORD};
 use crate::annotations::{apply, holder_with_e_certificate, settled};
 use crate::certificates::add_file;
-use crate::helpers::{spawn_app, Db, TestApp};
+use crate::helpers::{spawn_app, spawn_app_with, Db, Options, TestApp};
 use crate::on_both_backends;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
@@ -258,7 +260,111 @@ async fn files_the_api_and_other_answers_have_the_headers_too(db: Db) {
     assert_common_headers("refused", refused.headers(), "same-origin");
 }
 
+const HTTPS_SITE: &str = "https://certs.example.test";
+
+/// A client as a browser on the https site would be, without a cookie store: the test hands
+/// the cookie over itself (a store would not send a `Secure` cookie to the plain-HTTP
+/// listener).
+fn https_browser() -> reqwest::Client {
+    let mut headers = HeaderMap::new();
+    headers.insert("origin", HTTPS_SITE.parse().unwrap());
+    headers.insert("accept", "text/html".parse().unwrap());
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
+async fn behind_https_the_cookie_is_host_locked_and_hsts_is_sent(db: Db) {
+    let app = spawn_app_with(
+        db,
+        Options {
+            public_url: Some(HTTPS_SITE.to_string()),
+            ..Default::default()
+        },
+    )
+    .await;
+    let browser = https_browser();
+    let home = browser.get(app.url("/")).send().await.unwrap();
+    assert_eq!(
+        home.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
+
+    let id = resident_id(83);
+    let registered = browser
+        .post(app.url("/register"))
+        .form(&[
+            ("id_type", "resident"),
+            ("id_number", id.as_str()),
+            ("name", "王五"),
+            ("mobile", "13912345678"),
+            ("password", PASSWORD),
+            ("password2", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(registered.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        registered.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
+    let cookie = registered.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("__Host-sid="), "{cookie}");
+    assert!(
+        cookie.contains("; Secure") && cookie.contains("; Path=/") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Domain"), "{cookie}");
+    let token = cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("__Host-sid=")
+        .to_string();
+
+    let terms_with = |cookie: String| {
+        let browser = browser.clone();
+        let url = app.url("/terms");
+        async move {
+            browser
+                .get(url)
+                .header("cookie", cookie)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(
+        terms_with(format!("__Host-sid={token}")).await,
+        StatusCode::OK,
+        "signed in by the __Host- cookie"
+    );
+    assert_eq!(
+        terms_with(format!("sid={token}")).await,
+        StatusCode::FOUND,
+        "the plain name is not read when the site is https"
+    );
+
+    // Logging out clears the same cookie.
+    let out = browser
+        .post(app.url("/logout"))
+        .header("cookie", format!("__Host-sid={token}"))
+        .send()
+        .await
+        .unwrap();
+    let cleared = out.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        cleared.starts_with("__Host-sid=;") && cleared.contains("Max-Age=0"),
+        "{cleared}"
+    );
+}
+
 on_both_backends!(
     every_page_has_a_policy_whose_fresh_nonce_is_on_all_its_scripts,
     files_the_api_and_other_answers_have_the_headers_too,
+    behind_https_the_cookie_is_host_locked_and_hsts_is_sent,
 );

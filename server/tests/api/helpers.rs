@@ -110,6 +110,9 @@ pub struct Options {
     pub production_delay: Option<std::time::Duration>,
     /// Every production fails (two attempts, quick backoff).
     pub fail_production: bool,
+    /// The site's address as readers see it (`--public-url`), e.g. an https one in front of
+    /// the test's plain-HTTP listener; default: the listening address.
+    pub public_url: Option<String>,
 }
 
 impl Default for Options {
@@ -119,6 +122,7 @@ impl Default for Options {
             workers: 1,
             production_delay: None,
             fail_production: false,
+            public_url: None,
         }
     }
 }
@@ -194,7 +198,7 @@ async fn start(
     let application = server::application::Application::build(server::application::Config {
         database_url: url.clone(),
         listen: "127.0.0.1:0".parse().expect("address"),
-        public_url: None,
+        public_url: options.public_url.clone(),
         secure_cookies: None,
         test_controls: options.test_controls,
         demo_data: false,
@@ -217,13 +221,16 @@ async fn start(
     })
     .await
     .expect("application");
-    let base = application.public_url().to_string();
+    // The tests talk to the listener; the client sends the public address as its origin, as
+    // a browser behind a proxy with that address would.
+    let base = format!("http://{}", application.local_addr().expect("address"));
+    let origin = application.public_url().to_string();
     let state = application.state().clone();
     let issuer = application.issuer();
     let shutdown = application.shutdown_handle();
     tokio::spawn(async move { application.run_until_stopped().await.expect("serve") });
     TestApp {
-        client: client_for(&base),
+        client: client_for(&origin),
         base,
         state,
         issuer,
