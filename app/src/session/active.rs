@@ -115,6 +115,22 @@ pub(crate) async fn start_session(
     if let Some(old) = &meta.session_token {
         state.storage.delete_session(&token_hash(old)).await?;
     }
+    create_session(state, holder).await
+}
+
+/// Replaces `session` by a new one for the same holder (a fresh token, the old one ended), as
+/// after a password change: whoever may have learnt the old token cannot ride on the new
+/// password. Returns the new session's `Set-Cookie` value.
+pub(crate) async fn renew_session(
+    state: &AppState,
+    session: &ActiveSession,
+) -> Result<String, AppError> {
+    state.storage.delete_session(&session.token_hash).await?;
+    create_session(state, session.holder).await
+}
+
+/// Stores a session with a fresh token for `holder`; returns its `Set-Cookie` value.
+async fn create_session(state: &AppState, holder: HolderId) -> Result<String, AppError> {
     let token = new_token();
     let now = state.clock.now();
     state

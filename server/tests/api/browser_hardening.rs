@@ -1,8 +1,8 @@
 //! What the responses tell the browser: every page's Content-Security-Policy and the nonce on
-//! its scripts, the headers on pages, files and the public API, and HSTS and the `__Host-`
-//! session cookie behind an https address.
+//! its scripts, the headers on pages, files and the public API, HSTS and the `__Host-` session
+//! cookie behind an https address, and a fresh session token after a password change.
 
-use crate::accounts::{resident_id, PASSWORD};
+use crate::accounts::{login, register, resident_id, PASSWORD};
 use crate::annotations::{apply, holder_with_e_certificate, settled};
 use crate::certificates::add_file;
 use crate::helpers::{spawn_app, spawn_app_with, Db, Options, TestApp};
@@ -363,8 +363,101 @@ async fn behind_https_the_cookie_is_host_locked_and_hsts_is_sent(db: Db) {
     );
 }
 
+/// The session cookie `name=value` a response sets.
+fn session_pair(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("sid="))
+        .and_then(|v| v.split(';').next())
+        .expect("a session cookie")
+        .to_string()
+}
+
+async fn a_password_change_gives_this_browser_a_new_session_token(db: Db) {
+    let app = spawn_app(db).await;
+    let id = resident_id(84);
+    let registered = register(&app, &id, "赵六").await;
+    let first = session_pair(&registered);
+    app.post_form("/terms", &[("next", "")]).await;
+
+    let account_with = |cookie: String| {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let url = app.url("/account");
+        async move {
+            client
+                .get(url)
+                .header("accept", "text/html")
+                .header("cookie", cookie)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(account_with(first.clone()).await, StatusCode::OK);
+
+    // Without JavaScript: the form post.
+    let changed = app
+        .post_form(
+            "/account",
+            &[
+                ("current", PASSWORD),
+                ("password", "New-passw0rd"),
+                ("password2", "New-passw0rd"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    let second = session_pair(&changed);
+    assert_ne!(second, first);
+    assert_eq!(
+        account_with(first).await,
+        StatusCode::FOUND,
+        "the old token no longer works"
+    );
+    assert_eq!(account_with(second.clone()).await, StatusCode::OK);
+
+    // With JavaScript: the server function does the same.
+    let body = serde_urlencoded::to_string([
+        ("form[current]", "New-passw0rd"),
+        ("form[password]", "Newer-passw0rd"),
+        ("form[password2]", "Newer-passw0rd"),
+    ])
+    .unwrap();
+    let changed = app
+        .client
+        .post(app.url("/api/accounts/change-password"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+    let third = session_pair(&changed);
+    assert_ne!(third, second);
+    assert_eq!(account_with(second).await, StatusCode::FOUND);
+    assert_eq!(account_with(third).await, StatusCode::OK);
+    assert_eq!(
+        app.get("/account").await.status(),
+        StatusCode::OK,
+        "the browser itself carries on with the new token"
+    );
+    assert_eq!(
+        login(&app, &id, "Newer-passw0rd").await.status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
 on_both_backends!(
     every_page_has_a_policy_whose_fresh_nonce_is_on_all_its_scripts,
     files_the_api_and_other_answers_have_the_headers_too,
     behind_https_the_cookie_is_host_locked_and_hsts_is_sent,
+    a_password_change_gives_this_browser_a_new_session_token,
 );
