@@ -171,10 +171,10 @@ pub fn router(
 }
 
 /// What every rendering of the app has in its reactive context: the application state, and
-/// the page's Content-Security-Policy for the nonce of this response.
+/// the nonce that this response's Content-Security-Policy names.
 pub(crate) fn provide_page_context(app_state: &AppState) {
     provide_context(app_state.clone());
-    security_headers::provide_page_policy();
+    security_headers::provide_page_nonce();
 }
 
 /// The plain routes: everything but the Leptos pages (declared in `app::App`) and the public

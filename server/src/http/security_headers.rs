@@ -1,12 +1,22 @@
 //! The headers that tell the browser what a response may do: the Content-Security-Policy of
-//! every page (with the nonce Leptos put on that page's scripts), and on every response
-//! `nosniff`, the referrer, permissions and cross-origin policies, framing, and HSTS when the
-//! site is public over HTTPS.
+//! every page (with the nonce on that page's scripts), and on every response `nosniff`, the
+//! referrer, permissions and cross-origin policies, framing, and HSTS when the site is public
+//! over HTTPS.
 //!
-//! Two places, because only the renderer knows the nonce: [`provide_page_policy`] runs in the
-//! reactive context of every rendering of the app and puts the page's policy on that response;
-//! [`apply`] is a layer around everything and adds the rest (and a policy that allows no
-//! script at all to an HTML response that came without one).
+//! [`apply`], a layer around everything, mints a nonce for each request (Leptos's own
+//! [`Nonce::new`]) and hands it to the renderer in the request's extensions;
+//! [`provide_page_nonce`], part of the context of every rendering of the app, makes it the
+//! page's nonce, which Leptos puts on the hydration script and every inline script it streams.
+//! The layer then puts the policy with that nonce on every HTML answer. HTML rendered without
+//! that context has scripts with another nonce (or none), and they are refused: it fails
+//! closed.
+//!
+//! Why not the nonce Leptos generates itself, with the policy set through `ResponseOptions`:
+//! leptos_axum 0.8.10 serves a static file under an `Owner::new()`, which can take a page
+//! rendering at the same time on the same thread as its parent and then moves *that page's*
+//! `ResponseOptions` headers onto the file's response. Under load about one page in twenty
+//! lost its policy that way (and with it its scripts). The header set by this layer cannot be
+//! taken.
 
 use app::urls::route;
 use axum::body::Body;
@@ -14,9 +24,8 @@ use axum::extract::State;
 use axum::http::{header, HeaderName, HeaderValue, Request};
 use axum::middleware::Next;
 use axum::response::Response;
-use leptos::nonce::use_nonce;
-use leptos::prelude::use_context;
-use leptos_axum::ResponseOptions;
+use leptos::nonce::Nonce;
+use leptos::prelude::{provide_context, use_context};
 
 /// The policy of a page whose scripts carry `nonce`.
 ///
@@ -50,19 +59,14 @@ fn dev_connect_src() -> &'static str {
     }
 }
 
-/// For an HTML response rendered without a nonce (an error page built by hand): no scripts,
-/// no plugins, and only this site's stylesheet and images.
-const NO_SCRIPT_PAGE_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
-     frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
-
-/// Puts the page's Content-Security-Policy, with the nonce Leptos generated for this response,
-/// on the response being rendered. Part of every context the app is rendered with; does
-/// nothing where there is no page (server functions, static files).
-pub fn provide_page_policy() {
-    if let (Some(nonce), Some(response)) = (use_nonce(), use_context::<ResponseOptions>()) {
-        if let Ok(value) = HeaderValue::from_str(&page_policy(&nonce)) {
-            response.insert_header(header::CONTENT_SECURITY_POLICY, value);
-        }
+/// Makes the nonce [`apply`] minted for this request the nonce of the page being rendered
+/// (replacing the one leptos_axum generated, which no header names). Part of every context the
+/// app is rendered with.
+pub fn provide_page_nonce() {
+    let nonce = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<Nonce>().cloned());
+    if let Some(nonce) = nonce {
+        provide_context(nonce);
     }
 }
 
@@ -89,12 +93,14 @@ const PERMISSIONS_POLICY: &str = "accelerometer=(), camera=(), display-capture=(
 /// The layer around every response.
 pub async fn apply(
     State(config): State<SecurityHeaders>,
-    request: Request<Body>,
+    mut request: Request<Body>,
     next: Next,
 ) -> Response {
     // The public verification API is meant to be read from any site (CORS `*`); everything
     // else is for this site's own pages.
     let public_api = is_public_api(request.uri().path());
+    let nonce = Nonce::new();
+    request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
     let is_html = response
         .headers()
@@ -128,12 +134,8 @@ pub async fn apply(
         },
     );
     if is_html {
-        if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-            set(
-                headers,
-                header::CONTENT_SECURITY_POLICY,
-                NO_SCRIPT_PAGE_POLICY,
-            );
+        if let Ok(policy) = HeaderValue::from_str(&page_policy(&nonce)) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, policy);
         }
         set(headers, header::X_FRAME_OPTIONS, "DENY");
     } else {
