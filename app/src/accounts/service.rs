@@ -667,6 +667,8 @@ pub async fn change_password(
         .storage
         .delete_other_sessions(session.holder, &session.token_hash)
         .await?;
+    // This browser goes on under a fresh token: the old one ends with the old password.
+    let cookie = crate::session::renew_session(state, session).await?;
     tracing::info!(
         holder = session.holder.0,
         other_sessions_ended = ended,
@@ -674,7 +676,7 @@ pub async fn change_password(
     );
     Ok(Outcome {
         done: FormDone::message(Msg::PasswordChanged),
-        cookies: Vec::new(),
+        cookies: vec![cookie],
     })
 }
 

@@ -22,8 +22,9 @@ pub mod ssr {
 
     /// The request facts for the action, from the server function's request.
     pub fn request_meta() -> Result<RequestMeta, AppError> {
+        let state = crate::state::use_app_state()?;
         use_context::<http::request::Parts>()
-            .map(|parts| RequestMeta::from_parts(&parts))
+            .map(|parts| RequestMeta::from_parts(&parts, &state.settings))
             .ok_or(AppError::BadRequest)
     }
 

@@ -3,12 +3,17 @@
 
 use crate::domain::{HolderId, NewSession, Owner};
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::state::{AppState, Settings};
 use crate::storage::StorageError;
 use std::net::IpAddr;
 
-/// The session cookie's name.
-pub const SESSION_COOKIE: &str = "sid";
+/// The session cookie's name when the site is served over HTTPS: the `__Host-` prefix makes the
+/// browser accept it only with `Secure`, `Path=/` and no `Domain`, so neither a subdomain nor a
+/// plain-HTTP page on the same host can plant or overwrite it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-sid";
+/// The session cookie's name over plain HTTP (local development, tests), where a `__Host-`
+/// cookie cannot be set.
+pub const PLAIN_SESSION_COOKIE: &str = "sid";
 /// A session ends after this long without a request…
 pub const IDLE_TIMEOUT_MS: i64 = 30 * 60 * 1000;
 /// …and in any case this long after login.
@@ -26,15 +31,24 @@ pub struct RequestMeta {
     pub session_token: Option<String>,
 }
 
+/// The session cookie's name under these settings; only that name is read.
+pub fn session_cookie_name(settings: &Settings) -> &'static str {
+    if settings.secure_cookies {
+        SECURE_SESSION_COOKIE
+    } else {
+        PLAIN_SESSION_COOKIE
+    }
+}
+
 impl RequestMeta {
-    pub fn from_parts(parts: &http::request::Parts) -> RequestMeta {
+    pub fn from_parts(parts: &http::request::Parts, settings: &Settings) -> RequestMeta {
         let client = parts
             .extensions
             .get::<crate::infra::ClientAddr>()
             .map(|client| client.0);
         RequestMeta {
             client,
-            session_token: cookie_value(&parts.headers, SESSION_COOKIE),
+            session_token: cookie_value(&parts.headers, session_cookie_name(settings)),
         }
     }
 }
@@ -75,22 +89,23 @@ fn new_token() -> String {
 }
 
 fn session_cookie(state: &AppState, token: &str) -> String {
-    let secure = if state.settings.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}")
+    let (name, secure) = cookie_name_and_secure(&state.settings);
+    format!("{name}={token}; Path=/; HttpOnly; SameSite=Lax{secure}")
 }
 
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn clear_session_cookie(state: &AppState) -> String {
-    let secure = if state.settings.secure_cookies {
+    let (name, secure) = cookie_name_and_secure(&state.settings);
+    format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+}
+
+fn cookie_name_and_secure(settings: &Settings) -> (&'static str, &'static str) {
+    let secure = if settings.secure_cookies {
         "; Secure"
     } else {
         ""
     };
-    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+    (session_cookie_name(settings), secure)
 }
 
 /// Starts a new session for `holder` (a fresh token, whatever the browser sent before).
@@ -102,6 +117,22 @@ pub(crate) async fn start_session(
     if let Some(old) = &meta.session_token {
         state.storage.delete_session(&token_hash(old)).await?;
     }
+    create_session(state, holder).await
+}
+
+/// Replaces `session` by a new one for the same holder (a fresh token, the old one ended), as
+/// after a password change: whoever may have learnt the old token cannot ride on the new
+/// password. Returns the new session's `Set-Cookie` value.
+pub(crate) async fn renew_session(
+    state: &AppState,
+    session: &ActiveSession,
+) -> Result<String, AppError> {
+    state.storage.delete_session(&session.token_hash).await?;
+    create_session(state, session.holder).await
+}
+
+/// Stores a session with a fresh token for `holder`; returns its `Set-Cookie` value.
+async fn create_session(state: &AppState, holder: HolderId) -> Result<String, AppError> {
     let token = new_token();
     let now = state.clock.now();
     state
@@ -190,6 +221,22 @@ mod tests {
         headers.append(http::header::COOKIE, "lang=en; sid=abc".parse().unwrap());
         assert_eq!(cookie_value(&headers, "sid").as_deref(), Some("abc"));
         assert_eq!(cookie_value(&headers, "other"), None);
+    }
+
+    #[test]
+    fn the_cookie_is_host_locked_exactly_when_it_is_secure() {
+        let plain = Settings::default();
+        assert_eq!(session_cookie_name(&plain), "sid");
+        let https = Settings {
+            secure_cookies: true,
+            ..Settings::default()
+        };
+        assert_eq!(session_cookie_name(&https), "__Host-sid");
+        assert_eq!(
+            cookie_name_and_secure(&https),
+            ("__Host-sid", "; Secure"),
+            "a __Host- cookie without Secure would be refused by the browser"
+        );
     }
 
     #[test]

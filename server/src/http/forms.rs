@@ -64,7 +64,7 @@ where
         Err(first) => return first.into_response(),
     };
     let values = form.echo_values();
-    let meta = RequestMeta::from_parts(&parts);
+    let meta = RequestMeta::from_parts(&parts, &state.app.settings);
     match action(state.app.clone(), meta, who, form).await {
         Ok(outcome) => {
             let mut response = match outcome.done.redirect {
@@ -127,7 +127,7 @@ pub(crate) async fn render_with(
     let options = state.leptos_options.clone();
     let handler = leptos_axum::render_app_async_with_context(
         move || {
-            provide_context(app_state.clone());
+            super::provide_page_context(&app_state);
             provide_context(echo.clone());
             extra();
         },

@@ -8,6 +8,7 @@ mod files;
 mod forms;
 mod guard;
 mod routes;
+mod security_headers;
 mod server_fns;
 mod session;
 mod verify;
@@ -31,7 +32,6 @@ use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Pr
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -85,7 +85,7 @@ pub fn router(
     }));
     let context = {
         let app_state = app_state.clone();
-        move || provide_context(app_state.clone())
+        move || provide_page_context(&app_state)
     };
 
     let mut router = plain_routes()
@@ -129,18 +129,6 @@ pub fn router(
         .layer(axum::middleware::from_fn_with_state(
             state,
             client::attach_client,
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("SAMEORIGIN"),
         ))
         .layer(axum::middleware::map_response(retry_after_when_unavailable))
         .layer(
@@ -186,6 +174,18 @@ pub fn router(
         ))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(CatchPanicLayer::custom(panic_response))
+        // Outermost, so that every answer has them: refusals, timeouts, the panic page too.
+        .layer(axum::middleware::from_fn_with_state(
+            security_headers::SecurityHeaders::for_public_url(&app_state.settings.public_url),
+            security_headers::apply,
+        ))
+}
+
+/// What every rendering of the app has in its reactive context: the application state, and
+/// the nonce that this response's Content-Security-Policy names.
+pub(crate) fn provide_page_context(app_state: &AppState) {
+    provide_context(app_state.clone());
+    security_headers::provide_page_nonce();
 }
 
 /// A 503 (the database is unreachable, or password hashing is at its bound) tells clients
@@ -286,7 +286,7 @@ pub(crate) async fn not_found(
     let app_state = state.app.clone();
     let options = state.leptos_options.clone();
     let handler = leptos_axum::render_app_async_with_context(
-        move || provide_context(app_state.clone()),
+        move || provide_page_context(&app_state),
         move || shell(options.clone()),
     );
     let mut response = handler(Request::from_parts(parts, Body::empty())).await;

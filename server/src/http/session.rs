@@ -5,8 +5,8 @@ use super::extract::ReaderLang;
 use super::ServerState;
 use app::error::AppError;
 use app::session::{
-    clear_session_cookie, cookie_value, resolve_session, ActiveSession, CurrentSession,
-    SessionView, SESSION_COOKIE,
+    clear_session_cookie, cookie_value, resolve_session, session_cookie_name, ActiveSession,
+    CurrentSession, SessionView,
 };
 use axum::body::Body;
 use axum::extract::State;
@@ -32,7 +32,8 @@ pub async fn attach_session(
         return next.run(request).await;
     }
     let mut stale_cookie = false;
-    let session: Option<ActiveSession> = match cookie_value(request.headers(), SESSION_COOKIE) {
+    let cookie_name = session_cookie_name(&state.app.settings);
+    let session: Option<ActiveSession> = match cookie_value(request.headers(), cookie_name) {
         None => None,
         Some(token) => match resolve_session(&state.app, &token).await {
             Ok(Some(session)) => Some(session),
@@ -67,7 +68,7 @@ pub async fn attach_session(
         .iter()
         .any(|v| {
             v.as_bytes()
-                .starts_with(format!("{SESSION_COOKIE}=").as_bytes())
+                .starts_with(format!("{cookie_name}=").as_bytes())
         });
     if stale_cookie && !sets_session {
         if let Ok(value) = HeaderValue::from_str(&clear_session_cookie(&state.app)) {

@@ -22,7 +22,10 @@ use serde_json::json;
 use std::net::IpAddr;
 
 fn client(parts: &axum::http::request::Parts) -> Option<IpAddr> {
-    app::session::RequestMeta::from_parts(parts).client
+    parts
+        .extensions
+        .get::<app::infra::ClientAddr>()
+        .map(|client| client.0)
 }
 
 /// Whether the request says its body is longer than `limit` (a body without a length is cut

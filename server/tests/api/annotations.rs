@@ -20,7 +20,12 @@ fn e_certificate(number: &str, id: &str, name: &str) -> CertificateRecord {
 }
 
 /// A signed-up holder with one post-cut-off e-certificate; returns its public id.
-async fn holder_with_e_certificate(app: &TestApp, seq: u32, name: &str, number: &str) -> String {
+pub async fn holder_with_e_certificate(
+    app: &TestApp,
+    seq: u32,
+    name: &str,
+    number: &str,
+) -> String {
     let id = resident_id(seq);
     signed_up(app, &id, name).await;
     app.state
@@ -37,7 +42,7 @@ async fn holder_with_e_certificate(app: &TestApp, seq: u32, name: &str, number: 
         .public_id
 }
 
-async fn apply(
+pub async fn apply(
     app: &TestApp,
     client: &reqwest::Client,
     certificate: &str,
@@ -56,7 +61,7 @@ async fn apply(
 }
 
 /// Waits until every annotation of the certificate is produced (or failed).
-async fn settled(app: &TestApp, number: &str) -> Vec<app::domain::Annotation> {
+pub async fn settled(app: &TestApp, number: &str) -> Vec<app::domain::Annotation> {
     let certificate = app
         .state
         .storage

@@ -18,7 +18,7 @@ fn record(number: &str, id: &str, name: &str) -> CertificateRecord {
         .build()
 }
 
-async fn add_certificate(app: &TestApp, record: &CertificateRecord) -> String {
+pub async fn add_certificate(app: &TestApp, record: &CertificateRecord) -> String {
     app.state
         .storage
         .upsert_certificate(record, 1)
@@ -33,7 +33,7 @@ async fn add_certificate(app: &TestApp, record: &CertificateRecord) -> String {
         .public_id
 }
 
-async fn add_file(
+pub async fn add_file(
     app: &TestApp,
     number: &str,
     name: &str,

@@ -117,6 +117,9 @@ pub struct Options {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Connection limits and the header deadline (the server's defaults unless set).
     pub connections: server::connections::ConnectionLimits,
+    /// The site's address as readers see it (`--public-url`), e.g. an https one in front of
+    /// the test's plain-HTTP listener; default: the listening address.
+    pub public_url: Option<String>,
 }
 
 impl Default for Options {
@@ -129,6 +132,7 @@ impl Default for Options {
             fail_production: false,
             trusted_proxies: Vec::new(),
             connections: Default::default(),
+            public_url: None,
         }
     }
 }
@@ -204,7 +208,7 @@ async fn start(
     let application = server::application::Application::build(server::application::Config {
         database_url: url.clone(),
         listen: "127.0.0.1:0".parse().expect("address"),
-        public_url: None,
+        public_url: options.public_url.clone(),
         secure_cookies: None,
         test_controls: options.test_controls,
         demo_data: false,
@@ -234,13 +238,16 @@ async fn start(
     })
     .await
     .expect("application");
-    let base = application.public_url().to_string();
+    // The tests talk to the listener; the client sends the public address as its origin, as
+    // a browser behind a proxy with that address would.
+    let base = format!("http://{}", application.local_addr().expect("address"));
+    let origin = application.public_url().to_string();
     let state = application.state().clone();
     let issuer = application.issuer();
     let shutdown = application.shutdown_handle();
     tokio::spawn(async move { application.run_until_stopped().await.expect("serve") });
     TestApp {
-        client: client_for(&base),
+        client: client_for(&origin),
         base,
         state,
         issuer,
