@@ -293,19 +293,8 @@ async fn behind_https_the_cookie_is_host_locked_and_hsts_is_sent(db: Db) {
     );
 
     let id = resident_id(83);
-    let registered = browser
-        .post(app.url("/register"))
-        .form(&[
-            ("id_type", "resident"),
-            ("id_number", id.as_str()),
-            ("name", "王五"),
-            ("mobile", "13912345678"),
-            ("password", PASSWORD),
-            ("password2", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    // The form, then the code: the second step signs the holder in.
+    let registered = crate::accounts::register_with(&browser, &app, &id, "王五").await;
     assert_eq!(registered.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         registered.headers()["strict-transport-security"],
