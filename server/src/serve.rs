@@ -10,6 +10,13 @@ pub async fn run(url: &str, global: &GlobalArgs, args: ServeArgs) -> anyhow::Res
     // Listening for the signal from the start: a SIGTERM during start-up stops the server as
     // soon as it is built, instead of killing it.
     let signalled = tokio::spawn(wait_for_signal());
+    // The test controls move the clock and seed records for anyone who can reach them.
+    if args.enable_test_controls && !args.listen.ip().is_loopback() {
+        anyhow::bail!(
+            "test controls need a loopback listen address (127.0.0.1 or ::1), not {}",
+            args.listen
+        );
+    }
     if args.test_production_delay_ms.is_some() && !args.enable_test_controls {
         anyhow::bail!("the production delay is a test control: it needs --enable-test-controls");
     }

@@ -151,7 +151,33 @@ async fn without_a_message_gateway_only_a_demo_starts(db: Db) {
     assert!(String::from_utf8_lossy(&output.stderr).contains("--aliyun-access-key-secret"));
 }
 
+async fn test_controls_refuse_a_public_listen_address(db: Db) {
+    let test_db = TestDb::new(db).await;
+    let data = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_server"))
+        .args([
+            "serve",
+            "--demo",
+            "--enable-test-controls",
+            "--listen",
+            "0.0.0.0:0",
+        ])
+        .args(["--database-url", &test_db.url])
+        .arg("--data-dir")
+        .arg(data.path())
+        .env("PORTAL_LOG", "warn")
+        .output()
+        .expect("run the server binary");
+    assert!(!output.status.success(), "refused to start");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("test controls need a loopback listen address"),
+        "{stderr}"
+    );
+}
+
 on_both_backends!(
+    test_controls_refuse_a_public_listen_address,
     a_killed_server_loses_and_repeats_nothing,
     sigterm_stops_the_server_cleanly,
     without_a_message_gateway_only_a_demo_starts,
