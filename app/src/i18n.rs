@@ -546,6 +546,7 @@ messages! {
     CertNumberControlChars { zh: "管理号含有不可见的控制字符", en: "The certificate number contains invisible control characters" }
     PurposeTooLong { zh: "用途最多 60 个字", en: "The purpose may have at most 60 characters" }
     PurposeControlChars { zh: "用途中含有不可见的控制字符", en: "The purpose contains invisible control characters" }
+    PurposeFormatChars { zh: "用途中含有不可见的格式字符（如文字方向控制符、零宽字符），请删除后重试", en: "The purpose contains invisible formatting characters (direction marks, zero-width characters); remove them and try again" }
     UploadMissing { zh: "请选择要上传的 PDF 文件", en: "Choose the PDF file to upload" }
     UploadTooLarge { zh: "文件过大：最大 5 MB（加注件通常小于 60 KB）", en: "The file is too large: at most 5 MB (annotated copies are usually under 60 KB)" }
     UploadNotPdf { zh: "只能上传 PDF 文件", en: "Only PDF files can be checked" }

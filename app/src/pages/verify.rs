@@ -259,7 +259,8 @@ pub fn VerificationLog(entries: Vec<VerificationLogEntry>) -> impl IntoView {
                                     {e.annotation_number.map(|n| view! { <span class="mono">{n}</span> })}
                                     <span class="log-list__purpose">
                                         {t(Msg::LogPurpose)} ": "
-                                        {e.purpose.unwrap_or_else(|| Msg::NoPurpose.text(lang).to_string())}
+                                        // The verifier's words, isolated from the page's direction.
+                                        <bdi>{e.purpose.unwrap_or_else(|| Msg::NoPurpose.text(lang).to_string())}</bdi>
                                     </span>
                                 </li>
                             }

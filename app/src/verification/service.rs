@@ -50,7 +50,28 @@ pub fn parse_purpose(input: &str) -> Result<Option<String>, AppError> {
     if purpose.chars().any(char::is_control) {
         return Err(AppError::field("purpose", Msg::PurposeControlChars));
     }
+    if purpose.chars().any(is_invisible_format) {
+        return Err(AppError::field("purpose", Msg::PurposeFormatChars));
+    }
     Ok(Some(purpose.to_string()))
+}
+
+/// Direction overrides and isolates, zero-width characters and other invisible formatting
+/// (Unicode category Cf as it occurs in text): in a purpose they serve only to make the holder's
+/// log read differently from what was stored (U+202E turns the rest of a line around).
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+    )
 }
 
 /// The verdict for a certificate and, when one is being checked, an annotated copy of it.
@@ -378,5 +399,21 @@ mod tests {
         );
         assert!(parse_purpose(&"长".repeat(61)).is_err());
         assert!(parse_purpose("a\u{7}b").is_err());
+        for sneaky in [
+            "入职\u{202E}审核",
+            "入\u{200B}职",
+            "\u{2066}入职\u{2069}",
+            "入职\u{FEFF}",
+        ] {
+            assert_eq!(
+                parse_purpose(sneaky),
+                Err(AppError::field("purpose", Msg::PurposeFormatChars)),
+                "{sneaky:?}"
+            );
+        }
+        assert!(
+            parse_purpose("阿依古丽·买买提 入职").is_ok(),
+            "a middle dot is text"
+        );
     }
 }

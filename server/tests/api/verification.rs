@@ -236,6 +236,16 @@ async fn manual_checks_need_both_and_answer_alike_when_they_do_not_match(db: Db)
     .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(ok["verdict"], "certificate_valid");
+    // A purpose that would read differently in the holder's log than it was stored: refused.
+    let (status, refused) = api_manual(
+        &app,
+        &client,
+        serde_json::json!({
+            "certificate_number": NUMBER, "holder_name": NAME, "purpose": "入职\u{202E}审核"
+        }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
     let (_, with_copy) = api_manual(
         &app,
         &client,
