@@ -71,6 +71,21 @@ fn field(name: &str, msg: Msg) -> FieldError {
     }
 }
 
+/// The ID document of a form (type and number), each mistake as its field's error.
+fn parse_id_document(
+    id_type: &str,
+    id_number: &str,
+    today: (i32, u8, u8),
+    errors: &mut Vec<FieldError>,
+) -> Option<IdNumber> {
+    let id_type = IdType::parse(id_type)
+        .map_err(|m| errors.push(field("id_type", m)))
+        .ok()?;
+    IdNumber::parse(id_type, id_number, today)
+        .map_err(|m| errors.push(field("id_number", m)))
+        .ok()
+}
+
 fn ymd(date: time::Date) -> (i32, u8, u8) {
     (date.year(), date.month() as u8, date.day())
 }
@@ -103,6 +118,15 @@ async fn hash_new_password(
         .map_err(|e| crate::error::ssr::internal(&std::io::Error::other(format!("hashing: {e}"))))
 }
 
+/// [重新获取验证码] on any code step: a new code for the ticket, said on the same page.
+async fn resend(state: &AppState, ticket: &str, purpose: CodePurpose) -> Result<Outcome, AppError> {
+    codes::resend(state, ticket, purpose).await?;
+    Ok(Outcome {
+        done: FormDone::message(Msg::CodeResent),
+        cookies: Vec::new(),
+    })
+}
+
 /// Registration (用户注册), first step: validates every field and sends a code to the mobile
 /// number. The answer is the same whether or not the ID number is registered: that is told
 /// only to whoever proves the mobile number.
@@ -114,14 +138,7 @@ pub async fn register(
 ) -> Result<Outcome, AppError> {
     let today = ymd(state.clock.today());
     let mut errors = Vec::new();
-    let id_type = IdType::parse(&form.id_type)
-        .map_err(|m| errors.push(field("id_type", m)))
-        .ok();
-    let id_number = id_type.and_then(|t| {
-        IdNumber::parse(t, &form.id_number, today)
-            .map_err(|m| errors.push(field("id_number", m)))
-            .ok()
-    });
+    let id_number = parse_id_document(&form.id_type, &form.id_number, today, &mut errors);
     let name = HolderName::parse(&form.name)
         .map_err(|m| errors.push(field("name", m)))
         .ok();
@@ -175,11 +192,7 @@ pub async fn confirm_registration(
     form: ConfirmRegistrationForm,
 ) -> Result<Outcome, AppError> {
     if form.intent == CodeIntent::Resend {
-        codes::resend(state, &form.ticket, CodePurpose::Register).await?;
-        return Ok(Outcome {
-            done: FormDone::message(Msg::CodeResent),
-            cookies: Vec::new(),
-        });
+        return resend(state, &form.ticket, CodePurpose::Register).await;
     }
     let stored = codes::redeem(state, &form.ticket, CodePurpose::Register, &form.code).await?;
     let pending: PendingRegistration =
@@ -224,14 +237,7 @@ pub async fn forgot_password(
 ) -> Result<Outcome, AppError> {
     let today = ymd(state.clock.today());
     let mut errors = Vec::new();
-    let id_type = IdType::parse(&form.id_type)
-        .map_err(|m| errors.push(field("id_type", m)))
-        .ok();
-    let id_number = id_type.and_then(|t| {
-        IdNumber::parse(t, &form.id_number, today)
-            .map_err(|m| errors.push(field("id_number", m)))
-            .ok()
-    });
+    let id_number = parse_id_document(&form.id_type, &form.id_number, today, &mut errors);
     let mobile = Mobile::parse(&form.mobile)
         .map_err(|m| errors.push(field("mobile", m)))
         .ok();
@@ -273,11 +279,7 @@ pub async fn reset_password(
     form: ResetPasswordForm,
 ) -> Result<Outcome, AppError> {
     if form.intent == CodeIntent::Resend {
-        codes::resend(state, &form.ticket, CodePurpose::ResetPassword).await?;
-        return Ok(Outcome {
-            done: FormDone::message(Msg::CodeResent),
-            cookies: Vec::new(),
-        });
+        return resend(state, &form.ticket, CodePurpose::ResetPassword).await;
     }
     // The account (if any) is read without spending a try, for the password policy's
     // "not the ID number" rule.
@@ -341,14 +343,7 @@ pub async fn login(
 ) -> Result<Outcome, AppError> {
     let today = ymd(state.clock.today());
     let mut errors = Vec::new();
-    let id_type = IdType::parse(&form.id_type)
-        .map_err(|m| errors.push(field("id_type", m)))
-        .ok();
-    let id_number = id_type.and_then(|t| {
-        IdNumber::parse(t, &form.id_number, today)
-            .map_err(|m| errors.push(field("id_number", m)))
-            .ok()
-    });
+    let id_number = parse_id_document(&form.id_type, &form.id_number, today, &mut errors);
     if form.password.is_empty() {
         errors.push(field("password", Msg::PasswordMissing));
     } else if form.password.chars().count() > crate::domain::contact::MAX_PASSWORD_CHARS {
@@ -363,18 +358,15 @@ pub async fn login(
     let client = meta.client.map(crate::infra::limit_key);
     // Per account from this address, per account from anywhere, per address: each attempt is
     // reserved before the password is checked.
-    let mut throttles = vec![(account_key(&id_number), ACCOUNT_THROTTLE)];
+    // The third field: whether a success clears the key (the account's) or only gives back
+    // its own attempt (the address's, which keeps counting only failures).
+    let mut throttles = vec![(account_key(&id_number), ACCOUNT_THROTTLE, true)];
     if let Some(client) = &client {
-        throttles.insert(
-            0,
-            (
-                account_client_key(&id_number, client),
-                ACCOUNT_FROM_CLIENT_THROTTLE,
-            ),
-        );
-        throttles.push((client_key(client), CLIENT_THROTTLE));
+        let account_client = account_client_key(&id_number, client);
+        throttles.insert(0, (account_client, ACCOUNT_FROM_CLIENT_THROTTLE, true));
+        throttles.push((client_key(client), CLIENT_THROTTLE, false));
     }
-    for (key, policy) in &throttles {
+    for (key, policy, _) in &throttles {
         if let Err(until) = state.storage.reserve_attempt(key, now, *policy).await? {
             tracing::info!("login refused: throttled");
             return Err(locked(until));
@@ -394,7 +386,7 @@ pub async fn login(
 
     let Some(holder) = holder.filter(|_| matches) else {
         let mut locked_until = None;
-        for (key, policy) in &throttles {
+        for (key, policy, _) in &throttles {
             let lock = state.storage.record_failure(key, now, *policy).await?;
             locked_until = locked_until.max(lock);
         }
@@ -405,12 +397,11 @@ pub async fn login(
         });
     };
 
-    // The account's counts start again; the address's count keeps only its failures.
-    for (key, _) in &throttles {
-        if client.as_ref().is_some_and(|c| *key == client_key(c)) {
-            state.storage.release_attempt(key).await?;
-        } else {
+    for (key, _, clear) in &throttles {
+        if *clear {
             state.storage.clear_throttle(key).await?;
+        } else {
+            state.storage.release_attempt(key).await?;
         }
     }
     let cookie = start_session(state, meta, holder.id).await?;
@@ -512,6 +503,26 @@ struct PendingChange {
     value: String,
 }
 
+/// The second half of both account-change requests: the current password, then a code to
+/// `to` for a ticket that carries the new `value`.
+async fn send_change_code(
+    state: &AppState,
+    holder: &crate::domain::Holder,
+    current_password: &str,
+    purpose: CodePurpose,
+    to: &Mobile,
+    value: &str,
+) -> Result<Outcome, AppError> {
+    check_current_password(state, holder, current_password).await?;
+    let payload = serde_json::to_string(&PendingChange {
+        holder: holder.id.0,
+        value: value.to_string(),
+    })
+    .map_err(|e| crate::error::ssr::internal(&e))?;
+    let ticket = codes::send(state, purpose, to, &holder.id_number, payload, true).await?;
+    Ok(Outcome::redirect(crate::urls::account_confirm(&ticket)))
+}
+
 /// 更换手机号, first step: the current password and the new number, which gets a code.
 #[tracing::instrument(skip_all)]
 pub async fn request_mobile_change(
@@ -524,22 +535,16 @@ pub async fn request_mobile_change(
     if mobile == holder.mobile {
         return Err(AppError::field("mobile", Msg::MobileUnchanged));
     }
-    check_current_password(state, &holder, &form.current).await?;
-    let payload = serde_json::to_string(&PendingChange {
-        holder: holder.id.0,
-        value: mobile.as_str().to_string(),
-    })
-    .map_err(|e| crate::error::ssr::internal(&e))?;
-    let ticket = codes::send(
+    let to = mobile.clone();
+    send_change_code(
         state,
+        &holder,
+        &form.current,
         CodePurpose::ChangeMobile,
-        &mobile,
-        &holder.id_number,
-        payload,
-        true,
+        &to,
+        mobile.as_str(),
     )
-    .await?;
-    Ok(Outcome::redirect(crate::urls::account_confirm(&ticket)))
+    .await
 }
 
 /// 更正姓名, first step: the current password and the name as the issuer's records now have
@@ -556,22 +561,16 @@ pub async fn request_name_correction(
     if name == holder.name {
         return Err(AppError::field("name", Msg::NameUnchanged));
     }
-    check_current_password(state, &holder, &form.current).await?;
-    let payload = serde_json::to_string(&PendingChange {
-        holder: holder.id.0,
-        value: name.as_str().to_string(),
-    })
-    .map_err(|e| crate::error::ssr::internal(&e))?;
-    let ticket = codes::send(
+    let to = holder.mobile.clone();
+    send_change_code(
         state,
+        &holder,
+        &form.current,
         CodePurpose::CorrectName,
-        &holder.mobile,
-        &holder.id_number,
-        payload,
-        true,
+        &to,
+        name.as_str(),
     )
-    .await?;
-    Ok(Outcome::redirect(crate::urls::account_confirm(&ticket)))
+    .await
 }
 
 /// The code that confirms a change of the account. A ticket of another holder's is treated as
@@ -600,11 +599,7 @@ pub async fn confirm_account_change(
         return Err(expired());
     }
     if form.intent == CodeIntent::Resend {
-        codes::resend(state, &form.ticket, purpose).await?;
-        return Ok(Outcome {
-            done: FormDone::message(Msg::CodeResent),
-            cookies: Vec::new(),
-        });
+        return resend(state, &form.ticket, purpose).await;
     }
     codes::redeem(state, &form.ticket, purpose, &form.code).await?;
     let holder = state.storage.holder(session.holder).await?;
