@@ -15,6 +15,10 @@ pub enum CodePurpose {
     ChangeMobile,
     /// Sent to the registered number.
     CorrectName,
+    /// Sent to the number an appellant gives for an appeal (账号申诉).
+    Appeal,
+    /// Sent to the registered number before the account is deleted.
+    DeleteAccount,
 }
 
 impl CodePurpose {
@@ -25,6 +29,8 @@ impl CodePurpose {
             CodePurpose::ResetPassword => "reset_password",
             CodePurpose::ChangeMobile => "change_mobile",
             CodePurpose::CorrectName => "correct_name",
+            CodePurpose::Appeal => "appeal",
+            CodePurpose::DeleteAccount => "delete_account",
         }
     }
 
@@ -34,6 +40,8 @@ impl CodePurpose {
             CodePurpose::ResetPassword,
             CodePurpose::ChangeMobile,
             CodePurpose::CorrectName,
+            CodePurpose::Appeal,
+            CodePurpose::DeleteAccount,
         ]
         .into_iter()
         .find(|p| p.code() == code)
@@ -46,6 +54,8 @@ impl CodePurpose {
             CodePurpose::ResetPassword => "重置密码",
             CodePurpose::ChangeMobile => "更换手机号",
             CodePurpose::CorrectName => "更正姓名",
+            CodePurpose::Appeal => "提交账号申诉",
+            CodePurpose::DeleteAccount => "注销账号",
         };
         format!("【电子证书服务】您正在{what}，验证码 {code}，5 分钟内有效。如非本人操作，请忽略本短信。")
     }

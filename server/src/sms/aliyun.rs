@@ -53,9 +53,11 @@ impl AliyunSms {
         let template = match purpose {
             CodePurpose::Register => &self.config.template_register,
             // Proving a number is the same message whatever it is for: one approved template.
-            CodePurpose::ResetPassword | CodePurpose::ChangeMobile | CodePurpose::CorrectName => {
-                &self.config.template_reset
-            }
+            CodePurpose::ResetPassword
+            | CodePurpose::ChangeMobile
+            | CodePurpose::CorrectName
+            | CodePurpose::Appeal
+            | CodePurpose::DeleteAccount => &self.config.template_reset,
         };
         let nonce = app::infra::new_public_id();
         let timestamp = timestamp(time::OffsetDateTime::now_utc());
