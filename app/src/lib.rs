@@ -27,6 +27,7 @@ pub mod storage;
 use crate::components::layout::{Footer, Header};
 use crate::i18n::{t, Lang, Msg};
 use crate::pages::{
+    about::AboutPage,
     account::{AccountConfirmPage, AccountPage, ChangeMobilePage, CorrectNamePage},
     annotations::{AnnotatePage, AnnotationPage},
     certificates::{CertificateDownloadPage, CertificatePage, CertificatesPage, FileViewPage},
@@ -105,6 +106,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("account"), StaticSegment("confirm")) view=AccountConfirmPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("rare-chars") view=RareCharsPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("faq") view=FaqPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("about") view=AboutPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("verify") view=VerifyPage ssr=SsrMode::Async/>
                     <Route
                         path=(StaticSegment("verify"), ParamSegment("code"))

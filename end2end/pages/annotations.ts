@@ -38,14 +38,14 @@ export class AnnotationsSection extends Shell {
   /** Waits for the copy to be ready: by itself with JavaScript, by reloading without. */
   async waitUntilReady(index = 0) {
     if (this.jsEnabled) {
-      await expect(this.status(index)).toHaveText(/有效/, { timeout: 10_000 });
+      await expect(this.status(index)).toHaveText(/可使用/, { timeout: 10_000 });
       return;
     }
     for (let i = 0; i < 20; i++) {
-      if ((await this.status(index).textContent())?.includes("有效")) return;
+      if ((await this.status(index).textContent())?.includes("可使用")) return;
       await this.page.waitForTimeout(300);
       await this.page.reload();
     }
-    await expect(this.status(index)).toHaveText(/有效/);
+    await expect(this.status(index)).toHaveText(/可使用/);
   }
 }

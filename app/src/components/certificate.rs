@@ -43,6 +43,16 @@ pub fn e_certificate_text(e: ECertificate) -> Msg {
     }
 }
 
+/// The same in a few words, for the list of a certificate's fields (the download page says the
+/// whole sentence once, in its e-certificate section).
+pub fn e_certificate_short_text(e: ECertificate) -> Msg {
+    match e {
+        ECertificate::None => Msg::ECertShortNone,
+        ECertificate::Direct => Msg::ECertShortDirect,
+        ECertificate::NeedsAnnotation => Msg::ECertShortNeedsAnnotation,
+    }
+}
+
 /// Every field of a certificate, as a description list.
 #[component]
 pub fn CertificateFields(details: CertificateDetails) -> impl IntoView {
@@ -81,7 +91,7 @@ pub fn CertificateFields(details: CertificateDetails) -> impl IntoView {
                 <dd>{reason}</dd>
             })}
             <dt>{t(Msg::FieldECertificate)}</dt>
-            <dd>{t(e_certificate_text(c.e_certificate))}</dd>
+            <dd>{t(e_certificate_short_text(c.e_certificate))}</dd>
             <dt>{t(Msg::FieldFiles)}</dt>
             <dd>{tf(Msg::FileCount, &[&c.file_count.to_string()])}</dd>
         </dl>

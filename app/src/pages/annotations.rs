@@ -142,14 +142,14 @@ fn AnnotationItem(a: AnnotationView) -> impl IntoView {
                 <AnnotationStatusBadge status=status.clone()/>
             </div>
             <p class="annotation__meta">
-                {t(Msg::FieldScenario)} ": " {a.scenario.label().text(lang)} " · "
+                {t(Msg::FieldScenario)} {t(Msg::Colon)} {a.scenario.label().text(lang)} " · "
                 {tf(Msg::ValidityDaysValue, &[&a.validity_days.to_string()])} " · "
                 {t(Msg::FieldAppliedAt)} " " {a.applied_at.clone()}
             </p>
             {match status {
                 AnnotationStatus::Ready { valid_from, valid_until } => view! {
                     <p class="annotation__validity">
-                        {t(Msg::FieldValidity)} ": " {valid_from} " " {t(Msg::To)} " " {valid_until}
+                        {t(Msg::FieldValidity)} {t(Msg::Colon)} {valid_from} " " {t(Msg::To)} " " {valid_until}
                     </p>
                     <div class="button-row">
                         <A href=base.clone() attr:class="button button--secondary button--small">{t(Msg::ActionView)}</A>
@@ -223,7 +223,7 @@ fn AnnotateForm(overview: AnnotationOverview, state: FormState) -> impl IntoView
         <h1>{t(Msg::ApplyAnnotation)}</h1>
         <section class="panel panel--narrow">
             <p class="cert-heading">{c.qualification.clone()} " · " {c.level.clone()}</p>
-            <p>{t(Msg::FieldCertNumber)} ": " <span class="mono">{c.number.clone()}</span></p>
+            <p>{t(Msg::FieldCertNumber)} {t(Msg::Colon)} <span class="mono">{c.number.clone()}</span></p>
             <p class="notice notice--info">
                 <span class="notice__icon" aria-hidden="true">"i"</span>
                 <span>{t(Msg::AnnotationAdvice)}</span>
@@ -327,7 +327,7 @@ fn AnnotationContent() -> impl IntoView {
                             <p>{t(Msg::FieldAnnotationNumber)} " " <span class="mono">{a.number.clone()}</span></p>
                             {match a.status.clone() {
                                 AnnotationStatus::Ready { valid_from, valid_until } => view! {
-                                    <p>{t(Msg::FieldValidity)} ": " {valid_from} " " {t(Msg::To)} " " {valid_until}</p>
+                                    <p>{t(Msg::FieldValidity)} {t(Msg::Colon)} {valid_from} " " {t(Msg::To)} " " {valid_until}</p>
                                     <div class="button-row">
                                         <a href=urls::annotation_download(&a.code) class="button" rel="external">{t(Msg::ActionDownload)}</a>
                                         <a href=urls::annotation_pdf(&a.code) class="button button--secondary" target="_blank" rel="external noopener">{t(Msg::OpenInNewTab)}</a>

@@ -43,14 +43,16 @@ fn CertificateListContent() -> impl IntoView {
                 Err(error) => view! { <ErrorPage error/> }.into_any(),
                 Ok(list) => {
                     let empty = list.certificates.is_empty();
-                    view! {
-                        <p class="lead">{tf(Msg::CertificatesIntro, &[&list.holder_name])}</p>
-                        <p class="field__hint">{t(Msg::TwoClocksNote)}</p>
-                        {if empty {
-                            view! { <NoCertificates/> }.into_any()
-                        } else {
-                            view! { <CertificateTable certificates=list.certificates/> }.into_any()
-                        }}
+                    // "以下是…证书" only above a list that has some.
+                    if empty {
+                        view! { <NoCertificates/> }.into_any()
+                    } else {
+                        view! {
+                            <p class="lead">{tf(Msg::CertificatesIntro, &[&list.holder_name])}</p>
+                            <p class="field__hint">{t(Msg::TwoClocksNote)}</p>
+                            <CertificateTable certificates=list.certificates/>
+                        }
+                        .into_any()
                     }
                     .into_any()
                 }

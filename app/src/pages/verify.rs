@@ -113,7 +113,7 @@ pub fn VerdictPanel(result: VerificationResult) -> impl IntoView {
                     <dd>{a.valid_from} " " {t(Msg::To)} " " {a.valid_until}</dd>
                 </dl>
             })}
-            <p class="verdict__time">{t(Msg::CheckedAt)} ": " {result.checked_at}</p>
+            <p class="verdict__time">{t(Msg::CheckedAt)} {t(Msg::Colon)} {result.checked_at}</p>
         </section>
     }
 }
@@ -258,7 +258,7 @@ pub fn VerificationLog(entries: Vec<VerificationLogEntry>) -> impl IntoView {
                                     <span>{t(verdict)}</span>
                                     {e.annotation_number.map(|n| view! { <span class="mono">{n}</span> })}
                                     <span class="log-list__purpose">
-                                        {t(Msg::LogPurpose)} ": "
+                                        {t(Msg::LogPurpose)} {t(Msg::Colon)}
                                         // The verifier's words, isolated from the page's direction.
                                         <bdi>{e.purpose.unwrap_or_else(|| Msg::NoPurpose.text(lang).to_string())}</bdi>
                                     </span>
