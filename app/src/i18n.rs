@@ -240,11 +240,13 @@ messages! {
     IdTypeTw { zh: "台湾居民来往大陆通行证", en: "Mainland Travel Permit for Taiwan Residents" }
     IdTypePassport { zh: "护照", en: "Passport" }
     IdTypeForeign { zh: "外国人永久居留身份证", en: "Foreign Permanent Resident ID Card" }
-    IdHintResident { zh: "18 位，最后一位可能是 X", en: "18 characters; the last may be X" }
+    IdHintResident { zh: "18 位，最后一位可能是 X（第一代身份证为 15 位数字）", en: "18 characters; the last may be X (15 digits on a first-generation card)" }
     IdHintHkMo { zh: "H 或 M 开头，后接 8 位或 10 位数字", en: "H or M followed by 8 or 10 digits" }
     IdHintTw { zh: "8 位或 10 位数字", en: "8 or 10 digits" }
     IdHintPassport { zh: "5 至 17 位字母或数字", en: "5 to 17 letters or digits" }
     IdHintForeign { zh: "15 位（3 个字母加 12 位数字）或 9 开头的 18 位", en: "15 characters (3 letters and 12 digits) or 18 characters starting with 9" }
+    IdFormatOfChosen { zh: "号码格式：", en: "Number format: " }
+    IdFormatsTitle { zh: "各类证件的号码格式", en: "Number formats of each ID document" }
     IdTypeMissing { zh: "请选择证件类型", en: "Choose the type of ID document" }
     IdTypeUnknown { zh: "证件类型无效，请从列表中选择", en: "Unknown ID document type; choose one from the list" }
     IdNumberMissing { zh: "请填写证件号码", en: "Enter the ID number" }

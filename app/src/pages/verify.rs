@@ -140,7 +140,8 @@ pub fn VerifyPage() -> impl IntoView {
         let submit = state.submit_with(move |form| async move {
             let answer = check_manual(form).await?;
             result.set(Some(answer));
-            Ok(crate::forms::FormDone::default())
+            // Whatever the verdict, the values stay beside it, as they do without JavaScript.
+            Ok(crate::forms::FormDone::keep_values())
         });
         move |ev: leptos::ev::SubmitEvent| {
             result.set(None);

@@ -45,6 +45,8 @@ test("a verifier checks a copy by its link, by number and name, and by upload; t
   await verifier.checkManually(number, "阿依古丽");
   await verifier.expectVerdict("not_genuine", "无法验证为真实");
   await expect(verifier.verdict).not.toContainText(number);
+  // The verifier sees what they typed beside the verdict, to find the wrong character.
+  await verifier.expectManualValues(number, "阿依古丽");
 
   // 3. The uploaded PDF.
   await verifier.open();
