@@ -147,7 +147,9 @@ impl Msg {
     pub fn format(self, lang: Lang, args: &[&str]) -> String {
         let mut out = self.text(lang).to_string();
         for (i, arg) in args.iter().enumerate() {
-            out = out.replace(&format!("{{{i}}}"), arg);
+            // A date argument is written the reader's way (2026年11月30日 in Chinese).
+            let arg = crate::domain::time::written_for(arg, lang);
+            out = out.replace(&format!("{{{i}}}"), &arg);
         }
         out
     }

@@ -1,6 +1,7 @@
 //! Pieces shared by the certificate pages.
 
 use crate::certificates::views::{CertificateDetails, ECertificate, StatusView};
+use crate::domain::time::written_for;
 use crate::i18n::{t, tf, use_lang, Msg};
 use leptos::prelude::*;
 
@@ -79,14 +80,14 @@ pub fn CertificateFields(details: CertificateDetails) -> impl IntoView {
             <dt>{t(Msg::FieldCertNumber)}</dt>
             <dd>{c.number}</dd>
             <dt>{t(Msg::FieldIssuedOn)}</dt>
-            <dd>{c.issued_on}</dd>
+            <dd>{written_for(&c.issued_on, lang).into_owned()}</dd>
             <dt>{t(Msg::FieldIssuer)}</dt>
             <dd>{c.issuer}</dd>
             <dt>{t(Msg::FieldCertStatus)}</dt>
             <dd><StatusBadge status=c.status.clone()/></dd>
             {revoked.map(|(on, reason)| view! {
                 <dt>{t(Msg::FieldRevokedOn)}</dt>
-                <dd>{on}</dd>
+                <dd>{written_for(&on, lang).into_owned()}</dd>
                 <dt>{t(Msg::FieldRevokeReason)}</dt>
                 <dd>{reason}</dd>
             })}

@@ -6,6 +6,7 @@ use crate::certificates::views::{CertificateView, ECertificate};
 use crate::components::error_view::{ErrorNotice, ErrorPage};
 use crate::components::guards::RequireHolder;
 use crate::domain::annotation::{Scenario, MAX_VALIDITY_DAYS};
+use crate::domain::time::written_for;
 use crate::forms::{FormNotice, FormState, SubmitButton};
 use crate::i18n::{t, tf, use_lang, Msg};
 use crate::server_fns::annotations::{apply_annotation, load_annotation, load_annotations};
@@ -144,12 +145,12 @@ fn AnnotationItem(a: AnnotationView) -> impl IntoView {
             <p class="annotation__meta">
                 {t(Msg::FieldScenario)} {t(Msg::Colon)} {a.scenario.label().text(lang)} " · "
                 {tf(Msg::ValidityDaysValue, &[&a.validity_days.to_string()])} " · "
-                {t(Msg::FieldAppliedAt)} " " {a.applied_at.clone()}
+                {t(Msg::FieldAppliedAt)} {t(Msg::Colon)} {written_for(&a.applied_at, lang).into_owned()}
             </p>
             {match status {
                 AnnotationStatus::Ready { valid_from, valid_until } => view! {
                     <p class="annotation__validity">
-                        {t(Msg::FieldValidity)} {t(Msg::Colon)} {valid_from} " " {t(Msg::To)} " " {valid_until}
+                        {t(Msg::FieldValidity)} {t(Msg::Colon)} {written_for(&valid_from, use_lang()).into_owned()} " " {t(Msg::To)} " " {written_for(&valid_until, use_lang()).into_owned()}
                     </p>
                     <div class="button-row">
                         <A href=base.clone() attr:class="button button--secondary button--small">{t(Msg::ActionView)}</A>
@@ -327,7 +328,7 @@ fn AnnotationContent() -> impl IntoView {
                             <p>{t(Msg::FieldAnnotationNumber)} " " <span class="mono">{a.number.clone()}</span></p>
                             {match a.status.clone() {
                                 AnnotationStatus::Ready { valid_from, valid_until } => view! {
-                                    <p>{t(Msg::FieldValidity)} {t(Msg::Colon)} {valid_from} " " {t(Msg::To)} " " {valid_until}</p>
+                                    <p>{t(Msg::FieldValidity)} {t(Msg::Colon)} {written_for(&valid_from, use_lang()).into_owned()} " " {t(Msg::To)} " " {written_for(&valid_until, use_lang()).into_owned()}</p>
                                     <div class="button-row">
                                         <a href=urls::annotation_download(&a.code) class="button" rel="external">{t(Msg::ActionDownload)}</a>
                                         <a href=urls::annotation_pdf(&a.code) class="button button--secondary" target="_blank" rel="external noopener">{t(Msg::OpenInNewTab)}</a>

@@ -1,6 +1,7 @@
 //! 查询验证: the public verification pages. No account is needed.
 
 use crate::components::error_view::ErrorPage;
+use crate::domain::time::written_for;
 use crate::forms::{Field, FormNotice, FormState, SubmitButton};
 use crate::i18n::{t, use_lang, Msg};
 use crate::server_fns::verification::{check_code, check_manual};
@@ -97,9 +98,9 @@ pub fn VerdictPanel(result: VerificationResult) -> impl IntoView {
                     <dt>{t(Msg::FieldLevel)}</dt><dd>{c.level}</dd>
                     <dt>{t(Msg::FieldSpecialty)}</dt><dd>{c.specialty}</dd>
                     <dt>{t(Msg::FieldCertNumber)}</dt><dd class="mono">{c.number}</dd>
-                    <dt>{t(Msg::FieldIssuedOn)}</dt><dd>{c.issued_on}</dd>
+                    <dt>{t(Msg::FieldIssuedOn)}</dt><dd>{written_for(&c.issued_on, use_lang()).into_owned()}</dd>
                     <dt>{t(Msg::FieldIssuer)}</dt><dd>{c.issuer}</dd>
-                    {c.revoked_on.map(|on| view! { <dt>{t(Msg::FieldRevokedOn)}</dt><dd>{on}</dd> })}
+                    {c.revoked_on.map(|on| view! { <dt>{t(Msg::FieldRevokedOn)}</dt><dd>{written_for(&on, use_lang()).into_owned()}</dd> })}
                 </dl>
             })}
             {result.annotation.map(|a| view! {
@@ -110,10 +111,10 @@ pub fn VerdictPanel(result: VerificationResult) -> impl IntoView {
                         .map(|s| s.label().text(lang).to_string())
                         .unwrap_or(a.scenario)}</dd>
                     <dt>{t(Msg::FieldValidity)}</dt>
-                    <dd>{a.valid_from} " " {t(Msg::To)} " " {a.valid_until}</dd>
+                    <dd>{written_for(&a.valid_from, use_lang()).into_owned()} " " {t(Msg::To)} " " {written_for(&a.valid_until, use_lang()).into_owned()}</dd>
                 </dl>
             })}
-            <p class="verdict__time">{t(Msg::CheckedAt)} {t(Msg::Colon)} {result.checked_at}</p>
+            <p class="verdict__time">{t(Msg::CheckedAt)} {t(Msg::Colon)} {written_for(&result.checked_at, use_lang()).into_owned()}</p>
         </section>
     }
 }
@@ -254,7 +255,7 @@ pub fn VerificationLog(entries: Vec<VerificationLogEntry>) -> impl IntoView {
                             };
                             view! {
                                 <li class="log-list__item" data-testid="verification">
-                                    <span class="mono">{e.at}</span>
+                                    <span class="nowrap">{written_for(&e.at, lang).into_owned()}</span>
                                     <span>{t(method)}</span>
                                     <span>{t(verdict)}</span>
                                     {e.annotation_number.map(|n| view! { <span class="mono">{n}</span> })}
