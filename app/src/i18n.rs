@@ -496,7 +496,11 @@ messages! {
     SubmitAnnotation { zh: "提交加注申请", en: "Submit the application" }
     AnnotationAdvice { zh: "申请证书加注前，请先检查证书信息。注意：每次申请加注最长有效期为90天；如无特别需要，建议按上限申请；目前支持的使用场景为“本人调用”。", en: "Check the certificate data before applying. An annotation lasts at most 90 days; unless you need less, apply for the maximum. The only usage scenario today is “self use”." }
     ScenarioHint { zh: "加注件仅可用于所选的使用场景。", en: "The annotated copy may only be used for the chosen scenario." }
-    ValidityHint { zh: "1 至 90 天，自加注件生成时起算；建议按上限 90 天申请。", en: "1 to 90 days, counted from when the copy is produced; the maximum, 90, is advised." }
+    ValidityHint { zh: "自加注件生成时起算，最长 90 天；如无特别需要，建议选择 90 天。选择“其他天数”时，请填写 1 至 90 的整数。", en: "Counted from when the copy is produced, at most 90 days; unless you need less, choose 90. With “Other”, enter a whole number from 1 to 90." }
+    ValidityAdvised { zh: "（建议）", en: " (advised)" }
+    ValidityOther { zh: "其他天数", en: "Other" }
+    ValidityOtherLabel { zh: "其他天数（1 至 90 天）", en: "Other number of days (1 to 90)" }
+    DaysUnit { zh: "天", en: "days" }
     FieldScenario { zh: "使用场景", en: "Usage scenario" }
     FieldValidityDays { zh: "加注有效期（天）", en: "Validity (days)" }
     FieldValidity { zh: "加注有效期", en: "Valid" }

@@ -125,7 +125,7 @@ pub async fn apply(
             })
         })
         .ok();
-    let validity = ValidityDays::parse(&form.validity_days)
+    let validity = ValidityDays::parse(form.chosen_validity())
         .map_err(|m| {
             errors.push(FieldError {
                 field: "validity_days".into(),

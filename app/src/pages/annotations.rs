@@ -1,12 +1,14 @@
 //! E-certificate annotation pages: the e-certificate section of the download page, the
 //! application form ([申请证书加注]) and the annotated copy (加注件).
 
+use crate::annotations::forms::{VALIDITY_CHOICES, VALIDITY_OTHER};
 use crate::annotations::views::{AnnotationOverview, AnnotationStatus, AnnotationView};
 use crate::certificates::views::{CertificateView, ECertificate};
 use crate::components::error_view::{ErrorNotice, ErrorPage};
 use crate::components::guards::RequireHolder;
 use crate::domain::annotation::{Scenario, MAX_VALIDITY_DAYS};
 use crate::domain::time::written_for;
+use crate::error::AppError;
 use crate::forms::{FormNotice, FormState, SubmitButton};
 use crate::i18n::{t, tf, use_lang, Msg};
 use crate::server_fns::annotations::{apply_annotation, load_annotation, load_annotations};
@@ -16,20 +18,49 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-/// While a copy is being produced, asks again shortly (in the browser only; without
-/// JavaScript the page says to reload).
-fn refresh_while<T>(resource: Resource<T>, generating: impl Fn(&T) -> bool + Send + Sync + 'static)
-where
+/// While a copy is being produced, asks again shortly (in the browser; without JavaScript
+/// the page reloads itself, see [`ReloadWithoutScripts`]). A failed request (the network, a
+/// server restarting) is asked again too, more slowly each time, so the page never hangs on
+/// one lost poll; after [`MAX_POLLS`] it stops and the [刷新] link remains.
+fn refresh_while<T>(
+    resource: Resource<Result<T, AppError>>,
+    generating: impl Fn(&T) -> bool + Send + Sync + 'static,
+) where
     T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
 {
+    let polls = StoredValue::new(0u32);
     Effect::new(move |_| {
-        if resource.get().as_ref().is_some_and(&generating) {
-            set_timeout(
-                move || resource.refetch(),
-                std::time::Duration::from_millis(700),
-            );
+        let delay_ms = match resource.get() {
+            Some(Ok(value)) if generating(&value) => 700,
+            // Only what may pass: a lost connection, a server restarting or busy.
+            Some(Err(
+                AppError::Unavailable | AppError::Internal { .. } | AppError::RateLimited(_),
+            )) => 700 * 2u64.pow(polls.get_value().min(3)),
+            _ => {
+                polls.set_value(0);
+                return;
+            }
+        };
+        if polls.get_value() >= MAX_POLLS {
+            return;
         }
+        polls.update_value(|n| *n += 1);
+        set_timeout(
+            move || resource.refetch(),
+            std::time::Duration::from_millis(delay_ms),
+        );
     });
+}
+
+/// How often a page asks again before it leaves the holder to press [刷新] (about a minute).
+const MAX_POLLS: u32 = 60;
+
+/// Without JavaScript a page whose copy is being produced reloads itself every few seconds.
+/// The `<meta>` sits in `<noscript>` as inner HTML: with scripts on, the browser keeps it as
+/// text (no reload, the poll does the work) and hydration does not look inside it.
+#[component]
+fn ReloadWithoutScripts() -> impl IntoView {
+    view! { <noscript inner_html=r#"<meta http-equiv="refresh" content="2">"#></noscript> }
 }
 
 /// The e-certificate part of the download page.
@@ -60,9 +91,7 @@ fn DirectECertificate(certificate: CertificateView) -> impl IntoView {
 fn AnnotationSection(certificate_id: String) -> impl IntoView {
     let id = certificate_id.clone();
     let overview = Resource::new_blocking(move || id.clone(), load_annotations);
-    refresh_while(overview, |o| {
-        o.as_ref().is_ok_and(AnnotationOverview::generating)
-    });
+    refresh_while(overview, AnnotationOverview::generating);
     view! {
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || overview.get().map(|result| match result {
@@ -91,6 +120,7 @@ fn AnnotationList(overview: AnnotationOverview) -> impl IntoView {
                 }.into_any()
             }}
             {generating.then(|| view! {
+                <ReloadWithoutScripts/>
                 <p class="notice notice--info" role="status">
                     <span class="notice__icon" aria-hidden="true">"i"</span>
                     <span>
@@ -214,6 +244,7 @@ fn AnnotateForm(overview: AnnotationOverview, state: FormState) -> impl IntoView
             echoed
         }
     };
+    let other = state.value("validity_other");
     let closed = overview.quota.next_possible.clone();
     view! {
         <nav class="breadcrumbs" aria-label=t(Msg::Breadcrumbs)>
@@ -252,7 +283,7 @@ fn AnnotateForm(overview: AnnotationOverview, state: FormState) -> impl IntoView
                             }).collect_view()}
                             <p class="field__hint">{t(Msg::ScenarioHint)}</p>
                         </fieldset>
-                        <ValidityField state days/>
+                        <ValidityField state days other/>
                         <SubmitButton state label=Msg::SubmitAnnotation/>
                     </form>
                 }.into_any(),
@@ -261,25 +292,59 @@ fn AnnotateForm(overview: AnnotationOverview, state: FormState) -> impl IntoView
     }
 }
 
-/// The validity in days: a number field pre-filled with the maximum the guide advises.
+/// The validity: the common choices (the maximum, which the guide advises, first and chosen)
+/// or another number of days. Without JavaScript a number typed under "other" counts only
+/// with "other" chosen, as the hint says; with it, typing there chooses "other".
 #[component]
-fn ValidityField(state: FormState, days: String) -> impl IntoView {
+fn ValidityField(state: FormState, days: String, other: String) -> impl IntoView {
     let lang = use_lang();
     let invalid = move || state.field_error("validity_days").is_some();
+    // An echoed value that is not one of the choices (a plain number of days) shows as "other".
+    let is_choice =
+        |v: &str| v == VALIDITY_OTHER || VALIDITY_CHOICES.iter().any(|c| c.to_string() == v);
+    let (days, other) = if is_choice(&days) {
+        (days, other)
+    } else {
+        (VALIDITY_OTHER.to_string(), days)
+    };
+    let choice = RwSignal::new(days);
+    let option = move |value: String, label: String| {
+        let initially = choice.get_untracked() == value;
+        let v = value.clone();
+        view! {
+            <label class="choice">
+                <input type="radio" name="validity_days" value=value.clone() checked=initially
+                    prop:checked=move || choice.get() == v
+                    on:change=move |_| choice.set(value.clone())/>
+                <span>{label}</span>
+            </label>
+        }
+    };
     view! {
-        <div class="field" class:field--invalid=invalid>
-            <label class="field__label" for="field-validity_days">{t(Msg::FieldValidityDays)}</label>
-            <div class="field__control">
-                <input id="field-validity_days" name="validity_days" type="number" min="1"
-                    max=MAX_VALIDITY_DAYS.to_string() step="1" inputmode="numeric" value=days
+        <fieldset class="field" class:field--invalid=invalid
+            aria-describedby="field-validity_days-hint field-validity_days-error">
+            <legend class="field__label">{t(Msg::FieldValidity)}</legend>
+            {VALIDITY_CHOICES.into_iter().map(|d| {
+                let mut label = tf(Msg::ValidityDaysValue, &[&d.to_string()]);
+                if d == MAX_VALIDITY_DAYS {
+                    label.push_str(t(Msg::ValidityAdvised));
+                }
+                option(d.to_string(), label)
+            }).collect_view()}
+            {option(VALIDITY_OTHER.to_string(), t(Msg::ValidityOther).to_string())}
+            <div class="field__control validity-other">
+                <input id="field-validity_other" name="validity_other" type="number" min="1"
+                    max=MAX_VALIDITY_DAYS.to_string() step="1" inputmode="numeric" value=other
+                    aria-label=t(Msg::ValidityOtherLabel)
                     aria-invalid=move || if invalid() { "true" } else { "false" }
-                    aria-describedby="field-validity_days-hint field-validity_days-error"/>
+                    on:input=move |_| choice.set(VALIDITY_OTHER.to_string())/>
+                <span aria-hidden="true">{t(Msg::DaysUnit)}</span>
             </div>
             <p class="field__hint" id="field-validity_days-hint">{t(Msg::ValidityHint)}</p>
             <p class="field__error" id="field-validity_days-error" data-testid="error-validity_days">
                 {move || state.field_error("validity_days").map(|text| text.render(lang))}
             </p>
-        </div>
+        </fieldset>
     }
 }
 
@@ -300,8 +365,7 @@ fn AnnotationContent() -> impl IntoView {
     let code = move || use_params_map().with(|p| p.get("code").unwrap_or_default());
     let details = Resource::new_blocking(code, load_annotation);
     refresh_while(details, |d| {
-        d.as_ref()
-            .is_ok_and(|d| d.annotation.status == AnnotationStatus::Generating)
+        d.annotation.status == AnnotationStatus::Generating
     });
     view! {
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
@@ -348,6 +412,7 @@ fn AnnotationContent() -> impl IntoView {
                                     <A href=apply attr:class="button">{t(Msg::ApplyAgain)}</A>
                                 }.into_any(),
                                 AnnotationStatus::Generating => view! {
+                                    <ReloadWithoutScripts/>
                                     <p class="notice notice--info" role="status">
                                         <span class="notice__icon" aria-hidden="true">"i"</span>
                                         <span>{t(Msg::GeneratingText)} " " <a href=base.clone() rel="external">{t(Msg::Reload)}</a></span>
