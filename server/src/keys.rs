@@ -23,14 +23,28 @@ pub fn store_paths(data_dir: &Path, fingerprint: &str) -> (PathBuf, PathBuf) {
     )
 }
 
+/// What to pass instead of a development key, for the messages that refuse one.
+const REAL_KEY_OPTIONS: &str = "pass the issuer's key with --issuer-key and --issuer-cert \
+     (PORTAL_ISSUER_KEY, PORTAL_ISSUER_CERT), or register one with `server keys import KEY \
+     CERT` or `server keys generate`; a development key is only for a demonstration \
+     (--demo or --demo-data)";
+
+/// Whether `issuer` is a development key this module generated (by its subject).
+pub fn is_development_key(issuer: &IssuerKey) -> bool {
+    issuer.subject_common_name().as_deref() == Some(DEV_COMMON_NAME)
+}
+
 /// The key new copies are signed with: the configured files if given (recorded as the
-/// active key), else the active key of the registry, else a development key generated now.
+/// active key), else the active key of the registry, else, in a demonstration only
+/// (`allow_development_key`), a development key generated now. Outside a demonstration a
+/// development key is refused, whether generated now or earlier; so is a retired key.
 pub async fn load_active(
     storage: &DynStorage,
     data_dir: &Path,
     key_file: Option<&Path>,
     cert_file: Option<&Path>,
     now: i64,
+    allow_development_key: bool,
 ) -> anyhow::Result<IssuerKey> {
     let issuer = match (key_file, cert_file) {
         (Some(key), Some(cert)) => read(key, cert)?,
@@ -51,6 +65,10 @@ pub async fn load_active(
                         )
                     })?
                 }
+                None if !allow_development_key => anyhow::bail!(
+                    "no signing key is configured, and a generated development key is refused \
+                     outside a demonstration: {REAL_KEY_OPTIONS}"
+                ),
                 None => {
                     let issuer =
                         IssuerKey::generate_self_signed(DEV_COMMON_NAME, DEV_ORGANIZATION, 3650)
@@ -66,6 +84,24 @@ pub async fn load_active(
         }
         _ => anyhow::bail!("--issuer-key and --issuer-cert must be given together"),
     };
+    if is_development_key(&issuer) && !allow_development_key {
+        anyhow::bail!(
+            "the signing key {} is a generated development key, refused outside a \
+             demonstration: {REAL_KEY_OPTIONS}",
+            hex(&issuer.fingerprint_sha256())
+        );
+    }
+    let fingerprint = hex(&issuer.fingerprint_sha256());
+    if storage
+        .signing_key_retired(&fingerprint)
+        .await
+        .context("reading the key registry")?
+    {
+        anyhow::bail!(
+            "the signing key {fingerprint} was retired (`server keys retire`): what it signs \
+             would not verify; {REAL_KEY_OPTIONS}"
+        );
+    }
     register_active(storage, &issuer, now).await?;
     Ok(issuer)
 }
@@ -136,6 +172,7 @@ pub fn record(issuer: &IssuerKey, active: bool, now: i64) -> SigningKeyRecord {
         not_after: millis(issuer.not_after()),
         added_at: now,
         active,
+        retired_at: None,
     }
 }
 

@@ -16,6 +16,10 @@ pub enum FileProblem {
     UnknownSigner,
     /// Signed by the issuer, but no such copy was issued.
     UnknownDocument,
+    /// Signed with a key the issuer has retired (`server keys retire`): no longer trusted.
+    RetiredKey,
+    /// Signed at a time outside the validity of the signing certificate.
+    OutsideKeyValidity,
 }
 
 /// The certificate as a verifier may see it.
