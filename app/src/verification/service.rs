@@ -346,12 +346,19 @@ pub async fn file(
             Some(FileProblem::UnknownDocument),
         ));
     };
+    let sha256 = crate::infra::sha256_hex(bytes);
     let annotation_code = match code.target() {
         CodeTarget::ECertificate(public_id) => {
             let certificate = e_certificate(state, public_id).await?;
-            let problem = certificate
-                .is_none()
-                .then_some(FileProblem::UnknownDocument);
+            let problem = match &certificate {
+                None => Some(FileProblem::UnknownDocument),
+                // Signed with a trusted key, but a file the system never handed out (the key
+                // signs every download afresh, so only the recorded files are genuine).
+                Some(c) if !state.storage.is_produced_file(&sha256, c.id).await? => {
+                    Some(FileProblem::NotProduced)
+                }
+                Some(_) => None,
+            };
             return Ok(answer(
                 state,
                 method,
@@ -369,9 +376,9 @@ pub async fn file(
     let problem = match &found {
         None => Some(FileProblem::UnknownDocument),
         // The stored copy is the one that was handed out; a signed file that is not it
-        // was never issued (defence in depth: the signature already covers every byte).
-        Some((a, _)) if a.pdf_sha256.as_deref() != Some(&crate::infra::sha256_hex(bytes)) => {
-            Some(FileProblem::UnknownDocument)
+        // was never produced by the system, whatever key signed it.
+        Some((a, _)) if a.pdf_sha256.as_deref() != Some(sha256.as_str()) => {
+            Some(FileProblem::NotProduced)
         }
         _ => None,
     };

@@ -20,6 +20,9 @@ pub enum FileProblem {
     RetiredKey,
     /// Signed at a time outside the validity of the signing certificate.
     OutsideKeyValidity,
+    /// Validly signed with a trusted key and naming an issued certificate or copy, but not a
+    /// file the system produced (its hash is not among those it handed out).
+    NotProduced,
 }
 
 /// The certificate as a verifier may see it.
