@@ -126,7 +126,14 @@ fn read(key: &Path, cert: &Path) -> anyhow::Result<IssuerKey> {
 pub fn write_pair(issuer: &IssuerKey, key: &Path, cert: &Path) -> anyhow::Result<()> {
     let (key_pem, cert_pem) = issuer.to_pem();
     if let Some(dir) = key.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        // The key store is its owner's alone (an existing directory is left as it is).
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder
+            .create(dir)
+            .with_context(|| format!("creating {}", dir.display()))?;
     }
     write_atomically(key, key_pem.as_bytes(), 0o600)?;
     write_atomically(cert, cert_pem.as_bytes(), 0o644)?;
@@ -149,6 +156,12 @@ fn write_atomically(path: &Path, bytes: &[u8], mode: u32) -> anyhow::Result<()> 
         let mut file = options
             .open(&tmp)
             .with_context(|| format!("writing {}", tmp.display()))?;
+        // The mode applies only to a file created now, not to a stale temporary one.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+        }
         file.write_all(bytes)?;
         file.sync_all()?;
     }

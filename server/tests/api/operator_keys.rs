@@ -214,6 +214,23 @@ async fn a_development_key_only_in_a_demonstration(db: Db) {
         .await
         .unwrap();
     assert!(server::keys::is_development_key(&dev));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let (key_file, _) =
+            server::keys::store_paths(data.path(), &server::ops::keys::fingerprint(&dev));
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(
+            mode(&key_file),
+            0o600,
+            "the private key is its owner's only"
+        );
+        assert_eq!(
+            mode(key_file.parent().unwrap()),
+            0o700,
+            "so is the key store"
+        );
+    }
     let refused = server::keys::load_active(&storage, data.path(), None, None, 0, false)
         .await
         .unwrap_err()
