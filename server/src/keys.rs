@@ -92,6 +92,18 @@ pub async fn load_active(
         );
     }
     let fingerprint = hex(&issuer.fingerprint_sha256());
+    // Verifiers refuse a signature made outside the certificate's dates: a copy signed
+    // now with an expired (or not yet valid) certificate would never verify.
+    let now_system = SystemTime::now();
+    if issuer.not_after() < now_system || issuer.not_before() > now_system {
+        anyhow::bail!(
+            "the signing certificate {fingerprint} is valid only from {} to {} (UTC): copies \
+             signed with it now would not verify; make a current key active (`server keys \
+             rotate`, or `server keys import KEY CERT --activate`)",
+            date_of(millis(issuer.not_before())),
+            date_of(millis(issuer.not_after()))
+        );
+    }
     if storage
         .signing_key_retired(&fingerprint)
         .await
@@ -167,6 +179,10 @@ fn write_atomically(path: &Path, bytes: &[u8], mode: u32) -> anyhow::Result<()> 
     }
     std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
     Ok(())
+}
+
+fn date_of(ms: i64) -> String {
+    app::domain::time::datetime(ms).date().to_string()
 }
 
 fn millis(t: SystemTime) -> i64 {

@@ -237,6 +237,26 @@ async fn a_development_key_only_in_a_demonstration(db: Db) {
         .to_string();
     assert!(refused.contains("development key"), "{refused}");
 
+    // An active key whose certificate has expired: what it signed now would never verify.
+    let now = std::time::SystemTime::now();
+    let day = std::time::Duration::from_secs(86_400);
+    let expired =
+        IssuerKey::generate_self_signed_between("已过期", "测试", now - 30 * day, now - day)
+            .unwrap();
+    server::keys::store(&expired, data.path()).unwrap();
+    storage
+        .register_signing_key(&server::keys::record(&expired, true, 1))
+        .await
+        .unwrap();
+    let refused = server::keys::load_active(&storage, data.path(), None, None, 0, true)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("would not verify") && refused.contains("server keys rotate"),
+        "{refused}"
+    );
+
     // A real key made active: served outside a demonstration, it signs.
     let rotated = run(&test_db.url, data.path(), &["keys", "rotate"]);
     assert!(rotated.status.success(), "{}", stderr(&rotated));
