@@ -554,6 +554,9 @@ messages! {
     ProblemUnknownDocument { zh: "证书发放机构没有签发过这份文件。", en: "The issuing authority never issued this file." }
     ProblemNotPdf { zh: "文件不是 PDF。", en: "The file is not a PDF." }
     ProblemTooLarge { zh: "文件过大。", en: "The file is too large." }
+    ProblemRetiredKey { zh: "文件的签名密钥已被发证机构停用，不再可信。", en: "The file was signed with a key the issuing authority has retired; it is no longer trusted." }
+    ProblemNotProduced { zh: "这份文件不是本系统生成的：系统从未交付过内容与之完全相同的文件。", en: "This file was not produced by this system: it never handed out a file with exactly this content." }
+    ProblemOutsideKeyValidity { zh: "签名时间不在签名证书的有效期内。", en: "The file was signed outside the validity period of the signing certificate." }
     CheckedAt { zh: "验证时间", en: "Checked at" }
     VerifyAnother { zh: "验证其他证书", en: "Verify another certificate" }
     CertNumberMissing { zh: "请填写管理号", en: "Enter the certificate number" }

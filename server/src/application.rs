@@ -123,6 +123,7 @@ impl Application {
                 config.issuer_key.as_deref(),
                 config.issuer_cert.as_deref(),
                 state.clock.now(),
+                config.demo || config.demo_data || config.test_controls,
             )
             .await?,
         );

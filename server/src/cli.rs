@@ -73,7 +73,7 @@ pub enum Command {
     Detach(crate::ops::certificates::DetachArgs),
     /// List a certificate's electronic files with their ids.
     Files(crate::ops::certificates::FilesArgs),
-    /// Manage the issuer's signing keys: generate, import, show, list, rotate, activate.
+    /// Manage the issuer's signing keys: generate, import, show, list, rotate, activate, retire.
     #[command(subcommand)]
     Keys(crate::ops::keys::KeysCommand),
     /// List annotations for the operator (failed ones, or a certificate's).
@@ -121,7 +121,8 @@ pub struct ServeArgs {
     pub enable_test_controls: bool,
 
     /// The issuer's signing key (PKCS#8 PEM). Without it (and --issuer-cert), the active key
-    /// of the registry is used, or a development key is generated under the data directory.
+    /// of the registry is used, or, in a demonstration only (--demo, --demo-data), a
+    /// development key is generated under the data directory.
     #[arg(long, env = "PORTAL_ISSUER_KEY", requires = "issuer_cert")]
     pub issuer_key: Option<PathBuf>,
 

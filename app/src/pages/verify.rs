@@ -80,6 +80,9 @@ pub fn VerdictPanel(result: VerificationResult) -> impl IntoView {
         FileProblem::UnknownDocument => Msg::ProblemUnknownDocument,
         FileProblem::NotPdf => Msg::ProblemNotPdf,
         FileProblem::TooLarge => Msg::ProblemTooLarge,
+        FileProblem::RetiredKey => Msg::ProblemRetiredKey,
+        FileProblem::OutsideKeyValidity => Msg::ProblemOutsideKeyValidity,
+        FileProblem::NotProduced => Msg::ProblemNotProduced,
     });
     view! {
         <section class=class role="status" aria-live="polite" data-testid="verdict"

@@ -40,6 +40,7 @@ mod error;
 mod files;
 mod holders;
 mod postgres;
+mod produced_files;
 mod rate_limits;
 pub mod rows;
 mod sessions;
@@ -61,6 +62,7 @@ pub use error::{StorageError, StorageResult};
 pub use files::{DbFileMeta, FileStore, FILE_COLUMNS};
 pub use holders::{DbHolder, HolderDetail, HolderStore};
 pub use postgres::PgStorage;
+pub use produced_files::ProducedFileStore;
 pub use rate_limits::{RateLimitStore, WindowCount};
 pub use sessions::{DbSession, SessionStore};
 pub use signing_keys::{DbSigningKey, SigningKeyStore};
@@ -74,6 +76,7 @@ use std::sync::Arc;
 /// The storage traits, for code that calls them on a concrete backend or a generic.
 pub mod prelude {
     pub use super::rows::IntoDomain;
+    pub use super::ProducedFileStore;
     pub use super::{
         AnnotationQueue, AnnotationStore, AuditLine, AuditStore, BlobStore, CertificateContent,
         CertificateStore, CodeStore, FileStore, HolderStore, RateLimitStore, SessionStore,
@@ -135,6 +138,7 @@ pub trait Storage:
     + VerificationLogStore
     + AuditStore
     + BlobStore
+    + ProducedFileStore
 {
     fn backend(&self) -> Backend;
 

@@ -188,13 +188,26 @@ pub async fn by_code(
         .storage
         .annotation_with_certificate(annotation_code)
         .await?;
+    let problem = match found
+        .as_ref()
+        .and_then(|(a, _)| a.key_fingerprint.as_deref())
+    {
+        Some(signer) if state.storage.signing_key_retired(signer).await? => {
+            Some(FileProblem::RetiredKey)
+        }
+        _ => None,
+    };
     Ok(answer(
         state,
         method,
         purpose,
         found.as_ref().map(|(a, c)| (c, Some(a))),
-        None,
+        problem,
     ))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The manual check: number and name (and the annotation number, if given) must all match.
@@ -288,10 +301,9 @@ pub async fn file(
     if !bytes.starts_with(b"%PDF-") {
         return Err(AppError::field("file", Msg::UploadNotPdf));
     }
-    let trusted: Vec<certpdf::TrustedCert> = state
-        .storage
-        .signing_keys()
-        .await?
+    // Retired keys are checked too, so that what they signed gets its own verdict.
+    let keys = state.storage.signing_keys().await?;
+    let trusted: Vec<certpdf::TrustedCert> = keys
         .iter()
         .filter_map(|k| certpdf::TrustedCert::from_pem(&k.cert_pem).ok())
         .collect();
@@ -307,12 +319,24 @@ pub async fn file(
                 E::NotPdf => return Err(AppError::field("file", Msg::UploadNotPdf)),
                 E::NoSignature => FileProblem::NoSignature,
                 E::UnknownSigner => FileProblem::UnknownSigner,
+                E::OutsideValidity => FileProblem::OutsideKeyValidity,
                 _ => FileProblem::Modified,
             };
             tracing::info!(%err, "uploaded file is not genuine");
             return Ok(answer(state, method, purpose, None, Some(problem)));
         }
     };
+    let signer = hex(&verified.signer_fingerprint);
+    if keys.iter().any(|k| k.fingerprint == signer && k.retired()) {
+        tracing::info!(signer, "uploaded file is signed with a retired key");
+        return Ok(answer(
+            state,
+            method,
+            purpose,
+            None,
+            Some(FileProblem::RetiredKey),
+        ));
+    }
     let Ok(code) = VerifyCode::parse(&verified.annotation_code) else {
         return Ok(answer(
             state,
@@ -322,12 +346,19 @@ pub async fn file(
             Some(FileProblem::UnknownDocument),
         ));
     };
+    let sha256 = crate::infra::sha256_hex(bytes);
     let annotation_code = match code.target() {
         CodeTarget::ECertificate(public_id) => {
             let certificate = e_certificate(state, public_id).await?;
-            let problem = certificate
-                .is_none()
-                .then_some(FileProblem::UnknownDocument);
+            let problem = match &certificate {
+                None => Some(FileProblem::UnknownDocument),
+                // Signed with a trusted key, but a file the system never handed out (the key
+                // signs every download afresh, so only the recorded files are genuine).
+                Some(c) if !state.storage.is_produced_file(&sha256, c.id).await? => {
+                    Some(FileProblem::NotProduced)
+                }
+                Some(_) => None,
+            };
             return Ok(answer(
                 state,
                 method,
@@ -345,9 +376,9 @@ pub async fn file(
     let problem = match &found {
         None => Some(FileProblem::UnknownDocument),
         // The stored copy is the one that was handed out; a signed file that is not it
-        // was never issued (defence in depth: the signature already covers every byte).
-        Some((a, _)) if a.pdf_sha256.as_deref() != Some(&crate::infra::sha256_hex(bytes)) => {
-            Some(FileProblem::UnknownDocument)
+        // was never produced by the system, whatever key signed it.
+        Some((a, _)) if a.pdf_sha256.as_deref() != Some(sha256.as_str()) => {
+            Some(FileProblem::NotProduced)
         }
         _ => None,
     };

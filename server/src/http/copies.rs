@@ -163,11 +163,26 @@ async fn e_certificate(request: Owned, disposition: Disposition) -> Response {
     })
     .await
     {
-        Ok(Ok(pdf)) => pdf_response(
-            pdf,
-            &[certificate.record.number.as_str(), "_电子证书.pdf"].concat(),
-            disposition,
-        ),
+        Ok(Ok(pdf)) => {
+            // Recorded before it is handed out: a file check accepts only recorded files.
+            let recorded = state
+                .app
+                .storage
+                .record_produced_file(
+                    &app::infra::sha256_hex(&pdf),
+                    certificate.id,
+                    state.app.clock.now(),
+                )
+                .await;
+            if let Err(err) = recorded {
+                return request.fail(err.into()).await;
+            }
+            pdf_response(
+                pdf,
+                &[certificate.record.number.as_str(), "_电子证书.pdf"].concat(),
+                disposition,
+            )
+        }
         _ => {
             request
                 .fail(internal("rendering the e-certificate failed"))

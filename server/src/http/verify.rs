@@ -382,7 +382,7 @@ pub fn openapi_document(server_url: &str) -> serde_json::Value {
                                 }
                             }]
                         },
-                        "file_problem": { "type": ["string", "null"], "enum": ["not_pdf", "too_large", "no_signature", "modified", "unknown_signer", "unknown_document", null] },
+                        "file_problem": { "type": ["string", "null"], "enum": ["not_pdf", "too_large", "no_signature", "modified", "unknown_signer", "unknown_document", "retired_key", "outside_key_validity", "not_produced", null] },
                         "checked_at": { "type": "string", "description": "YYYY-MM-DD HH:MM, China time" }
                     }
                 },

@@ -187,8 +187,74 @@ async fn rate_limit_windows_count_restart_and_expire(db: Db) {
     storage.close().await;
 }
 
+/// Signing keys retire once, never the active one; produced files are known per certificate.
+async fn retired_keys_and_produced_files(db: Db) {
+    let test_db = TestDb::new(db).await;
+    let storage = server::open_storage(&test_db.url).await.unwrap();
+    let first = certpdf::IssuerKey::generate_self_signed("第一", "", 30).unwrap();
+    let second = certpdf::IssuerKey::generate_self_signed("第二", "", 30).unwrap();
+    server::keys::register_active(&storage, &first, 1)
+        .await
+        .unwrap();
+    let fp = server::ops::keys::fingerprint(&first);
+    let audit = AuditEntry {
+        at: 2,
+        actor: "operator:story".into(),
+        action: "signing_key.retire".into(),
+        subject: format!("signing_key:{fp}"),
+        detail: "{}".into(),
+    };
+    assert!(matches!(
+        storage.retire_signing_key(&fp, 2, &audit).await,
+        Err(StorageError::Conflict)
+    ));
+    assert!(matches!(
+        storage.retire_signing_key("00ff", 2, &audit).await,
+        Err(StorageError::NotFound)
+    ));
+    server::keys::register_active(&storage, &second, 2)
+        .await
+        .unwrap();
+    assert!(!storage.signing_key_retired(&fp).await.unwrap());
+    assert!(storage.retire_signing_key(&fp, 3, &audit).await.unwrap());
+    assert!(!storage.retire_signing_key(&fp, 4, &audit).await.unwrap());
+    assert!(storage.signing_key_retired(&fp).await.unwrap());
+    assert!(!storage.signing_key_retired("unknown").await.unwrap());
+    let keys = storage.signing_keys().await.unwrap();
+    assert_eq!(keys[0].retired_at, Some(3));
+    assert_eq!(keys[1].retired_at, None);
+    assert_eq!(
+        storage
+            .audit_entries(&format!("signing_key:{fp}"))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let (a, _) = storage
+        .upsert_certificate(&record("2023000000000001", "张三"), 1)
+        .await
+        .unwrap();
+    let (b, _) = storage
+        .upsert_certificate(&record("2023000000000002", "张三"), 1)
+        .await
+        .unwrap();
+    let hash = "ab".repeat(32);
+    assert!(!storage.is_produced_file(&hash, a).await.unwrap());
+    storage.record_produced_file(&hash, a, 5).await.unwrap();
+    storage.record_produced_file(&hash, a, 6).await.unwrap();
+    assert!(storage.is_produced_file(&hash, a).await.unwrap());
+    assert!(
+        !storage.is_produced_file(&hash, b).await.unwrap(),
+        "another certificate's file"
+    );
+    storage.close().await;
+}
+
 on_both_backends!(
     holders_certificates_files_and_audit,
     demo_data_loads_once,
-    rate_limit_windows_count_restart_and_expire
+    rate_limit_windows_count_restart_and_expire,
+    retired_keys_and_produced_files,
 );
