@@ -520,6 +520,13 @@ messages! {
     Reload { zh: "刷新", en: "Reload" }
     ActionView { zh: "查看", en: "View" }
     AnnotatedCopyTitle { zh: "电子证书加注件", en: "Annotated e-certificate" }
+    ShareTitle { zh: "分享给验证方", en: "Share with a verifier" }
+    ShareText { zh: "用人单位等验证方打开下方的核验链接或扫描二维码，即可查看本加注件的验证结果。加注有效期至 {0}，此后验证结果为“加注件已过期”。", en: "An employer or other verifier opens the verification link below or scans the QR code to see this copy's verification result. The annotation is valid until {0}; after that the result says the copy has expired." }
+    ShareLinkLabel { zh: "核验链接", en: "Verification link" }
+    CopyLink { zh: "复制核验链接", en: "Copy the link" }
+    LinkCopied { zh: "核验链接已复制。", en: "The link was copied." }
+    LinkCopyByHand { zh: "无法自动复制，请选中链接后手动复制。", en: "It could not be copied automatically; select the link and copy it." }
+    ShareQrAlt { zh: "加注件的核验二维码", en: "QR code of the copy's verification link" }
     CopyPreviewAlt { zh: "加注件预览图", en: "Preview of the annotated copy" }
     // ---- verification ----
     VerifyTitle { zh: "查询验证", en: "Verify a certificate" }

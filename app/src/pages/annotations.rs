@@ -348,6 +348,64 @@ fn ValidityField(state: FormState, days: String, other: String) -> impl IntoView
     }
 }
 
+/// Sharing a ready copy with an employer: its verification link to copy and its QR code to
+/// scan off the screen, with how long they answer "valid". Without JavaScript the link is
+/// selectable text; with it, [复制核验链接] copies it.
+#[component]
+fn ShareCopy(code: String, link: String, valid_until: String) -> impl IntoView {
+    let lang = use_lang();
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let copied = RwSignal::new(None::<Msg>);
+    let input = NodeRef::<leptos::html::Input>::new();
+    let copy = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(field) = input.get() {
+            use wasm_bindgen::JsCast;
+            field.select();
+            // execCommand works on plain-HTTP sites too, where navigator.clipboard is absent.
+            let done = document()
+                .dyn_into::<web_sys::HtmlDocument>()
+                .ok()
+                .and_then(|d| d.exec_command("copy").ok())
+                .unwrap_or(false);
+            copied.set(Some(if done {
+                Msg::LinkCopied
+            } else {
+                Msg::LinkCopyByHand
+            }));
+        }
+    };
+    view! {
+        <section class="share" aria-labelledby="share-title" data-testid="share">
+            <h2 id="share-title">{t(Msg::ShareTitle)}</h2>
+            <p>{tf(Msg::ShareText, &[&valid_until])}</p>
+            <label class="field__label" for="share-link">{t(Msg::ShareLinkLabel)}</label>
+            <div class="share__link">
+                <input id="share-link" type="text" readonly value=link.clone() node_ref=input
+                    on:focus=move |ev| {
+                        #[cfg(feature = "hydrate")]
+                        {
+                            use wasm_bindgen::JsCast;
+                            if let Some(field) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                                field.select();
+                            }
+                        }
+                        #[cfg(not(feature = "hydrate"))]
+                        let _ = ev;
+                    }/>
+                <button type="button" class="button button--secondary" hidden=move || !hydrated.get()
+                    on:click=copy>{t(Msg::CopyLink)}</button>
+            </div>
+            <p class="field__hint" role="status" data-testid="share-status">
+                {move || copied.get().map(|m| m.text(lang))}
+            </p>
+            <img class="share__qr" src=urls::annotation_qr(&code) alt=t(Msg::ShareQrAlt)
+                width="176" height="176" data-testid="share-qr"/>
+        </section>
+    }
+}
+
 /// The annotated copy (加注件): viewed inline (a PDF on wide screens, a drawn preview that
 /// phones display well), downloaded, or explained when it cannot be used.
 #[component]
@@ -403,6 +461,7 @@ fn AnnotationContent() -> impl IntoView {
                                         type="application/pdf" aria-label=t(Msg::AnnotatedCopyTitle)>
                                         <img class="copy-preview" src=urls::annotation_preview(&a.code) alt=t(Msg::CopyPreviewAlt)/>
                                     </object>
+                                    <ShareCopy code=a.code.clone() link=d.verify_url.clone() valid_until/>
                                 }.into_any(),
                                 AnnotationStatus::Expired { valid_until } => view! {
                                     <p class="notice notice--warn" role="status">

@@ -230,6 +230,7 @@ fn plain_routes() -> Vec<(&'static str, MethodRouter<ServerState>)> {
         (r::ANNOTATION_PDF, get(copies::annotated_pdf)),
         (r::ANNOTATION_DOWNLOAD, get(copies::annotated_download)),
         (r::ANNOTATION_PREVIEW, get(copies::annotated_preview)),
+        (r::ANNOTATION_QR, get(copies::annotated_qr)),
     ]
 }
 

@@ -259,6 +259,24 @@ async fn apply_produce_view_and_download(db: Db) {
     assert_eq!(preview.status(), StatusCode::OK);
     assert_eq!(preview.headers()["content-type"], "image/svg+xml");
     assert!(preview.text().await.unwrap().starts_with("<svg"));
+
+    // To share: the copy's page gives its verification link and shows its QR code.
+    let link = format!("{}/verify/{}", app.state.settings.public_url, a.code);
+    let (_, copy_page) = app.get_text(&format!("/annotations/{}", a.code)).await;
+    assert!(
+        copy_page.contains(&format!(r#"value="{link}""#)),
+        "the link to copy"
+    );
+    assert!(inner_text(&copy_page).contains("分享给验证方"));
+    assert!(copy_page.contains(&format!("/annotations/{}/qr.svg", a.code)));
+    let qr = app.get(&format!("/annotations/{}/qr.svg", a.code)).await;
+    assert_eq!(qr.status(), StatusCode::OK);
+    assert_eq!(qr.headers()["content-type"], "image/svg+xml");
+    assert_eq!(
+        qr.text().await.unwrap(),
+        certpdf::qr_svg(&link).unwrap(),
+        "the QR code holds the verification link"
+    );
 }
 
 async fn three_within_ninety_days_even_under_parallel_submissions(db: Db) {
@@ -343,6 +361,7 @@ async fn every_request_rechecks_ownership_expiry_and_revocation(db: Db) {
         download.clone(),
         format!("/annotations/{}/pdf", a.code),
         format!("/annotations/{}/preview.svg", a.code),
+        format!("/annotations/{}/qr.svg", a.code),
         format!("/annotations/{}", a.code),
     ];
     for path in &copy_paths {
@@ -351,11 +370,11 @@ async fn every_request_rechecks_ownership_expiry_and_revocation(db: Db) {
     }
     // A visitor: the files are not found; the page asks to log in first.
     let visitor = client_for(&app.base);
-    for path in &copy_paths[..3] {
+    for path in &copy_paths[..4] {
         let response = visitor.get(app.url(path)).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
     }
-    let page = visitor.get(app.url(&copy_paths[3])).send().await.unwrap();
+    let page = visitor.get(app.url(&copy_paths[4])).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::FOUND);
 
     // One day later the copy has expired, at the boundary exactly (the session has too:
@@ -367,6 +386,12 @@ async fn every_request_rechecks_ownership_expiry_and_revocation(db: Db) {
     assert_eq!(relogin.status(), StatusCode::SEE_OTHER);
     let expired = app.get(&download).await;
     assert_eq!(expired.status(), StatusCode::SEE_OTHER);
+    let expired_qr = app.get(&format!("/annotations/{}/qr.svg", a.code)).await;
+    assert_eq!(
+        expired_qr.status(),
+        StatusCode::SEE_OTHER,
+        "nothing to share once expired"
+    );
     let (_, page) = app.get_text(&format!("/annotations/{}", a.code)).await;
     assert!(inner_text(&page).contains("加注件已过期"));
     let (_, list) = app
