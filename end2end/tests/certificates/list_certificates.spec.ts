@@ -25,6 +25,8 @@ test("the list shows valid and revoked certificates unmistakably", async ({ page
   await expect(fields).toContainText("2022年3月1日");
   await expect(fields).toContainText("考试违纪，成绩无效");
   await expect(fields).toContainText("1101**********0016");
+  // 证书信息 prints as a clean record.
+  await list.expectPrintable(fields);
 });
 
 test("an empty list explains its three reasons", async ({ page, jsEnabled }) => {

@@ -37,6 +37,8 @@ test("a verifier checks a copy by its link, by number and name, and by upload; t
   await expect(verifier.verdict).toContainText(number);
   await expect(verifier.verdict).toContainText("阿依古丽·买买提");
   await expect(verifier.verdict).toContainText("**********");
+  // The result prints as a clean record.
+  await verifier.expectPrintable(verifier.verdict);
 
   // 2. Number and name (and the annotation number), with a stated purpose.
   await verifier.open();
