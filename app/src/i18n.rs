@@ -527,6 +527,15 @@ messages! {
     LinkCopied { zh: "核验链接已复制。", en: "The link was copied." }
     LinkCopyByHand { zh: "无法自动复制，请选中链接后手动复制。", en: "It could not be copied automatically; select the link and copy it." }
     ShareQrAlt { zh: "加注件的核验二维码", en: "QR code of the copy's verification link" }
+    SampleTitle { zh: "加注后的电子证书样式", en: "What an annotated e-certificate looks like" }
+    SampleLink { zh: "查看加注后的电子证书样式", en: "See what an annotated copy looks like" }
+    SampleIntro { zh: "申请证书加注后，系统在几秒钟内生成以下样式的加注件（PDF），带有证书发放机构的电子印章和数字签名。", en: "After you apply, the system produces within seconds an annotated copy (PDF) like the one below, with the issuing authority's electronic seal and digital signature." }
+    SampleNotice { zh: "此为样式，仅供参考，不是有效证书。", en: "This is a sample for reference only; it is not a valid certificate." }
+    SamplePartsTitle { zh: "加注件的组成", en: "What the copy shows" }
+    SamplePart1 { zh: "证书信息：持证人姓名、证件号码（部分隐藏）、资格名称、级别、专业、管理号、签发日期和证书发放机构。", en: "The certificate: holder's name, ID number (partly hidden), qualification, level, specialty, certificate number, date of issue and issuing authority." }
+    SamplePart2 { zh: "加注信息：加注编号、使用场景和加注有效期；有效期过后，加注件不能再作为有效凭证使用。", en: "The annotation: its number, the usage scenario and the validity period; after it ends, the copy can no longer be used." }
+    SamplePart3 { zh: "二维码和验证码：验证方扫码或在查询验证页面输入信息，即可核验加注件的真伪和当前状态。", en: "The QR code and verification code: a verifier scans it, or enters the details on the verification page, to check that the copy is genuine and still valid." }
+    SampleAlt { zh: "加注后的电子证书样式（样例，非有效证书）", en: "Sample annotated e-certificate (not a valid certificate)" }
     CopyPreviewAlt { zh: "加注件预览图", en: "Preview of the annotated copy" }
     // ---- verification ----
     VerifyTitle { zh: "查询验证", en: "Verify a certificate" }

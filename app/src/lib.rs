@@ -38,6 +38,7 @@ use crate::pages::{
     password::{ForgotPasswordPage, ResetPasswordPage},
     rare_chars::RareCharsPage,
     register::{RegisterConfirmPage, RegisterPage, RegisterTakenPage},
+    sample::SamplePage,
     terms::TermsPage,
     verify::{VerifyCodePage, VerifyPage},
 };
@@ -107,6 +108,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("rare-chars") view=RareCharsPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("faq") view=FaqPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("about") view=AboutPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("sample") view=SamplePage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("verify") view=VerifyPage ssr=SsrMode::Async/>
                     <Route
                         path=(StaticSegment("verify"), ParamSegment("code"))

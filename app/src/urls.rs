@@ -20,6 +20,11 @@ pub mod route {
     /// The compiled scripts, styles and wasm.
     pub const PKG_PREFIX: &str = "/pkg/";
     pub const FAVICON: &str = "/favicon.svg";
+    /// 加注后的电子证书样式: a sample annotated copy, and its drawing.
+    pub const SAMPLE: &str = "/sample";
+    pub const SAMPLE_PREVIEW: &str = "/sample/preview.svg";
+    /// 关于本系统.
+    pub const ABOUT: &str = "/about";
 
     pub const HOME: &str = "/";
     pub const REGISTER: &str = "/register";

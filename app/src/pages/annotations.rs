@@ -110,6 +110,7 @@ fn AnnotationList(overview: AnnotationOverview) -> impl IntoView {
     view! {
         <div id="annotations" class="annotations" data-testid="annotations">
             <h3>{t(Msg::AnnotationInfoTitle)}</h3>
+            <p class="field__hint"><a href=urls::route::SAMPLE>{t(Msg::SampleLink)}</a></p>
             {if overview.annotations.is_empty() {
                 view! { <p class="muted" data-testid="no-annotations">{t(Msg::NoAnnotations)}</p> }.into_any()
             } else {
@@ -258,7 +259,10 @@ fn AnnotateForm(overview: AnnotationOverview, state: FormState) -> impl IntoView
             <p>{t(Msg::FieldCertNumber)} {t(Msg::Colon)} <span class="mono">{c.number.clone()}</span></p>
             <p class="notice notice--info">
                 <span class="notice__icon" aria-hidden="true">"i"</span>
-                <span>{t(Msg::AnnotationAdvice)}</span>
+                <span>
+                    {t(Msg::AnnotationAdvice)} " "
+                    <a href=urls::route::SAMPLE target="_blank" rel="noopener">{t(Msg::SampleLink)}</a>
+                </span>
             </p>
             {match closed {
                 Some(next) => view! {

@@ -9,5 +9,6 @@ pub mod not_found;
 pub mod password;
 pub mod rare_chars;
 pub mod register;
+pub mod sample;
 pub mod terms;
 pub mod verify;

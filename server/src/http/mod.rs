@@ -209,6 +209,7 @@ fn plain_routes() -> Vec<(&'static str, MethodRouter<ServerState>)> {
     vec![
         // For anyone, without a session.
         (r::HEALTHZ, get(routes::healthz)), (r::GLYPH, get(routes::glyph)),
+        (r::SAMPLE_PREVIEW, get(routes::sample_preview)),
         (r::LANG, get(routes::switch_language)),
         // Verification: the page's forms and the API's description.
         (r::VERIFY, post(verify::posted).layer(upload)), (r::OPENAPI, get(verify::openapi)),
