@@ -32,6 +32,7 @@
 
 mod annotation_queue;
 mod annotations;
+mod api_keys;
 mod audit;
 mod blobs;
 mod certificates;
@@ -50,6 +51,7 @@ mod verification_log;
 
 pub use annotation_queue::AnnotationQueue;
 pub use annotations::{AnnotationStore, DbAnnotation, ANNOTATION_COLUMNS};
+pub use api_keys::{ApiKeyInfo, ApiKeyStore, NewApiKey};
 pub use audit::{AuditLine, AuditStore, DbAuditEntry};
 pub use blobs::{BlobStore, DynBlobStore};
 pub use certificates::{
@@ -66,7 +68,7 @@ pub use sessions::{DbSession, SessionStore};
 pub use signing_keys::{DbSigningKey, SigningKeyStore};
 pub use sqlite::SqliteStorage;
 pub use throttles::ThrottleStore;
-pub use verification_log::VerificationLogStore;
+pub use verification_log::{LogLine, VerificationLogStore};
 
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -74,6 +76,7 @@ use std::sync::Arc;
 /// The storage traits, for code that calls them on a concrete backend or a generic.
 pub mod prelude {
     pub use super::rows::IntoDomain;
+    pub use super::ApiKeyStore;
     pub use super::{
         AnnotationQueue, AnnotationStore, AuditLine, AuditStore, BlobStore, CertificateContent,
         CertificateStore, CodeStore, FileStore, HolderStore, RateLimitStore, SessionStore,
@@ -135,6 +138,7 @@ pub trait Storage:
     + VerificationLogStore
     + AuditStore
     + BlobStore
+    + ApiKeyStore
 {
     fn backend(&self) -> Backend;
 
