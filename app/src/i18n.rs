@@ -595,6 +595,9 @@ messages! {
     MethodApi { zh: "接口查询", en: "API" }
     NoPurpose { zh: "未填写", en: "Not stated" }
     LogPurpose { zh: "用途", en: "Purpose" }
+    LogMoreChecks { zh: "另有 {0} 次重复查验", en: "{0} more checks from the same source" }
+    ApiKeyInvalid { zh: "API 密钥无效或已停用（请以 Authorization: Bearer <密钥> 或 X-Api-Key 请求头发送）", en: "The API key is unknown or revoked (send it as Authorization: Bearer <key> or in X-Api-Key)" }
+    ApiKeyQuotaUsed { zh: "该 API 密钥今日的 {0} 次查验额度已用完，北京时间 0 点恢复", en: "This API key has used its {0} checks for today; the quota renews at 00:00 China time (UTC+8)" }
     LoginRequired { zh: "请先登录", en: "Please log in first" }
     TermsRequiredText { zh: "请先阅读并同意服务须知", en: "Please read and accept the service terms first" }
 }

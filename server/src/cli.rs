@@ -81,6 +81,9 @@ pub enum Command {
     /// Show the development outbox: the messages (one-time codes) a demo instance would have
     /// sent, newest first.
     Outbox(crate::ops::outbox::OutboxArgs),
+    /// Manage the API keys of bulk verifiers (HR systems): create, list, revoke.
+    #[command(subcommand)]
+    ApiKeys(crate::ops::api_keys::ApiKeysCommand),
 }
 
 #[derive(Debug, Args)]
@@ -167,6 +170,16 @@ pub struct ServeArgs {
         default_value_t = 256
     )]
     pub max_connections_per_address: usize,
+
+    /// Days a line of the verification log (who checked a holder's certificate) is kept;
+    /// older lines are deleted by the periodic sweep.
+    #[arg(
+        long,
+        env = "PORTAL_VERIFICATION_LOG_RETENTION_DAYS",
+        default_value_t = app::state::DEFAULT_VERIFICATION_LOG_RETENTION_DAYS,
+        value_parser = clap::value_parser!(u32).range(1..=36_500)
+    )]
+    pub verification_log_retention_days: u32,
 
     /// Test only (needs --enable-test-controls): milliseconds each production takes.
     #[arg(long, env = "PORTAL_TEST_PRODUCTION_DELAY_MS", hide = true)]

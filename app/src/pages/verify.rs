@@ -267,6 +267,12 @@ pub fn VerificationLog(entries: Vec<VerificationLogEntry>) -> impl IntoView {
                                         // The verifier's words, isolated from the page's direction.
                                         <bdi>{e.purpose.unwrap_or_else(|| Msg::NoPurpose.text(lang).to_string())}</bdi>
                                     </span>
+                                    // A flood from one source is counted on its line, not listed.
+                                    {(e.more > 0).then(|| view! {
+                                        <span class="muted" data-testid="more-checks">
+                                            {Msg::LogMoreChecks.format(lang, &[&e.more.to_string()])}
+                                        </span>
+                                    })}
                                 </li>
                             }
                         }).collect_view()}

@@ -32,6 +32,7 @@
 
 mod annotation_queue;
 mod annotations;
+mod api_keys;
 mod audit;
 mod blobs;
 mod certificates;
@@ -51,6 +52,7 @@ mod verification_log;
 
 pub use annotation_queue::AnnotationQueue;
 pub use annotations::{AnnotationStore, DbAnnotation, ANNOTATION_COLUMNS};
+pub use api_keys::{ApiKeyInfo, ApiKeyStore, NewApiKey};
 pub use audit::{AuditLine, AuditStore, DbAuditEntry};
 pub use blobs::{BlobStore, DynBlobStore};
 pub use certificates::{
@@ -68,7 +70,7 @@ pub use sessions::{DbSession, SessionStore};
 pub use signing_keys::{DbSigningKey, SigningKeyStore};
 pub use sqlite::SqliteStorage;
 pub use throttles::ThrottleStore;
-pub use verification_log::VerificationLogStore;
+pub use verification_log::{LogLine, VerificationLogStore};
 
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -76,6 +78,7 @@ use std::sync::Arc;
 /// The storage traits, for code that calls them on a concrete backend or a generic.
 pub mod prelude {
     pub use super::rows::IntoDomain;
+    pub use super::ApiKeyStore;
     pub use super::ProducedFileStore;
     pub use super::{
         AnnotationQueue, AnnotationStore, AuditLine, AuditStore, BlobStore, CertificateContent,
@@ -139,6 +142,7 @@ pub trait Storage:
     + AuditStore
     + BlobStore
     + ProducedFileStore
+    + ApiKeyStore
 {
     fn backend(&self) -> Backend;
 

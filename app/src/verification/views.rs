@@ -72,6 +72,9 @@ pub struct VerificationLogEntry {
     pub verdict: Verdict,
     pub annotation_number: Option<String>,
     pub purpose: Option<String>,
+    /// Further checks from the same source that this line stands for (repeats within the
+    /// window, and lines of a busy source that are not shown).
+    pub more: i64,
 }
 
 /// The longest purpose a verifier may state, in characters.

@@ -248,7 +248,7 @@ fn test_controls() -> Vec<(&'static str, MethodRouter<ServerState>)> {
 pub(crate) const UPLOAD_BODY_LIMIT: usize =
     app::verification::service::MAX_UPLOAD_BYTES + 64 * 1024;
 
-/// The anonymous, read-only verification API: callable from any site.
+/// The read-only verification API: callable from any site, with or without an API key.
 fn public_api() -> Router<ServerState> {
     Router::new()
         .route(r::API_VERIFY_CODE, get(verify::api_code))
@@ -261,7 +261,13 @@ fn public_api() -> Router<ServerState> {
             CorsLayer::new()
                 .allow_origin(Any)
                 .allow_methods([axum::http::Method::GET, axum::http::Method::POST])
-                .allow_headers([header::CONTENT_TYPE]),
+                // The API key travels in either header (`verify::ApiCaller`).
+                .allow_headers([
+                    header::CONTENT_TYPE,
+                    header::AUTHORIZATION,
+                    header::HeaderName::from_static("x-api-key"),
+                ])
+                .expose_headers([header::RETRY_AFTER]),
         )
 }
 

@@ -8,6 +8,7 @@
 //! the login name).
 
 pub mod annotations;
+pub mod api_keys;
 pub mod certificates;
 pub mod gen;
 pub mod import;
@@ -75,6 +76,7 @@ pub async fn run(
         Command::Keys(command) => keys::run(url, &global.data_dir, command).await,
         Command::Annotations(args) => annotations::run(url, args).await,
         Command::Outbox(args) => outbox::run(url, args).await,
+        Command::ApiKeys(command) => api_keys::run(url, command).await,
         Command::Serve(_) | Command::Migrate | Command::DemoData => {
             unreachable!("handled by main")
         }
