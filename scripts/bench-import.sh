@@ -38,6 +38,9 @@ trap cleanup EXIT
 step "Generating $ROWS rows (server gen-import)"
 "$BIN" gen-import "$WORK/import.csv" --rows "$ROWS" --seed 1
 FILE_BYTES=$(stat -c %s "$WORK/import.csv")
+# The import opens the database like the server, with a data key file.
+"$BIN" data-key generate --out "$WORK/data.key" >/dev/null
+export PORTAL_DATA_KEY_FILE="$WORK/data.key"
 
 # settle — waits (at most 90 s) for the 1-minute load average to fall below 1: the load tests
 # that bench.sh runs just before would otherwise take a share of the two cores.

@@ -39,6 +39,9 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 step "Seeding PostgreSQL with $ROWS certificates (server gen-import, import)"
 psql "$TEST_DATABASE_URL" -qtAX -c "CREATE DATABASE $DB" >/dev/null
 export DATABASE_URL="$URL" PORTAL_DATA_DIR="$WORK/data" PORTAL_LOG=warn
+# The development data key the `serve --demo` processes below also find in the data directory.
+mkdir -p "$WORK/data"
+"$SERVER" data-key generate --out "$WORK/data/data.key" >/dev/null
 "$SERVER" migrate
 "$SERVER" keys generate >/dev/null
 "$SERVER" gen-import "$WORK/rows.csv" --rows "$ROWS" >/dev/null

@@ -36,7 +36,8 @@ record "{\"kind\":\"weight\",\"wasm\":$(size_of $PKG/certportal.wasm),\"js\":$(s
 # ---- data ----
 step "Seeding SQLite with $CERTIFICATES certificates and annotations"
 DB="sqlite://$WORK/bench.db"
-./target/release/bench data --database-url "$DB" --certificates "$CERTIFICATES" --codes "$WORK/codes.txt" |
+./target/release/bench data --database-url "$DB" --certificates "$CERTIFICATES" --codes "$WORK/codes.txt" \
+  --data-dir "$WORK/data" |
   tail -n 1 | sed 's/^/{"kind":"seed","result":/; s/$/}/' >>"$RESULTS"
 
 # ---- start-up ----

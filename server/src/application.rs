@@ -51,6 +51,8 @@ pub struct Config {
     pub demo: bool,
     /// Days a line of the verification log is kept; older lines are swept.
     pub verification_log_retention_days: u32,
+    /// The keys of the personal numbers at rest (`crate::data_key::resolve`).
+    pub data_keys: Arc<app::storage::DataKeys>,
 }
 
 /// The message gateway an application sends one-time codes through.
@@ -78,7 +80,7 @@ impl Application {
     /// Opens storage, binds the listener and starts the background work (which stops when the
     /// [`shutdown handle`](Application::shutdown_handle) is cancelled).
     pub async fn build(config: Config) -> anyhow::Result<Application> {
-        let storage = crate::open_storage(&config.database_url).await?;
+        let storage = crate::open_storage(&config.database_url, config.data_keys.clone()).await?;
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;

@@ -35,6 +35,12 @@ pub struct GlobalArgs {
     #[arg(long, env = "PORTAL_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
 
+    /// The data key file: the keys that seal holders' ID and mobile numbers at rest (see
+    /// `server data-key --help` and the README, Deploying). Without it, only a demonstration
+    /// runs, on a development key generated in the data directory.
+    #[arg(long, env = "PORTAL_DATA_KEY_FILE", global = true)]
+    pub data_key_file: Option<PathBuf>,
+
     /// Log level or filter (e.g. `info`, `debug`, `app=debug,info`).
     #[arg(long, env = "PORTAL_LOG", default_value = "info", global = true)]
     pub log_level: String,
@@ -84,6 +90,10 @@ pub enum Command {
     /// Manage the API keys of bulk verifiers (HR systems): create, list, revoke.
     #[command(subcommand)]
     ApiKeys(crate::ops::api_keys::ApiKeysCommand),
+    /// Manage the data key file that seals ID and mobile numbers at rest: generate,
+    /// new-data-key, rotate.
+    #[command(subcommand)]
+    DataKey(crate::data_key::DataKeyCommand),
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@ pub mod application;
 pub mod cli;
 pub mod connections;
 pub mod copy;
+pub mod data_key;
 pub mod demo;
 pub mod http;
 pub mod keys;
@@ -34,15 +35,18 @@ pub fn database_url(given: Option<&str>, data_dir: &Path) -> anyhow::Result<Stri
     }
 }
 
-/// Opens storage, naming the backend in the error so an operator can act on it.
-pub async fn open_storage(url: &str) -> anyhow::Result<DynStorage> {
-    storage::connect(url).await.map_err(|e: StorageError| {
-        let scheme = url.split(':').next().unwrap_or_default();
-        anyhow::anyhow!(
-            "cannot open the {scheme} database: {}",
-            app::error::ssr::ErrorChain(&e)
-        )
-    })
+/// Opens storage with the data keys ([`data_key`]), naming the backend in the error so an
+/// operator can act on it.
+pub async fn open_storage(url: &str, keys: Arc<storage::DataKeys>) -> anyhow::Result<DynStorage> {
+    storage::connect(url, keys)
+        .await
+        .map_err(|e: StorageError| {
+            let scheme = url.split(':').next().unwrap_or_default();
+            anyhow::anyhow!(
+                "cannot open the {scheme} database: {}",
+                app::error::ssr::ErrorChain(&e)
+            )
+        })
 }
 
 /// The installed font chain, loaded (memory-mapped and parsed) once per process.

@@ -31,13 +31,23 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             .await
             .map(|()| ExitCode::SUCCESS),
         Command::Migrate => {
-            let storage = server::open_storage(&url).await?;
+            let keys = server::data_key::resolve(
+                cli.global.data_key_file.as_deref(),
+                &cli.global.data_dir,
+                server::data_key::Use::Command,
+            )?;
+            let storage = server::open_storage(&url, keys).await?;
             storage.close().await;
             println!("database is up to date");
             Ok(ExitCode::SUCCESS)
         }
         Command::DemoData => {
-            let storage = server::open_storage(&url).await?;
+            let keys = server::data_key::resolve(
+                cli.global.data_key_file.as_deref(),
+                &cli.global.data_dir,
+                server::data_key::Use::Demo,
+            )?;
+            let storage = server::open_storage(&url, keys).await?;
             let state = server::app_state(storage.clone(), Default::default())?;
             let summary = server::demo::load(&state).await?;
             storage.close().await;
@@ -48,6 +58,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             server::demo::print_logins();
             Ok(ExitCode::SUCCESS)
         }
+        Command::DataKey(command) => server::data_key::run(command, &url, &cli.global)
+            .await
+            .map(|()| ExitCode::SUCCESS),
         command => server::ops::run(command, &url, &cli.global).await,
     }
 }

@@ -22,7 +22,18 @@ pub async fn run(url: &str, global: &GlobalArgs, args: ServeArgs) -> anyhow::Res
     }
     let mut leptos_options = get_configuration(None)?.leptos_options;
     leptos_options.site_root = args.site_root.to_string_lossy().as_ref().into();
+    let demo = args.demo || args.demo_data || args.enable_test_controls;
+    let data_keys = crate::data_key::resolve(
+        global.data_key_file.as_deref(),
+        &global.data_dir,
+        if demo {
+            crate::data_key::Use::Demo
+        } else {
+            crate::data_key::Use::Production
+        },
+    )?;
     let application = Application::build(Config {
+        data_keys,
         database_url: url.to_string(),
         listen: args.listen,
         public_url: args.public_url.clone(),

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::i18n::{Msg, Text};
 use crate::infra::{sha256_hex, CodePurpose};
 use crate::state::AppState;
-use crate::storage::{SendLimit, StoredCode};
+use crate::storage::{DataKeys, SendLimit, StoredCode};
 
 /// A code is valid for five minutes…
 pub const CODE_VALIDITY_MS: Millis = 5 * 60 * 1000;
@@ -29,12 +29,15 @@ const ID_LIMIT: SendLimit = SendLimit {
 };
 
 /// The key the limits of a mobile number are counted under: a hash, not the number.
-fn mobile_key(mobile: &str) -> String {
-    sha256_hex(format!("code-mobile:{mobile}").as_bytes())
+fn mobile_key(keys: &DataKeys, mobile: &str) -> String {
+    keys.lookup_hash("code-mobile", mobile)
 }
 
-fn id_key(id: &IdNumber) -> String {
-    sha256_hex(format!("code-id:{}:{}", id.id_type().code(), id.as_str()).as_bytes())
+fn id_key(keys: &DataKeys, id: &IdNumber) -> String {
+    keys.lookup_hash(
+        "code-id",
+        &format!("{}:{}", id.id_type().code(), id.as_str()),
+    )
 }
 
 /// The stored form of a code: salted with its ticket, so equal codes hash differently.
@@ -63,7 +66,7 @@ fn too_soon(retry_at: Millis) -> AppError {
 async fn reserve(state: &AppState, mobile: &str, id: Option<&IdNumber>) -> Result<(), AppError> {
     let now = state.clock.now();
     let day = china_day(now);
-    let key = mobile_key(mobile);
+    let key = mobile_key(state.storage.data_keys(), mobile);
     if !state
         .storage
         .reserve_code_send(&key, day, now, MOBILE_LIMIT)
@@ -79,7 +82,7 @@ async fn reserve(state: &AppState, mobile: &str, id: Option<&IdNumber>) -> Resul
     if let Some(id) = id {
         if !state
             .storage
-            .reserve_code_send(&id_key(id), day, now, ID_LIMIT)
+            .reserve_code_send(&id_key(state.storage.data_keys(), id), day, now, ID_LIMIT)
             .await?
         {
             return Err(AppError::RateLimited(Text::new(Msg::CodeDailyLimit)));
@@ -231,7 +234,14 @@ mod tests {
 
     #[test]
     fn limit_keys_never_hold_the_number() {
-        assert!(!mobile_key("13912345678").contains("13912345678"));
-        assert_eq!(mobile_key("13912345678").len(), 64);
+        let keys = DataKeys::parse(&DataKeys::generate_text()).unwrap();
+        let other = DataKeys::parse(&DataKeys::generate_text()).unwrap();
+        assert!(!mobile_key(&keys, "13912345678").contains("13912345678"));
+        assert_eq!(mobile_key(&keys, "13912345678").len(), 64);
+        assert_ne!(
+            mobile_key(&keys, "13912345678"),
+            mobile_key(&other, "13912345678"),
+            "keyed: a table of every number's hash cannot be made without the key"
+        );
     }
 }

@@ -310,23 +310,29 @@ pub async fn reset_password(
     let held = state.storage.holder(holder).await?;
     state
         .storage
-        .clear_throttles_of(&account_key(&held.id_number))
+        .clear_throttles_of(&account_key(state.storage.data_keys(), &held.id_number))
         .await?;
     tracing::info!(holder = holder.0, sessions_ended = ended, "password reset");
     Ok(Outcome::redirect(crate::urls::login_after_reset()))
 }
 
-/// Throttle keys are hashes: the table never holds an ID number or an address in clear.
-fn account_key(id: &IdNumber) -> String {
-    sha256_hex(format!("account:{}:{}", id.id_type().code(), id.as_str()).as_bytes())
+/// Throttle keys are hashes: the table never holds an ID number or an address in clear. The
+/// account's is keyed ([`DataKeys::lookup_hash`]): ID numbers are few enough to try them all.
+///
+/// [`DataKeys::lookup_hash`]: crate::storage::DataKeys::lookup_hash
+fn account_key(keys: &crate::storage::DataKeys, id: &IdNumber) -> String {
+    keys.lookup_hash(
+        "account",
+        &format!("{}:{}", id.id_type().code(), id.as_str()),
+    )
 }
 
 /// The account's key, `/`, the address's: so that proving the mobile number can lift every
 /// lock of the account at once ([`ThrottleStore::clear_throttles_of`]).
 ///
 /// [`ThrottleStore::clear_throttles_of`]: crate::storage::ThrottleStore::clear_throttles_of
-fn account_client_key(id: &IdNumber, client: &str) -> String {
-    format!("{}/{}", account_key(id), client_key(client))
+fn account_client_key(keys: &crate::storage::DataKeys, id: &IdNumber, client: &str) -> String {
+    format!("{}/{}", account_key(keys, id), client_key(client))
 }
 
 fn client_key(client: &str) -> String {
@@ -360,9 +366,10 @@ pub async fn login(
     // reserved before the password is checked.
     // The third field: whether a success clears the key (the account's) or only gives back
     // its own attempt (the address's, which keeps counting only failures).
-    let mut throttles = vec![(account_key(&id_number), ACCOUNT_THROTTLE, true)];
+    let keys = state.storage.data_keys();
+    let mut throttles = vec![(account_key(keys, &id_number), ACCOUNT_THROTTLE, true)];
     if let Some(client) = &client {
-        let account_client = account_client_key(&id_number, client);
+        let account_client = account_client_key(keys, &id_number, client);
         throttles.insert(0, (account_client, ACCOUNT_FROM_CLIENT_THROTTLE, true));
         throttles.push((client_key(client), CLIENT_THROTTLE, false));
     }

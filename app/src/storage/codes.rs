@@ -1,6 +1,11 @@
 //! One-time codes sent to mobile numbers, the limits on sending them, and the development
 //! outbox that stands in for a message gateway.
+//!
+//! A code's mobile number and its payload (a pending registration: ID number, name, mobile
+//! number; a new mobile number) are stored sealed ([`DataKeys`]). The development outbox's
+//! mobile numbers stay in clear: it exists only in demonstrations and tests.
 
+use super::data_keys::{DataKeys, CODE_MOBILE, CODE_PAYLOAD};
 use super::rows::execute;
 use super::{PgStorage, SqliteStorage, StorageResult};
 use crate::domain::Millis;
@@ -90,6 +95,15 @@ pub trait CodeStore: Send + Sync {
 
 const CODE_COLUMNS: &str = "ticket, purpose, mobile, code_hash, payload, expires_at, tries";
 
+impl StoredCode {
+    /// The code as read, its mobile number and payload opened.
+    fn opened(mut self, keys: &DataKeys) -> StorageResult<StoredCode> {
+        self.mobile = keys.open(CODE_MOBILE, &self.mobile)?;
+        self.payload = keys.open(CODE_PAYLOAD, &self.payload)?;
+        Ok(self)
+    }
+}
+
 macro_rules! impl_code_store {
     ($store:ty) => {
         #[async_trait]
@@ -141,9 +155,9 @@ macro_rules! impl_code_store {
                      created_at, expires_at, tries) VALUES ($1, $2, $3, $4, $5, $6, $7, 0)",
                     &code.ticket,
                     &code.purpose,
-                    &code.mobile,
+                    self.keys().seal(CODE_MOBILE, &code.mobile),
                     &code.code_hash,
-                    &code.payload,
+                    self.keys().seal(CODE_PAYLOAD, &code.payload),
                     now,
                     code.expires_at,
                 );
@@ -184,13 +198,15 @@ macro_rules! impl_code_store {
                        AND expires_at > $3 AND tries < $4 \
                      RETURNING {CODE_COLUMNS}"
                 );
-                Ok(sqlx::query_as::<_, StoredCode>(&sql)
+                sqlx::query_as::<_, StoredCode>(&sql)
                     .bind(ticket)
                     .bind(purpose)
                     .bind(now)
                     .bind(max_tries)
                     .fetch_optional(self.pool())
-                    .await?)
+                    .await?
+                    .map(|code| code.opened(self.keys()))
+                    .transpose()
             }
 
             #[tracing::instrument(skip_all)]
@@ -199,11 +215,13 @@ macro_rules! impl_code_store {
                     "SELECT {CODE_COLUMNS} FROM one_time_codes \
                      WHERE ticket = $1 AND used_at IS NULL AND expires_at > $2"
                 );
-                Ok(sqlx::query_as::<_, StoredCode>(&sql)
+                sqlx::query_as::<_, StoredCode>(&sql)
                     .bind(ticket)
                     .bind(now)
                     .fetch_optional(self.pool())
-                    .await?)
+                    .await?
+                    .map(|code| code.opened(self.keys()))
+                    .transpose()
             }
 
             #[tracing::instrument(skip_all)]

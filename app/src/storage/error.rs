@@ -18,6 +18,9 @@ pub enum StorageError {
     Database(#[source] sqlx::Error),
     #[error("unsupported database URL (expected sqlite: or postgres:), scheme {0:?}")]
     BadUrl(String),
+    /// The data key file does not fit this database (its text is for the operator).
+    #[error("{0}")]
+    Keys(String),
     #[error("migration failed")]
     Migration(#[source] sqlx::migrate::MigrateError),
 }

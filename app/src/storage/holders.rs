@@ -1,6 +1,10 @@
 //! Holder accounts: registration, login lookup, terms acceptance, password changes.
+//!
+//! The ID number and the mobile number are stored sealed, and `id_number` holds the ID's
+//! keyed lookup hash ([`DataKeys`]): the login and the uniqueness rule compare hashes.
 
-use super::rows::{execute, fetch_as, id_type, IntoDomain};
+use super::data_keys::{DataKeys, HOLDER_ID_NUMBER, HOLDER_MOBILE};
+use super::rows::{execute, id_type};
 use super::{PgStorage, SqliteStorage, StorageError, StorageResult};
 use crate::domain::{Holder, HolderId, HolderName, IdNumber, Millis, Mobile, NewHolder};
 use async_trait::async_trait;
@@ -36,7 +40,11 @@ pub trait HolderStore: Send + Sync {
 pub struct DbHolder {
     id: i64,
     id_type: String,
+    /// The lookup hash; the number is read from `id_number_enc`.
     id_number: String,
+    /// Empty only for a row written before encryption at rest and not converted yet (both
+    /// numbers are then in clear).
+    id_number_enc: Option<String>,
     name: String,
     mobile: String,
     password_hash: String,
@@ -45,18 +53,37 @@ pub struct DbHolder {
     created_at: i64,
 }
 
-const HOLDER_COLUMNS: &str = "id, id_type, id_number, name, mobile, password_hash, \
-     terms_version, terms_accepted_at, created_at";
+const HOLDER_COLUMNS: &str = "id, id_type, id_number, id_number_enc, name, mobile, \
+     password_hash, terms_version, terms_accepted_at, created_at";
 
-impl TryFrom<DbHolder> for Holder {
-    type Error = StorageError;
+/// A holder's ID number and mobile number as stored: opened with the keys, or in clear in a
+/// row not converted yet.
+pub(super) fn open_numbers(
+    keys: &DataKeys,
+    id_number: String,
+    id_number_enc: Option<String>,
+    mobile: Option<String>,
+) -> StorageResult<(String, Option<String>)> {
+    match id_number_enc {
+        Some(sealed) => Ok((
+            keys.open(HOLDER_ID_NUMBER, &sealed)?,
+            mobile.map(|m| keys.open(HOLDER_MOBILE, &m)).transpose()?,
+        )),
+        None => Ok((id_number, mobile)),
+    }
+}
 
-    fn try_from(row: DbHolder) -> StorageResult<Holder> {
+impl DbHolder {
+    /// The holder, its numbers opened with `keys`.
+    pub fn into_holder(self, keys: &DataKeys) -> StorageResult<Holder> {
+        let row = self;
+        let (number, mobile) =
+            open_numbers(keys, row.id_number, row.id_number_enc, Some(row.mobile))?;
         Ok(Holder {
             id: HolderId(row.id),
-            id_number: IdNumber::from_trusted(id_type(&row.id_type)?, row.id_number),
+            id_number: IdNumber::from_trusted(id_type(&row.id_type)?, number),
             name: HolderName::from_trusted(row.name),
-            mobile: Mobile::from_trusted(row.mobile),
+            mobile: Mobile::from_trusted(mobile.unwrap_or_default()),
             password_hash: row.password_hash,
             terms_version: row.terms_version,
             terms_accepted_at: row.terms_accepted_at,
@@ -74,6 +101,14 @@ pub enum HolderDetail {
 }
 
 impl HolderDetail {
+    /// The value as stored: a mobile number sealed.
+    fn stored(self, keys: &DataKeys, value: &str) -> String {
+        match self {
+            HolderDetail::Mobile => keys.seal(HOLDER_MOBILE, value),
+            HolderDetail::Name => value.to_string(),
+        }
+    }
+
     fn update_sql(self) -> &'static str {
         match self {
             HolderDetail::Mobile => "UPDATE holders SET mobile = $1 WHERE id = $2",
@@ -95,14 +130,16 @@ macro_rules! impl_holder_store {
         impl HolderStore for $store {
             #[tracing::instrument(skip_all)]
             async fn insert_holder(&self, holder: &NewHolder) -> StorageResult<HolderId> {
+                let keys = self.keys();
                 let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO holders (id_type, id_number, name, mobile, password_hash, \
-                     created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    "INSERT INTO holders (id_type, id_number, id_number_enc, name, mobile, \
+                     password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                 )
                 .bind(holder.id_number.id_type().code())
-                .bind(holder.id_number.as_str())
+                .bind(keys.id_lookup(&holder.id_number))
+                .bind(keys.seal(HOLDER_ID_NUMBER, holder.id_number.as_str()))
                 .bind(holder.name.as_str())
-                .bind(holder.mobile.as_str())
+                .bind(keys.seal(HOLDER_MOBILE, holder.mobile.as_str()))
                 .bind(&holder.password_hash)
                 .bind(holder.created_at)
                 .fetch_one(self.pool())
@@ -115,14 +152,22 @@ macro_rules! impl_holder_store {
                 let sql = format!(
                     "SELECT {HOLDER_COLUMNS} FROM holders WHERE id_type = $1 AND id_number = $2"
                 );
-                fetch_as!(self.pool(), DbHolder, &sql, fetch_optional, id.id_type().code(), id.as_str())
+                let row: Option<DbHolder> = sqlx::query_as(&sql)
+                    .bind(id.id_type().code())
+                    .bind(self.keys().id_lookup(id))
+                    .fetch_optional(self.pool())
+                    .await?;
+                row.map(|row| row.into_holder(self.keys())).transpose()
             }
 
             #[tracing::instrument(skip_all, fields(holder = id.0))]
             async fn holder(&self, id: HolderId) -> StorageResult<Holder> {
                 let sql = format!("SELECT {HOLDER_COLUMNS} FROM holders WHERE id = $1");
-                let holder: Option<Holder> = fetch_as!(self.pool(), DbHolder, &sql, fetch_optional, id.0)?;
-                holder.ok_or(StorageError::NotFound)
+                let row: Option<DbHolder> = sqlx::query_as(&sql)
+                    .bind(id.0)
+                    .fetch_optional(self.pool())
+                    .await?;
+                row.ok_or(StorageError::NotFound)?.into_holder(self.keys())
             }
 
             #[tracing::instrument(skip_all)]
@@ -160,7 +205,8 @@ macro_rules! impl_holder_store {
             ) -> StorageResult<()> {
                 use super::AuditLine;
                 let mut tx = self.pool().begin_with(<Self as super::Dialect>::BEGIN_WRITE).await?;
-                one_row(execute!(&mut *tx, detail.update_sql(), value, id.0))?;
+                let stored = detail.stored(self.keys(), value);
+                one_row(execute!(&mut *tx, detail.update_sql(), stored, id.0))?;
                 tx.insert_audit(audit).await?;
                 tx.commit().await?;
                 Ok(())

@@ -37,6 +37,7 @@ mod audit;
 mod blobs;
 mod certificates;
 mod codes;
+mod data_keys;
 mod error;
 mod files;
 mod holders;
@@ -60,6 +61,7 @@ pub use certificates::{
     DbCertificate, DbCertificateWithCount, CERTIFICATE_COLUMNS,
 };
 pub use codes::{CodeStore, OutboxMessage, SendLimit, StoredCode};
+pub use data_keys::{DataKeyStore, DataKeys};
 pub use error::{StorageError, StorageResult};
 pub use files::{DbFileMeta, FileStore, FILE_COLUMNS};
 pub use holders::{DbHolder, HolderDetail, HolderStore};
@@ -79,6 +81,7 @@ use std::sync::Arc;
 pub mod prelude {
     pub use super::rows::IntoDomain;
     pub use super::ApiKeyStore;
+    pub use super::DataKeyStore;
     pub use super::ProducedFileStore;
     pub use super::{
         AnnotationQueue, AnnotationStore, AuditLine, AuditStore, BlobStore, CertificateContent,
@@ -143,8 +146,12 @@ pub trait Storage:
     + BlobStore
     + ProducedFileStore
     + ApiKeyStore
+    + DataKeyStore
 {
     fn backend(&self) -> Backend;
+
+    /// The keys personal numbers are sealed and hashed with ([`DataKeys`]).
+    fn data_keys(&self) -> &DataKeys;
 
     /// A cheap round trip, for `/healthz`.
     async fn ping(&self) -> StorageResult<()>;
@@ -161,6 +168,10 @@ macro_rules! impl_storage {
         impl Storage for $store {
             fn backend(&self) -> Backend {
                 <Self as Dialect>::BACKEND
+            }
+
+            fn data_keys(&self) -> &DataKeys {
+                self.keys()
             }
 
             #[tracing::instrument(skip_all)]
@@ -181,10 +192,24 @@ impl_storage!(SqliteStorage);
 impl_storage!(PgStorage);
 
 /// Opens the database named by `url` (`sqlite://…` or `postgres://…`) and applies its
-/// migrations.
-pub async fn connect(url: &str) -> StorageResult<DynStorage> {
+/// migrations; then checks the data keys against it and seals the personal numbers of rows
+/// still in clear ([`DataKeyStore`]).
+pub async fn connect(url: &str, keys: Arc<DataKeys>) -> StorageResult<DynStorage> {
     Ok(match Backend::from_url(url)? {
-        Backend::Postgres => Arc::new(PgStorage::connect(url).await?),
-        Backend::Sqlite => Arc::new(SqliteStorage::connect(url).await?),
+        Backend::Postgres => Arc::new(PgStorage::connect(url, keys).await?),
+        Backend::Sqlite => Arc::new(SqliteStorage::connect(url, keys).await?),
     })
+}
+
+/// After the migrations: the key check and the conversion of rows still in clear.
+async fn open_keys<S: DataKeyStore>(store: &S) -> StorageResult<()> {
+    store.check_data_keys().await?;
+    let converted = store.encrypt_clear_holders().await? + store.seal_codes(false).await?;
+    if converted > 0 {
+        tracing::info!(
+            converted,
+            "sealed the ID and mobile numbers of rows stored in clear"
+        );
+    }
+    Ok(())
 }

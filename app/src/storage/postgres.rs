@@ -1,12 +1,14 @@
 //! PostgreSQL, the production choice, selected when `DATABASE_URL` is `postgres://…`.
 
-use super::{Backend, Dialect, StorageResult};
+use super::{Backend, DataKeys, Dialect, StorageResult};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub struct PgStorage {
     pool: PgPool,
+    keys: Arc<DataKeys>,
 }
 
 impl Dialect for PgStorage {
@@ -19,17 +21,24 @@ impl Dialect for PgStorage {
 }
 
 impl PgStorage {
-    pub async fn connect(url: &str) -> StorageResult<PgStorage> {
+    pub async fn connect(url: &str, keys: Arc<DataKeys>) -> StorageResult<PgStorage> {
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
             .connect(url)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        Ok(PgStorage { pool })
+        let storage = PgStorage { pool, keys };
+        super::open_keys(&storage).await?;
+        Ok(storage)
     }
 
     pub fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// The keys personal numbers are sealed and looked up with.
+    pub fn keys(&self) -> &DataKeys {
+        &self.keys
     }
 }

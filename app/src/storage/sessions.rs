@@ -1,7 +1,8 @@
 //! Signed-in sessions. Only a SHA-256 of the token is stored, and it is never logged.
 
-use super::rows::{execute, fetch_as, id_type, IntoDomain};
-use super::{PgStorage, SqliteStorage, StorageError, StorageResult};
+use super::data_keys::DataKeys;
+use super::rows::{execute, id_type};
+use super::{PgStorage, SqliteStorage, StorageResult};
 use crate::domain::{HolderId, HolderName, IdNumber, Millis, NewSession, Owner, SessionRecord};
 use async_trait::async_trait;
 
@@ -30,6 +31,7 @@ pub struct DbSession {
     holder_id: i64,
     id_type: String,
     id_number: String,
+    id_number_enc: Option<String>,
     name: String,
     terms_version: Option<i64>,
     created_at: i64,
@@ -37,12 +39,14 @@ pub struct DbSession {
     expires_at: i64,
 }
 
-impl TryFrom<DbSession> for SessionRecord {
-    type Error = StorageError;
-
-    fn try_from(row: DbSession) -> StorageResult<Self> {
+impl DbSession {
+    /// The session, its holder's ID number opened with `keys`.
+    pub fn into_record(self, keys: &DataKeys) -> StorageResult<SessionRecord> {
+        let row = self;
+        let (number, _) =
+            super::holders::open_numbers(keys, row.id_number, row.id_number_enc, None)?;
         let owner = Owner {
-            id_number: IdNumber::from_trusted(id_type(&row.id_type)?, row.id_number),
+            id_number: IdNumber::from_trusted(id_type(&row.id_type)?, number),
             name: HolderName::from_trusted(row.name),
         };
         Ok(SessionRecord {
@@ -79,9 +83,13 @@ macro_rules! impl_session_store {
             #[tracing::instrument(skip_all)]
             async fn session(&self, token_hash: &str) -> StorageResult<Option<SessionRecord>> {
                 const SQL: &str = "SELECT s.token_hash, s.holder_id, h.id_type, h.id_number, \
-                     h.name, h.terms_version, s.created_at, s.last_seen_at, s.expires_at \
+                     h.id_number_enc, h.name, h.terms_version, s.created_at, s.last_seen_at, s.expires_at \
                      FROM sessions s JOIN holders h ON h.id = s.holder_id WHERE s.token_hash = $1";
-                fetch_as!(self.pool(), DbSession, SQL, fetch_optional, token_hash)
+                let row: Option<DbSession> = sqlx::query_as(SQL)
+                    .bind(token_hash)
+                    .fetch_optional(self.pool())
+                    .await?;
+                row.map(|row| row.into_record(self.keys())).transpose()
             }
 
             #[tracing::instrument(skip_all)]

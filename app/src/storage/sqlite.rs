@@ -2,15 +2,17 @@
 //! never wait for the writer, foreign keys enforced, full fsync on commit so an acknowledged
 //! write survives a crash.
 
-use super::{Backend, Dialect, StorageResult};
+use super::{Backend, DataKeys, Dialect, StorageResult};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub struct SqliteStorage {
     pool: SqlitePool,
+    keys: Arc<DataKeys>,
 }
 
 impl SqliteStorage {
@@ -18,7 +20,12 @@ impl SqliteStorage {
         &self.pool
     }
 
-    pub async fn connect(url: &str) -> StorageResult<SqliteStorage> {
+    /// The keys personal numbers are sealed and looked up with.
+    pub fn keys(&self) -> &DataKeys {
+        &self.keys
+    }
+
+    pub async fn connect(url: &str, keys: Arc<DataKeys>) -> StorageResult<SqliteStorage> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -32,7 +39,9 @@ impl SqliteStorage {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(SqliteStorage { pool })
+        let storage = SqliteStorage { pool, keys };
+        super::open_keys(&storage).await?;
+        Ok(storage)
     }
 }
 

@@ -45,6 +45,10 @@ enum Command {
         /// File to write one annotation code per line to.
         #[arg(long)]
         codes: PathBuf,
+        /// The data directory the benchmarked server will use: its development data key
+        /// is made (or reused) there, so the server reads what this seeds.
+        #[arg(long)]
+        data_dir: PathBuf,
     },
     /// Time render + sign of annotated copies on this thread.
     Render {
@@ -87,7 +91,8 @@ async fn main() -> anyhow::Result<()> {
             database_url,
             certificates,
             codes,
-        } => data(&database_url, certificates, &codes).await,
+            data_dir,
+        } => data(&database_url, certificates, &codes, &data_dir).await,
         Command::Render { count } => render(count),
         Command::Queue {
             annotations,
@@ -100,9 +105,15 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
-async fn data(url: &str, certificates: usize, codes_file: &std::path::Path) -> anyhow::Result<()> {
+async fn data(
+    url: &str,
+    certificates: usize,
+    codes_file: &std::path::Path,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<()> {
     let started = Instant::now();
-    let storage = SqliteStorage::connect(url).await?;
+    let keys = server::data_key::resolve(None, data_dir, server::data_key::Use::Demo)?;
+    let storage = SqliteStorage::connect(url, keys).await?;
     let pool = storage.pool();
     let holder_id = IdNumber::parse(IdType::ResidentIdCard, BENCH_HOLDER_ID, (2026, 1, 1))
         .map_err(|m| anyhow::anyhow!("{m:?}"))?;
@@ -257,7 +268,8 @@ fn render_sample() -> anyhow::Result<certpdf::CertificateDocument> {
 async fn queue(count: usize, workers: usize) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let url = format!("sqlite://{}", dir.path().join("queue.db").display());
-    let storage = server::open_storage(&url).await?;
+    let keys = server::data_key::resolve(None, dir.path(), server::data_key::Use::Demo)?;
+    let storage = server::open_storage(&url, keys).await?;
     let state = server::app_state(storage.clone(), Default::default())?;
     let issuer = std::sync::Arc::new(
         server::keys::load_active(&storage, dir.path(), None, None, state.clock.now(), true)

@@ -39,7 +39,7 @@ fn now() -> app::domain::Millis {
 }
 
 pub async fn run(url: &str, command: ApiKeysCommand) -> anyhow::Result<ExitCode> {
-    let storage = crate::open_storage(url).await?;
+    let storage = crate::open_storage(url, super::keys()?).await?;
     let result = match command {
         ApiKeysCommand::Create(args) => {
             let name = args.name.trim();

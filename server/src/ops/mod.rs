@@ -24,9 +24,20 @@ pub const EXIT_REJECTED_ROWS: u8 = 3;
 /// Exit code of a command stopped by Ctrl-C (128 + SIGINT, as shells report it).
 pub const EXIT_INTERRUPTED: u8 = 130;
 
+/// The data keys of this process's operator command, set by [`run`].
+static KEYS: std::sync::OnceLock<std::sync::Arc<app::storage::DataKeys>> =
+    std::sync::OnceLock::new();
+
+/// The data keys of the running operator command.
+pub fn keys() -> anyhow::Result<std::sync::Arc<app::storage::DataKeys>> {
+    KEYS.get()
+        .cloned()
+        .ok_or_else(|| anyhow::anyhow!("the data keys are not loaded"))
+}
+
 /// Opens the database for an operator command.
 pub async fn open(url: &str) -> anyhow::Result<DynOperations> {
-    connect_operations(url).await.map_err(|e| {
+    connect_operations(url, keys()?).await.map_err(|e| {
         let scheme = url.split(':').next().unwrap_or_default();
         anyhow::anyhow!(
             "cannot open the {scheme} database: {}",
@@ -65,6 +76,14 @@ pub async fn run(
     global: &crate::cli::GlobalArgs,
 ) -> anyhow::Result<ExitCode> {
     use crate::cli::Command;
+    if !matches!(command, Command::GenImport(_)) {
+        let keys = crate::data_key::resolve(
+            global.data_key_file.as_deref(),
+            &global.data_dir,
+            crate::data_key::Use::Command,
+        )?;
+        let _ = KEYS.set(keys);
+    }
     match command {
         Command::Import(args) => import::run(url, args).await,
         Command::GenImport(args) => gen::run(args).map(|()| ExitCode::SUCCESS),
@@ -77,7 +96,7 @@ pub async fn run(
         Command::Annotations(args) => annotations::run(url, args).await,
         Command::Outbox(args) => outbox::run(url, args).await,
         Command::ApiKeys(command) => api_keys::run(url, command).await,
-        Command::Serve(_) | Command::Migrate | Command::DemoData => {
+        Command::Serve(_) | Command::Migrate | Command::DemoData | Command::DataKey(_) => {
             unreachable!("handled by main")
         }
     }

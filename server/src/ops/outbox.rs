@@ -17,7 +17,7 @@ pub struct OutboxArgs {
 }
 
 pub async fn run(url: &str, args: OutboxArgs) -> anyhow::Result<ExitCode> {
-    let storage = crate::open_storage(url).await?;
+    let storage = crate::open_storage(url, super::keys()?).await?;
     let messages = storage
         .outbox(args.mobile.as_deref(), args.last.clamp(1, 10_000))
         .await?;

@@ -93,6 +93,7 @@ impl Deployment {
         self.spawn(
             name,
             Command::new(env!("CARGO_BIN_EXE_server"))
+                .env("PORTAL_DATA_KEY_FILE", crate::helpers::data_key_file())
                 .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])
                 .env("DATABASE_URL", database_url)
                 .env("PORTAL_PUBLIC_URL", public_url)
@@ -287,6 +288,7 @@ async fn wait_for(what: &str, timeout: Duration, mut done: impl AsyncFnMut() -> 
 /// Runs an operator command of the server binary, as the README's deployment steps do.
 fn operator(args: &[&str], database_url: &str, data: &Path) {
     let output = Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("PORTAL_DATA_KEY_FILE", crate::helpers::data_key_file())
         .args(args)
         .env("DATABASE_URL", database_url)
         .env("PORTAL_DATA_DIR", data)
@@ -462,7 +464,9 @@ async fn two_processes_behind_the_shipped_nginx_site() {
     // ---- Sessions work whichever process answers ----
     let holder_at = Ipv4Addr::new(127, 0, 0, 2);
     let holder = browser(holder_at, &public);
-    let storage = server::open_storage(&url).await.unwrap();
+    let storage = server::open_storage(&url, crate::helpers::data_keys())
+        .await
+        .unwrap();
     let id = resident_id(31);
     let first_step = holder
         .post(format!("{public}/register"))

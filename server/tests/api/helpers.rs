@@ -122,6 +122,8 @@ pub struct Options {
     pub public_url: Option<String>,
     /// `--verification-log-retention-days`.
     pub verification_log_retention_days: u32,
+    /// The data keys (default: [`data_keys`], the tests' fixed key file).
+    pub data_keys: Option<std::sync::Arc<app::storage::DataKeys>>,
 }
 
 impl Default for Options {
@@ -136,6 +138,7 @@ impl Default for Options {
             connections: Default::default(),
             public_url: None,
             verification_log_retention_days: app::state::DEFAULT_VERIFICATION_LOG_RETENTION_DAYS,
+            data_keys: None,
         }
     }
 }
@@ -239,6 +242,7 @@ async fn start(
         verification_log_retention_days: options.verification_log_retention_days,
         trusted_proxies: app::infra::TrustedProxies::new(options.trusted_proxies.clone()),
         connections: options.connections.clone(),
+        data_keys: options.data_keys.clone().unwrap_or_else(data_keys),
     })
     .await
     .expect("application");
@@ -368,4 +372,35 @@ pub fn inner_text(html: &str) -> String {
         }
     }
     out
+}
+
+/// The tests' data key file: fixed keys, so that the test process and the server binaries it
+/// starts (given `PORTAL_DATA_KEY_FILE`, see [`data_key_file`]) read each other's rows.
+pub const TEST_DATA_KEYS: &str = "lookup dGVzdCBsb29rdXAga2V5LCBub3QgYSBzZWNyZXQhISE=\n\
+     data dGVzdCBkYXRhIGtleSAtLSBub3QgYSBzZWNyZXQhISE=\n";
+
+/// The path of a file holding [`TEST_DATA_KEYS`] (owner-only), written once per process.
+pub fn data_key_file() -> &'static std::path::Path {
+    static FILE: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    FILE.get_or_init(|| {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+        let path = dir.join(format!("test-data-{}.key", std::process::id()));
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&path)
+            .expect("test data key file");
+        file.write_all(TEST_DATA_KEYS.as_bytes())
+            .expect("write the test data key file");
+        path
+    })
+}
+
+/// The tests' data keys ([`TEST_DATA_KEYS`]).
+pub fn data_keys() -> std::sync::Arc<app::storage::DataKeys> {
+    std::sync::Arc::new(app::storage::DataKeys::parse(TEST_DATA_KEYS).expect("test data keys"))
 }

@@ -20,6 +20,7 @@ pub fn command(url: &str, data_dir: &Path, args: &[&str]) -> Command {
         .arg(data_dir)
         .env("PORTAL_LOG", "warn")
         .env("PORTAL_OPERATOR", "tester")
+        .env("PORTAL_DATA_KEY_FILE", crate::helpers::data_key_file())
         .stdin(Stdio::null());
     command
 }
@@ -172,7 +173,9 @@ async fn bad_rows_are_rejected_with_line_column_and_reason(db: Db) {
     assert!(!name_reason.is_empty());
     assert!(stderr(&output).contains("rejected line 3: id_number"));
 
-    let storage = server::open_storage(&test_db.url).await.unwrap();
+    let storage = server::open_storage(&test_db.url, crate::helpers::data_keys())
+        .await
+        .unwrap();
     assert_eq!(
         count(
             &storage,
@@ -282,7 +285,9 @@ async fn a_file_without_required_columns_is_refused_whole(db: Db) {
         &["import", typo.to_str().unwrap(), "--batch-size", "0"],
     );
     assert_eq!(bad_flag.status.code(), Some(2), "clap refuses it");
-    let storage = server::open_storage(&test_db.url).await.unwrap();
+    let storage = server::open_storage(&test_db.url, crate::helpers::data_keys())
+        .await
+        .unwrap();
     assert!(storage
         .certificate_by_number("X-1")
         .await
@@ -316,7 +321,9 @@ async fn reimport_changes_nothing_and_a_correction_updates_with_its_audit_line(d
     );
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
     assert_eq!(counts(&summary(&first)), [3, 0, 0, 0]);
-    let storage = server::open_storage(&test_db.url).await.unwrap();
+    let storage = server::open_storage(&test_db.url, crate::helpers::data_keys())
+        .await
+        .unwrap();
     let before = storage.certificate_by_number("R-2").await.unwrap().unwrap();
 
     let second = run(
@@ -463,7 +470,9 @@ async fn an_interrupted_import_is_finished_by_running_it_again(db: Db) {
     const ROWS: i64 = 12_000;
     let test_db = TestDb::new(db).await;
     // Created and migrated before the imports start, for counting their progress.
-    let storage = server::open_storage(&test_db.url).await.unwrap();
+    let storage = server::open_storage(&test_db.url, crate::helpers::data_keys())
+        .await
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("gen.csv");
     let gen = run(
@@ -634,7 +643,9 @@ async fn the_rejects_file_and_the_database_are_private_and_run_no_formula(db: Db
 
     if db == Db::Sqlite {
         let path = PathBuf::from(test_db.url.trim_start_matches("sqlite://"));
-        let storage = server::open_storage(&test_db.url).await.unwrap();
+        let storage = server::open_storage(&test_db.url, crate::helpers::data_keys())
+            .await
+            .unwrap();
         storage
             .append_audit(&app::domain::AuditEntry {
                 at: 1,
@@ -655,7 +666,9 @@ async fn the_rejects_file_and_the_database_are_private_and_run_no_formula(db: Db
             storage.close().await;
             // A database file someone made readable by others is narrowed at the next start.
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-            let storage = server::open_storage(&test_db.url).await.unwrap();
+            let storage = server::open_storage(&test_db.url, crate::helpers::data_keys())
+                .await
+                .unwrap();
             assert_eq!(mode(&path), 0o600);
             storage.close().await;
         }

@@ -65,7 +65,9 @@ async fn rotation_keeps_old_copies_verifying(db: Db) {
     let test_db = TestDb::new(db).await;
     let data = tempfile::tempdir().unwrap();
     let url = test_db.url.clone();
-    let storage = server::open_storage(&url).await.unwrap();
+    let storage = server::open_storage(&url, crate::helpers::data_keys())
+        .await
+        .unwrap();
 
     let none = run(&url, data.path(), &["keys", "show"]);
     assert_eq!(none.status.code(), Some(1));
@@ -199,7 +201,9 @@ async fn rotation_keeps_old_copies_verifying(db: Db) {
 async fn a_development_key_only_in_a_demonstration(db: Db) {
     let test_db = TestDb::new(db).await;
     let data = tempfile::tempdir().unwrap();
-    let storage = server::open_storage(&test_db.url).await.unwrap();
+    let storage = server::open_storage(&test_db.url, crate::helpers::data_keys())
+        .await
+        .unwrap();
     let refused = server::keys::load_active(&storage, data.path(), None, None, 0, false)
         .await
         .unwrap_err()

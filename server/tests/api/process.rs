@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 /// A demo instance: its one-time codes go to the development outbox.
 fn start_server(url: &str, data_dir: &std::path::Path, extra: &[&str]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("PORTAL_DATA_KEY_FILE", crate::helpers::data_key_file())
         .args([
             "serve",
             "--demo",
@@ -39,7 +40,9 @@ async fn wait_for(what: &str, timeout: Duration, mut done: impl AsyncFnMut() -> 
 
 async fn a_killed_server_loses_and_repeats_nothing(db: Db) {
     let test_db = TestDb::new(db).await;
-    let storage = server::open_storage(&test_db.url).await.unwrap();
+    let storage = server::open_storage(&test_db.url, crate::helpers::data_keys())
+        .await
+        .unwrap();
     let codes = queue_annotations(&storage, 12).await;
     let data = tempfile::tempdir().unwrap();
 
@@ -112,6 +115,7 @@ async fn without_a_message_gateway_only_a_demo_starts(db: Db) {
     let test_db = TestDb::new(db).await;
     let data = tempfile::tempdir().unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("PORTAL_DATA_KEY_FILE", crate::helpers::data_key_file())
         .args([
             "serve",
             "--listen",
@@ -134,6 +138,7 @@ async fn without_a_message_gateway_only_a_demo_starts(db: Db) {
     );
     // A half-configured gateway is refused too, naming what is missing.
     let output = Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("PORTAL_DATA_KEY_FILE", crate::helpers::data_key_file())
         .args([
             "serve",
             "--listen",
@@ -157,6 +162,7 @@ async fn a_development_key_is_refused_outside_a_demo(db: Db) {
     let test_db = TestDb::new(db).await;
     let data = tempfile::tempdir().unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("PORTAL_DATA_KEY_FILE", crate::helpers::data_key_file())
         .args([
             "serve",
             "--listen",
@@ -208,6 +214,7 @@ async fn test_controls_refuse_a_public_listen_address(db: Db) {
     let test_db = TestDb::new(db).await;
     let data = tempfile::tempdir().unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("PORTAL_DATA_KEY_FILE", crate::helpers::data_key_file())
         .args([
             "serve",
             "--demo",

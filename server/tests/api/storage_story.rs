@@ -25,7 +25,9 @@ fn record(number: &str, name: &str) -> CertificateRecord {
 
 async fn holders_certificates_files_and_audit(db: Db) {
     let test_db = TestDb::new(db).await;
-    let storage = server::open_storage(&test_db.url).await.unwrap();
+    let storage = server::open_storage(&test_db.url, crate::helpers::data_keys())
+        .await
+        .unwrap();
 
     // Holders: insert, find by login, duplicate refused, rare characters kept exactly.
     let holder = NewHolder {
@@ -126,7 +128,9 @@ async fn holders_certificates_files_and_audit(db: Db) {
 
 async fn demo_data_loads_once(db: Db) {
     let test_db = TestDb::new(db).await;
-    let storage = server::open_storage(&test_db.url).await.unwrap();
+    let storage = server::open_storage(&test_db.url, crate::helpers::data_keys())
+        .await
+        .unwrap();
     let state = server::app_state(storage.clone(), Default::default()).expect("app state");
     let first = server::demo::load(&state).await.unwrap();
     assert_eq!(first.holders_created, server::demo::DEMO_LOGINS.len());
@@ -147,7 +151,9 @@ async fn demo_data_loads_once(db: Db) {
 async fn rate_limit_windows_count_restart_and_expire(db: Db) {
     use app::storage::WindowCount;
     let test_db = TestDb::new(db).await;
-    let storage = server::open_storage(&test_db.url).await.unwrap();
+    let storage = server::open_storage(&test_db.url, crate::helpers::data_keys())
+        .await
+        .unwrap();
     const WINDOW: i64 = 1_000;
     let at = |count, window_start| WindowCount {
         count,
@@ -190,7 +196,9 @@ async fn rate_limit_windows_count_restart_and_expire(db: Db) {
 /// Signing keys retire once, never the active one; produced files are known per certificate.
 async fn retired_keys_and_produced_files(db: Db) {
     let test_db = TestDb::new(db).await;
-    let storage = server::open_storage(&test_db.url).await.unwrap();
+    let storage = server::open_storage(&test_db.url, crate::helpers::data_keys())
+        .await
+        .unwrap();
     let first = certpdf::IssuerKey::generate_self_signed("第一", "", 30).unwrap();
     let second = certpdf::IssuerKey::generate_self_signed("第二", "", 30).unwrap();
     server::keys::register_active(&storage, &first, 1)
@@ -255,7 +263,9 @@ async fn retired_keys_and_produced_files(db: Db) {
 async fn api_keys_count_up_to_their_quota_per_day(db: Db) {
     use app::storage::NewApiKey;
     let test_db = TestDb::new(db).await;
-    let storage = server::open_storage(&test_db.url).await.unwrap();
+    let storage = server::open_storage(&test_db.url, crate::helpers::data_keys())
+        .await
+        .unwrap();
     let new = |prefix: &str| NewApiKey {
         name: "人事系统".into(),
         prefix: prefix.into(),
@@ -336,7 +346,9 @@ async fn api_keys_count_up_to_their_quota_per_day(db: Db) {
 async fn the_verification_log_folds_repeats_and_shows_a_few_lines_per_source(db: Db) {
     use app::domain::{Method, Verdict, VerificationRecord, REPEAT_WINDOW_MS};
     let test_db = TestDb::new(db).await;
-    let storage = server::open_storage(&test_db.url).await.unwrap();
+    let storage = server::open_storage(&test_db.url, crate::helpers::data_keys())
+        .await
+        .unwrap();
     storage
         .upsert_certificate(&record("2024000000000099", "王五"), 1)
         .await

@@ -129,9 +129,12 @@ pub type DynOperations = Arc<dyn Operations>;
 
 /// Opens the database named by `url` for the operator commands, applying its migrations.
 /// The result is also an [`app::storage::DynStorage`] (`let s: DynStorage = ops.clone();`).
-pub async fn connect_operations(url: &str) -> StorageResult<DynOperations> {
+pub async fn connect_operations(
+    url: &str,
+    keys: Arc<app::storage::DataKeys>,
+) -> StorageResult<DynOperations> {
     Ok(match Backend::from_url(url)? {
-        Backend::Postgres => Arc::new(PgStorage::connect(url).await?),
-        Backend::Sqlite => Arc::new(SqliteStorage::connect(url).await?),
+        Backend::Postgres => Arc::new(PgStorage::connect(url, keys).await?),
+        Backend::Sqlite => Arc::new(SqliteStorage::connect(url, keys).await?),
     })
 }
