@@ -278,7 +278,6 @@ messages! {
     NameOddSpace { zh: "姓名中含有全角或特殊空格，请使用普通空格或间隔号“·”", en: "The name contains a full-width or special space; use a normal space or the middle dot “·”" }
     NameBadChar { zh: "姓名中含有不允许的字符（只能使用汉字、间隔号“·”或外文字母）", en: "The name contains a character that is not allowed (use Chinese characters, the middle dot “·” or letters)" }
     NameNoLetters { zh: "姓名中必须有汉字或字母", en: "The name must contain Chinese characters or letters" }
-    NameTooShort { zh: "中文姓名至少两个字", en: "A Chinese name has at least two characters" }
 
     // ---- contact and password ----
     MobileMissing { zh: "请填写手机号码", en: "Enter the mobile number" }
