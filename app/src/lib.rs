@@ -27,7 +27,9 @@ pub mod storage;
 use crate::components::layout::{Footer, Header};
 use crate::i18n::{t, Lang, Msg};
 use crate::pages::{
-    account::{AccountConfirmPage, AccountPage, ChangeMobilePage, CorrectNamePage},
+    account::{
+        AccountConfirmPage, AccountPage, ChangeMobilePage, CorrectNamePage, DeleteAccountPage,
+    },
     annotations::{AnnotatePage, AnnotationPage},
     certificates::{CertificateDownloadPage, CertificatePage, CertificatesPage, FileViewPage},
     faq::FaqPage,
@@ -103,6 +105,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("account"), StaticSegment("mobile")) view=ChangeMobilePage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("account"), StaticSegment("name")) view=CorrectNamePage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("account"), StaticSegment("confirm")) view=AccountConfirmPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("account"), StaticSegment("delete")) view=DeleteAccountPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("rare-chars") view=RareCharsPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("faq") view=FaqPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("verify") view=VerifyPage ssr=SsrMode::Async/>

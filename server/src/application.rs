@@ -49,6 +49,8 @@ pub struct Config {
     pub messages: Messages,
     /// A demonstration instance: the development outbox may stand in for a message gateway.
     pub demo: bool,
+    /// The real-name check before registration and mobile-number codes (`None`: off).
+    pub real_name: Option<Arc<dyn app::infra::RealNameCheck>>,
 }
 
 /// The message gateway an application sends one-time codes through.
@@ -111,6 +113,10 @@ impl Application {
                 tracing::info!(gateway = gateway.name(), "message gateway configured");
                 state.messages = gateway;
             }
+        }
+        if let Some(check) = config.real_name {
+            tracing::info!(provider = check.name(), "real-name check configured");
+            state.real_name = Some(check);
         }
         if config.demo_data {
             let summary = crate::demo::load(&state).await?;

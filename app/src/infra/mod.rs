@@ -9,6 +9,7 @@ mod ids;
 mod log_queue;
 mod messages;
 mod rate_limit;
+mod real_name;
 
 pub use client::{client_addr, limit_key, ClientAddr, TrustedProxies};
 pub use clock::Clock;
@@ -19,3 +20,4 @@ pub use messages::{CodePurpose, DevOutbox, GatewayError, MessageGateway};
 pub use rate_limit::{
     count_check, counter_key, LimitKind, FILE_LIMIT, LIMIT_WINDOW_MS, MANUAL_LIMIT,
 };
+pub use real_name::{RealNameCheck, RealNameOutcome};

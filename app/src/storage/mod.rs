@@ -39,6 +39,7 @@ mod codes;
 mod error;
 mod files;
 mod holders;
+mod personal_data;
 mod postgres;
 mod rate_limits;
 pub mod rows;
@@ -60,6 +61,10 @@ pub use codes::{CodeStore, OutboxMessage, SendLimit, StoredCode};
 pub use error::{StorageError, StorageResult};
 pub use files::{DbFileMeta, FileStore, FILE_COLUMNS};
 pub use holders::{DbHolder, HolderDetail, HolderStore};
+pub use personal_data::{
+    DeletionSummary, HolderDeletion, PersonalDataStore, SessionSummary, WithdrawnCopy,
+    ANONYMISED_DETAIL,
+};
 pub use postgres::PgStorage;
 pub use rate_limits::{RateLimitStore, WindowCount};
 pub use sessions::{DbSession, SessionStore};
@@ -74,6 +79,7 @@ use std::sync::Arc;
 /// The storage traits, for code that calls them on a concrete backend or a generic.
 pub mod prelude {
     pub use super::rows::IntoDomain;
+    pub use super::PersonalDataStore;
     pub use super::{
         AnnotationQueue, AnnotationStore, AuditLine, AuditStore, BlobStore, CertificateContent,
         CertificateStore, CodeStore, FileStore, HolderStore, RateLimitStore, SessionStore,
@@ -135,6 +141,7 @@ pub trait Storage:
     + VerificationLogStore
     + AuditStore
     + BlobStore
+    + PersonalDataStore
 {
     fn backend(&self) -> Backend;
 

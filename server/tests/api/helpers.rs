@@ -120,6 +120,8 @@ pub struct Options {
     /// The site's address as readers see it (`--public-url`), e.g. an https one in front of
     /// the test's plain-HTTP listener; default: the listening address.
     pub public_url: Option<String>,
+    /// A real-name check (`--real-name-check`); none by default.
+    pub real_name: Option<std::sync::Arc<dyn app::infra::RealNameCheck>>,
 }
 
 impl Default for Options {
@@ -133,6 +135,7 @@ impl Default for Options {
             trusted_proxies: Vec::new(),
             connections: Default::default(),
             public_url: None,
+            real_name: None,
         }
     }
 }
@@ -233,6 +236,7 @@ async fn start(
             server::application::Messages::Gateway,
         ),
         demo: true,
+        real_name: options.real_name.clone(),
         trusted_proxies: app::infra::TrustedProxies::new(options.trusted_proxies.clone()),
         connections: options.connections.clone(),
     })
