@@ -13,12 +13,13 @@ pub trait PersonalDataStore: Send + Sync {
     /// The holder's signed-in sessions (never their token hashes), newest first.
     async fn sessions_of(&self, holder: HolderId) -> StorageResult<Vec<SessionSummary>>;
 
-    /// Deletes the account in one transaction: its annotated copies are withdrawn (their rows
-    /// and PDFs removed, their code and number kept in `withdrawn_copies`), the verification
-    /// log forgets which copy it checked, sessions, pending codes, login throttles and outbox
-    /// messages go, the account's audit lines are rewritten under `pseudonym` without their
-    /// details, `audit` (the deletion's own line) is added, and the holder row is removed.
-    /// `NotFound` if the account is gone already.
+    /// Deletes the account in one transaction: its annotated copies are withdrawn (rows and
+    /// PDFs removed; the code and number of each that did not fail kept in
+    /// `withdrawn_copies`, which still counts towards the certificate's annotation limit),
+    /// the verification log forgets which copy it checked, sessions, pending codes, login
+    /// throttles and outbox messages go, the account's audit lines are rewritten under
+    /// `pseudonym` without their details, `audit` (the deletion's own line) is added, and the
+    /// holder row is removed. `NotFound` if the account is gone already.
     async fn delete_holder(&self, deletion: &HolderDeletion<'_>) -> StorageResult<DeletionSummary>;
 
     /// A copy withdrawn by its holder's deletion, by its code.
@@ -148,7 +149,8 @@ macro_rules! impl_personal_data_store {
                     &mut *tx,
                     "INSERT INTO withdrawn_copies (code, annotation_number, certificate_id, \
                      applied_on, withdrawn_at) SELECT code, annotation_number, certificate_id, \
-                     applied_on, $2 FROM annotations WHERE holder_id = $1",
+                     applied_on, $2 FROM annotations WHERE holder_id = $1 \
+                     AND state <> 'failed'",
                     holder,
                     deletion.now,
                 );

@@ -411,6 +411,13 @@ async fn deleting_the_account_removes_it_and_keeps_the_issuers_records(db: Db) {
         .get_text(&format!("/certificates/{certificate_id}"))
         .await;
     assert_eq!(status, StatusCode::OK);
+    // The withdrawn copy still counts towards the certificate's 3 in 90 days.
+    for _ in 0..2 {
+        let applied = crate::annotations::apply(&app, &app.client, &certificate_id, "30").await;
+        assert_eq!(applied.status(), StatusCode::SEE_OTHER);
+    }
+    let refused = crate::annotations::apply(&app, &app.client, &certificate_id, "30").await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
 }
 
 /// The requests the stand-in provider received, as their parameters.
