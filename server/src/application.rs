@@ -230,7 +230,7 @@ fn spawn_sweeper(state: AppState, shutdown: CancellationToken) -> JoinHandle<()>
                     tracing::warn!(error = %app::error::ssr::ErrorChain(&err), "session sweep failed")
                 }
             }
-            let passed = now - app::infra::LIMIT_WINDOW_MS;
+            let passed = now - app::infra::LONGEST_WINDOW_MS;
             match state.storage.delete_expired_rate_limits(passed).await {
                 Ok(removed) if removed > 0 => {
                     tracing::debug!(removed, "rate-limit windows removed")

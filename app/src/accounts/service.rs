@@ -127,6 +127,10 @@ async fn resend(state: &AppState, ticket: &str, purpose: CodePurpose) -> Result<
     })
 }
 
+/// Real-name checks per ID number and per mobile number within [`REAL_NAME_WINDOW_MS`].
+pub const REAL_NAME_CHECKS_PER_DAY: i64 = 10;
+pub const REAL_NAME_WINDOW_MS: i64 = crate::infra::LONGEST_WINDOW_MS;
+
 /// The real-name check (运营商三要素核验), when one is configured: the name, the ID number and
 /// the mobile number must belong to one person before a code goes to that number. It fails
 /// closed: no answer means no code. Only resident ID cards are known to the operators.
@@ -141,6 +145,23 @@ async fn check_real_name(
     };
     if id.id_type() != IdType::ResidentIdCard {
         return Ok(());
+    }
+    // Each check is charged by the provider and tells whether three facts belong together:
+    // a day's checks per ID number and per mobile number are capped like the codes, so the
+    // form is neither a free oracle nor a way to run up the bill.
+    let now = state.clock.now();
+    for key in [
+        format!("real-name:id:{}:{}", id.id_type().code(), id.as_str()),
+        format!("real-name:mobile:{}", mobile.as_str()),
+    ] {
+        let counted = state
+            .storage
+            .count_check(&sha256_hex(key.as_bytes()), now, REAL_NAME_WINDOW_MS)
+            .await?;
+        if counted.count > REAL_NAME_CHECKS_PER_DAY {
+            tracing::info!("real-name check refused: daily cap");
+            return Err(AppError::RateLimited(Text::new(Msg::CodeDailyLimit)));
+        }
     }
     match check.check(name, id, mobile).await {
         crate::infra::RealNameOutcome::Match => Ok(()),

@@ -18,6 +18,7 @@ pub use ids::{new_public_id, sha256_hex};
 pub use log_queue::VerificationQueue;
 pub use messages::{CodePurpose, DevOutbox, GatewayError, MessageGateway};
 pub use rate_limit::{
-    count_check, counter_key, LimitKind, FILE_LIMIT, LIMIT_WINDOW_MS, MANUAL_LIMIT,
+    count_check, counter_key, LimitKind, FILE_LIMIT, LIMIT_WINDOW_MS, LONGEST_WINDOW_MS,
+    MANUAL_LIMIT,
 };
 pub use real_name::{RealNameCheck, RealNameOutcome};

@@ -616,6 +616,30 @@ async fn the_real_name_check_lets_only_matching_people_get_a_code(db: Db) {
         .is_empty());
 }
 
+async fn real_name_checks_are_capped_per_id_number_a_day(db: Db) {
+    let (endpoint, received) = fake_dytns().await;
+    let app = spawn_app_with(
+        db,
+        Options {
+            real_name: Some(dytns(&endpoint, TEST_SECRET)),
+            ..Options::default()
+        },
+    )
+    .await;
+    // Someone trying mobile numbers against one ID number: each try is charged and tells
+    // something, so after ten the form stops asking the provider.
+    let id = resident_id(90);
+    for n in 0..10 {
+        let refused = register_as(&app, &id, "韩十", &format!("1390000{n:04}"), "zh").await;
+        assert_eq!(refused.status(), StatusCode::CONFLICT);
+    }
+    let capped = register_as(&app, &id, "韩十", &mobile_for(&id), "zh").await;
+    assert_eq!(capped.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(inner_text(&capped.text().await.unwrap()).contains("明天再试"));
+    let asked = received.lock().unwrap();
+    assert_eq!(asked.iter().filter(|p| p["CertCode"] == id).count(), 10);
+}
+
 async fn a_real_name_check_with_a_refused_signature_sends_no_code(db: Db) {
     let (endpoint, received) = fake_dytns().await;
     let app = spawn_app_with(
@@ -648,5 +672,6 @@ on_both_backends!(
     the_export_holds_everything_of_the_holder_and_nothing_of_anyone_else,
     deleting_the_account_removes_it_and_keeps_the_issuers_records,
     the_real_name_check_lets_only_matching_people_get_a_code,
+    real_name_checks_are_capped_per_id_number_a_day,
     a_real_name_check_with_a_refused_signature_sends_no_code,
 );
