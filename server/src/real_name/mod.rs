@@ -91,3 +91,52 @@ impl RealNameArgs {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Serve {
+        #[command(flatten)]
+        sms: crate::sms::SmsArgs,
+        #[command(flatten)]
+        real_name: RealNameArgs,
+    }
+
+    fn check(args: &[&str]) -> anyhow::Result<bool> {
+        let serve = Serve::try_parse_from(std::iter::once("serve").chain(args.iter().copied()))?;
+        Ok(serve.real_name.check(&serve.sms)?.is_some())
+    }
+
+    #[test]
+    fn off_by_default_and_complete_when_on() {
+        assert!(!check(&[]).unwrap());
+        let missing = check(&["--real-name-check", "aliyun"])
+            .unwrap_err()
+            .to_string();
+        assert!(missing.contains("--aliyun-dytns-auth-code"), "{missing}");
+        // The SMS gateway's AccessKey serves when the check has none of its own.
+        assert!(check(&[
+            "--real-name-check",
+            "aliyun",
+            "--aliyun-dytns-auth-code",
+            "code",
+            "--aliyun-access-key-id",
+            "id",
+            "--aliyun-access-key-secret",
+            "secret",
+        ])
+        .unwrap());
+        let no_key = check(&[
+            "--real-name-check",
+            "aliyun",
+            "--aliyun-dytns-auth-code",
+            "c",
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(no_key.contains("access-key-id"), "{no_key}");
+    }
+}
