@@ -273,6 +273,18 @@ async fn deleting_the_account_removes_it_and_keeps_the_issuers_records(db: Db) {
         "{text}"
     );
 
+    // …in English too.
+    app.client.get(app.url("/lang/en")).send().await.unwrap();
+    let (_, page) = app.get_text("/account/delete").await;
+    let text = inner_text(&page);
+    assert!(
+        text.contains("What is deleted") && text.contains("What is kept"),
+        "{text}"
+    );
+    let (_, page) = app.get_text("/account").await;
+    assert!(inner_text(&page).contains("Download my personal data"));
+    app.client.get(app.url("/lang/zh")).send().await.unwrap();
+
     // A wrong password: refused, no code, nothing changes.
     let before = app
         .state
