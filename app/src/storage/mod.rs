@@ -40,6 +40,7 @@ mod codes;
 mod error;
 mod files;
 mod holders;
+mod personal_data;
 mod postgres;
 mod produced_files;
 mod rate_limits;
@@ -63,6 +64,10 @@ pub use codes::{CodeStore, OutboxMessage, SendLimit, StoredCode};
 pub use error::{StorageError, StorageResult};
 pub use files::{DbFileMeta, FileStore, FILE_COLUMNS};
 pub use holders::{DbHolder, HolderDetail, HolderStore};
+pub use personal_data::{
+    DeletionSummary, HolderDeletion, PersonalDataStore, SessionSummary, WithdrawnCopy,
+    ANONYMISED_DETAIL,
+};
 pub use postgres::PgStorage;
 pub use produced_files::ProducedFileStore;
 pub use rate_limits::{RateLimitStore, WindowCount};
@@ -79,6 +84,7 @@ use std::sync::Arc;
 pub mod prelude {
     pub use super::rows::IntoDomain;
     pub use super::ApiKeyStore;
+    pub use super::PersonalDataStore;
     pub use super::ProducedFileStore;
     pub use super::{
         AnnotationQueue, AnnotationStore, AuditLine, AuditStore, BlobStore, CertificateContent,
@@ -143,6 +149,7 @@ pub trait Storage:
     + BlobStore
     + ProducedFileStore
     + ApiKeyStore
+    + PersonalDataStore
 {
     fn backend(&self) -> Backend;
 

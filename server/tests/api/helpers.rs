@@ -122,6 +122,8 @@ pub struct Options {
     pub public_url: Option<String>,
     /// `--verification-log-retention-days`.
     pub verification_log_retention_days: u32,
+    /// A real-name check (`--real-name-check`); none by default.
+    pub real_name: Option<std::sync::Arc<dyn app::infra::RealNameCheck>>,
 }
 
 impl Default for Options {
@@ -136,6 +138,7 @@ impl Default for Options {
             connections: Default::default(),
             public_url: None,
             verification_log_retention_days: app::state::DEFAULT_VERIFICATION_LOG_RETENTION_DAYS,
+            real_name: None,
         }
     }
 }
@@ -237,6 +240,7 @@ async fn start(
         ),
         demo: true,
         verification_log_retention_days: options.verification_log_retention_days,
+        real_name: options.real_name.clone(),
         trusted_proxies: app::infra::TrustedProxies::new(options.trusted_proxies.clone()),
         connections: options.connections.clone(),
     })
