@@ -278,7 +278,6 @@ messages! {
     NameOddSpace { zh: "姓名中含有全角或特殊空格，请使用普通空格或间隔号“·”", en: "The name contains a full-width or special space; use a normal space or the middle dot “·”" }
     NameBadChar { zh: "姓名中含有不允许的字符（只能使用汉字、间隔号“·”或外文字母）", en: "The name contains a character that is not allowed (use Chinese characters, the middle dot “·” or letters)" }
     NameNoLetters { zh: "姓名中必须有汉字或字母", en: "The name must contain Chinese characters or letters" }
-    NameTooShort { zh: "中文姓名至少两个字", en: "A Chinese name has at least two characters" }
 
     // ---- contact and password ----
     MobileMissing { zh: "请填写手机号码", en: "Enter the mobile number" }
@@ -564,13 +563,15 @@ messages! {
     VerdictRevokedText { zh: "该证书已于 {0} 被撤销，处于无效状态。", en: "This certificate was revoked on {0} and is invalid." }
     VerdictNotGenuineTitle { zh: "无法验证为真实", en: "Not genuine, or unknown" }
     VerdictNotGenuineText { zh: "没有找到与所填信息相符的证书或加注件，或文件不是由证书发放机构签发的真实文件。请核对后重试，如有疑问请联系持证人或证书发放机构。", en: "No certificate or annotated copy matches what was given, or the file is not a genuine document of the issuing authority. Check the details and try again; if in doubt, contact the holder or the issuing authority." }
+    VerdictWithdrawnTitle { zh: "加注件已撤回", en: "Annotated copy withdrawn" }
+    VerdictWithdrawnText { zh: "此加注件曾由证书发放机构签发，但持证人已注销账号，加注件随之撤回，不能再作为有效凭证使用。如需核验证书，请持证人提供新的加注件，或联系证书发放机构。", en: "This annotated copy was issued by the issuing authority, but its holder has deleted their account and the copy was withdrawn with it; it can no longer be used. To check the certificate, ask the holder for a new annotated copy or contact the issuing authority." }
     ProblemNoSignature { zh: "文件没有证书发放机构的数字签名。", en: "The file carries no digital signature of the issuing authority." }
     ProblemModified { zh: "文件在签名后被修改过（或被追加了内容）。", en: "The file was changed (or had content added) after it was signed." }
     ProblemUnknownSigner { zh: "文件的签名不是证书发放机构的。", en: "The file was not signed by the issuing authority." }
     ProblemUnknownDocument { zh: "证书发放机构没有签发过这份文件。", en: "The issuing authority never issued this file." }
     ProblemNotPdf { zh: "文件不是 PDF。", en: "The file is not a PDF." }
     ProblemTooLarge { zh: "文件过大。", en: "The file is too large." }
-    ProblemRetiredKey { zh: "文件的签名密钥已被发证机构停用，不再可信。", en: "The file was signed with a key the issuing authority has retired; it is no longer trusted." }
+    ProblemRetiredKey { zh: "文件的签名密钥已被证书发放机构停用，不再可信。", en: "The file was signed with a key the issuing authority has retired; it is no longer trusted." }
     ProblemNotProduced { zh: "这份文件不是本系统生成的：系统从未交付过内容与之完全相同的文件。", en: "This file was not produced by this system: it never handed out a file with exactly this content." }
     ProblemOutsideKeyValidity { zh: "签名时间不在签名证书的有效期内。", en: "The file was signed outside the validity period of the signing certificate." }
     CheckedAt { zh: "验证时间", en: "Checked at" }
@@ -600,6 +601,26 @@ messages! {
     ApiKeyQuotaUsed { zh: "该 API 密钥今日的 {0} 次查验额度已用完，北京时间 0 点恢复", en: "This API key has used its {0} checks for today; the quota renews at 00:00 China time (UTC+8)" }
     LoginRequired { zh: "请先登录", en: "Please log in first" }
     TermsRequiredText { zh: "请先阅读并同意服务须知", en: "Please read and accept the service terms first" }
+    // ---- personal data: export and deletion (PIPL), the real-name check ----
+    PersonalDataTitle { zh: "我的个人信息", en: "My personal data" }
+    PersonalDataIntro { zh: "您可以下载本系统保存的关于您的全部信息（账户、匹配的证书、加注记录、证书验证记录、账户操作记录和登录会话），也可以注销账号。", en: "You can download everything this system holds about you (account, matched certificates, annotations, verification log, account history and sessions), or delete your account." }
+    ExportLink { zh: "下载我的个人信息（JSON 文件）", en: "Download my personal data (JSON file)" }
+    ExportTooOften { zh: "下载次数过多，请于 {0} 后再试", en: "Too many downloads. Try again after {0}" }
+    DeleteAccountLink { zh: "注销账号", en: "Delete my account" }
+    DeleteAccountTitle { zh: "注销账号", en: "Delete my account" }
+    DeleteAccountIntro { zh: "注销后无法恢复。请输入当前密码，验证码将发送到您注册的手机号；输入验证码后账号即被注销。", en: "Deletion cannot be undone. Enter your current password; a code will be sent to your registered mobile number, and entering it deletes the account." }
+    DeleteAccountRemovedTitle { zh: "将被删除的信息", en: "What is deleted" }
+    DeleteAccountRemoved1 { zh: "账户本身：姓名、证件号码、手机号、密码和服务须知的同意记录；", en: "The account: name, ID number, mobile number, password and your acceptance of the terms;" }
+    DeleteAccountRemoved2 { zh: "所有登录会话、未使用的验证码和登录限制记录；", en: "Every login session, unused codes and login locks;" }
+    DeleteAccountRemoved3 { zh: "您申请的加注件及其文件：已下载的加注件随之撤回，验证时显示“加注件已撤回”，不显示您的任何信息；", en: "Your annotated copies and their files: copies already handed out are withdrawn, and checking one says “withdrawn” without showing anything about you;" }
+    DeleteAccountRemoved4 { zh: "账户操作记录中您的姓名、手机号等内容（记录改为匿名）。", en: "Your name, mobile number and other details in the account history (the lines become anonymous)." }
+    DeleteAccountKeptTitle { zh: "将保留的信息", en: "What is kept" }
+    DeleteAccountKept1 { zh: "证书本身：证书是证书发放机构的记录，不因注销而删除。日后用同一证件号码重新注册，仍可看到您的证书；", en: "The certificates themselves: they are the issuing authority's records and are not deleted. If you register again with the same ID number, you will see them again;" }
+    DeleteAccountKept2 { zh: "证书的验证记录（时间、方式、验证方填写的用途），以及不含个人信息的匿名操作记录。", en: "The verification log of the certificates (when, how, the verifier's stated purpose) and anonymous history lines without personal details." }
+    DeleteAccountSubmit { zh: "获取验证码", en: "Send code" }
+    AccountDeleted { zh: "您的账号已注销，个人信息已删除。", en: "Your account has been deleted, and your personal data with it." }
+    RealNameMismatch { zh: "姓名、证件号码和手机号不属于同一人（运营商实名信息不一致），请核对，并使用本人实名登记的手机号", en: "The name, ID number and mobile number do not belong together according to the mobile operator. Check them, and use a mobile number registered in your own name" }
+    RealNameUnavailable { zh: "实名核验暂时无法完成，请稍后再试", en: "The real-name check cannot be completed right now. Please try again later" }
 }
 
 #[cfg(test)]

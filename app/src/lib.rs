@@ -28,7 +28,9 @@ use crate::components::layout::{Footer, Header};
 use crate::i18n::{t, Lang, Msg};
 use crate::pages::{
     about::AboutPage,
-    account::{AccountConfirmPage, AccountPage, ChangeMobilePage, CorrectNamePage},
+    account::{
+        AccountConfirmPage, AccountPage, ChangeMobilePage, CorrectNamePage, DeleteAccountPage,
+    },
     annotations::{AnnotatePage, AnnotationPage},
     certificates::{CertificateDownloadPage, CertificatePage, CertificatesPage, FileViewPage},
     faq::FaqPage,
@@ -105,6 +107,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("account"), StaticSegment("mobile")) view=ChangeMobilePage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("account"), StaticSegment("name")) view=CorrectNamePage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("account"), StaticSegment("confirm")) view=AccountConfirmPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("account"), StaticSegment("delete")) view=DeleteAccountPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("rare-chars") view=RareCharsPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("faq") view=FaqPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("about") view=AboutPage ssr=SsrMode::Async/>

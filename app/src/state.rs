@@ -63,6 +63,8 @@ pub struct AppState {
     /// Where one-time codes are sent: the development outbox unless the server was
     /// configured with a real gateway.
     pub messages: Arc<dyn MessageGateway>,
+    /// The real-name check (运营商三要素核验), when one is configured; off by default.
+    pub real_name: Option<Arc<dyn crate::infra::RealNameCheck>>,
 }
 
 impl AppState {
@@ -82,6 +84,7 @@ impl AppState {
             jobs: Arc::new(tokio::sync::Notify::new()),
             verification_log: Arc::default(),
             hashing: Arc::default(),
+            real_name: None,
         }
     }
 }

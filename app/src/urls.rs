@@ -91,6 +91,11 @@ pub mod route {
     pub const TEST_CLOCK: &str = "/__test/clock";
     pub const TEST_CLOCK_RESET: &str = "/__test/clock/reset";
     pub const TEST_CERTIFICATES: &str = "/__test/certificates";
+
+    /// 注销账号 (a Leptos page; its form posts here).
+    pub const ACCOUNT_DELETE: &str = "/account/delete";
+    /// The holder's personal data as one JSON file (查阅复制).
+    pub const ACCOUNT_EXPORT: &str = "/account/export.json";
 }
 
 /// `pattern` with its `{…}` parameters replaced, in order, by `args`.
@@ -219,6 +224,11 @@ pub fn account_confirm(ticket: &str) -> String {
 }
 
 /// The account page after a change (`what`: `mobile` or `name`), which says so.
+/// The home page after the account was deleted, which says so.
+pub fn home_after_deletion() -> String {
+    [route::HOME, "?deleted=1"].concat()
+}
+
 pub fn account_changed(what: &str) -> String {
     [route::ACCOUNT, "?changed=", &encode_component(what)].concat()
 }

@@ -53,6 +53,8 @@ pub struct Config {
     pub verification_log_retention_days: u32,
     /// The keys of the personal numbers at rest (`crate::data_key::resolve`).
     pub data_keys: Arc<app::storage::DataKeys>,
+    /// The real-name check before registration and mobile-number codes (`None`: off).
+    pub real_name: Option<Arc<dyn app::infra::RealNameCheck>>,
 }
 
 /// The message gateway an application sends one-time codes through.
@@ -116,6 +118,10 @@ impl Application {
                 tracing::info!(gateway = gateway.name(), "message gateway configured");
                 state.messages = gateway;
             }
+        }
+        if let Some(check) = config.real_name {
+            tracing::info!(provider = check.name(), "real-name check configured");
+            state.real_name = Some(check);
         }
         if config.demo_data {
             let summary = crate::demo::load(&state).await?;
@@ -230,7 +236,7 @@ fn spawn_sweeper(state: AppState, shutdown: CancellationToken) -> JoinHandle<()>
                     tracing::warn!(error = %app::error::ssr::ErrorChain(&err), "session sweep failed")
                 }
             }
-            let passed = now - app::infra::LIMIT_WINDOW_MS;
+            let passed = now - app::infra::LONGEST_WINDOW_MS;
             match state.storage.delete_expired_rate_limits(passed).await {
                 Ok(removed) if removed > 0 => {
                     tracing::debug!(removed, "rate-limit windows removed")

@@ -124,6 +124,9 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub sms: crate::sms::SmsArgs,
 
+    #[command(flatten)]
+    pub real_name: crate::real_name::RealNameArgs,
+
     /// Mark cookies `Secure` (set when the site is served over HTTPS). Default: on when the
     /// public URL is https.
     #[arg(long, env = "PORTAL_SECURE_COOKIES")]

@@ -140,10 +140,11 @@ pub async fn run(
                 Use::Command,
             )?;
             let storage = crate::open_storage(url, keys.clone()).await?;
-            let changed = storage.reencrypt_holders().await?;
+            let changed = storage.reencrypt_all().await?;
             storage.close().await;
             println!(
-                "re-encrypted {changed} holders under data key {}; no value needs another key now",
+                "re-encrypted {changed} rows (holders and pending codes) under data key {}; no \
+                 value needs another key now",
                 keys.current_id()
             );
         }

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod http;
 pub mod keys;
 pub mod ops;
+pub mod real_name;
 pub mod serve;
 pub mod sms;
 pub mod telemetry;

@@ -56,6 +56,7 @@ pub async fn run(url: &str, global: &GlobalArgs, args: ServeArgs) -> anyhow::Res
             Some(gateway) => crate::application::Messages::Gateway(gateway),
             None => crate::application::Messages::Outbox,
         },
+        real_name: args.real_name.check(&args.sms)?,
         demo: args.demo,
         verification_log_retention_days: args.verification_log_retention_days,
         trusted_proxies: app::infra::TrustedProxies::new(args.trusted_proxies.clone()),

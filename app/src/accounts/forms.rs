@@ -305,3 +305,24 @@ mod tests {
         assert!(printed.contains("/certificates") && printed.contains("resident"));
     }
 }
+
+/// 注销账号: the current password (a code then goes to the registered number).
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteAccountForm {
+    pub current: String,
+}
+
+impl fmt::Debug for DeleteAccountForm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DeleteAccountForm")
+            .field("current", &REDACTED)
+            .finish()
+    }
+}
+
+impl EchoValues for DeleteAccountForm {
+    fn echo_values(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
+}

@@ -127,6 +127,60 @@ async fn resend(state: &AppState, ticket: &str, purpose: CodePurpose) -> Result<
     })
 }
 
+/// Real-name checks per ID number and per mobile number within [`REAL_NAME_WINDOW_MS`].
+pub const REAL_NAME_CHECKS_PER_DAY: i64 = 10;
+pub const REAL_NAME_WINDOW_MS: i64 = crate::infra::LONGEST_WINDOW_MS;
+
+/// The real-name check (运营商三要素核验), when one is configured: the name, the ID number and
+/// the mobile number must belong to one person before a code goes to that number. It fails
+/// closed: no answer means no code. Only resident ID cards are known to the operators.
+async fn check_real_name(
+    state: &AppState,
+    name: &HolderName,
+    id: &IdNumber,
+    mobile: &Mobile,
+) -> Result<(), AppError> {
+    let Some(check) = &state.real_name else {
+        return Ok(());
+    };
+    if id.id_type() != IdType::ResidentIdCard {
+        return Ok(());
+    }
+    // Each check is charged by the provider and tells whether three facts belong together:
+    // a day's checks per ID number and per mobile number are capped like the codes, so the
+    // form is neither a free oracle nor a way to run up the bill.
+    let now = state.clock.now();
+    // Keyed hashes: the numbers are few enough to reverse a plain digest by trying them all.
+    let keys = state.storage.data_keys();
+    for key in [
+        keys.lookup_hash(
+            "real-name:id",
+            &format!("{}:{}", id.id_type().code(), id.as_str()),
+        ),
+        keys.lookup_hash("real-name:mobile", mobile.as_str()),
+    ] {
+        let counted = state
+            .storage
+            .count_check(&key, now, REAL_NAME_WINDOW_MS)
+            .await?;
+        if counted.count > REAL_NAME_CHECKS_PER_DAY {
+            tracing::info!("real-name check refused: daily cap");
+            return Err(AppError::RateLimited(Text::new(Msg::CodeDailyLimit)));
+        }
+    }
+    match check.check(name, id, mobile).await {
+        crate::infra::RealNameOutcome::Match => Ok(()),
+        crate::infra::RealNameOutcome::Mismatch => {
+            tracing::info!("real-name check: no match, no code sent");
+            Err(AppError::Refused(Text::new(Msg::RealNameMismatch)))
+        }
+        crate::infra::RealNameOutcome::Unavailable(why) => {
+            tracing::warn!(%why, "real-name check unavailable, no code sent");
+            Err(AppError::Refused(Text::new(Msg::RealNameUnavailable)))
+        }
+    }
+}
+
 /// Registration (用户注册), first step: validates every field and sends a code to the mobile
 /// number. The answer is the same whether or not the ID number is registered: that is told
 /// only to whoever proves the mobile number.
@@ -161,6 +215,7 @@ pub async fn register(
         return Err(AppError::Invalid(errors));
     };
 
+    check_real_name(state, &name, &id_number, &mobile).await?;
     let password_hash = hash_new_password(state, password).await?;
     let pending = PendingRegistration {
         id_type: id_number.id_type().code().to_string(),
@@ -320,7 +375,7 @@ pub async fn reset_password(
 /// account's is keyed ([`DataKeys::lookup_hash`]): ID numbers are few enough to try them all.
 ///
 /// [`DataKeys::lookup_hash`]: crate::storage::DataKeys::lookup_hash
-fn account_key(keys: &crate::storage::DataKeys, id: &IdNumber) -> String {
+pub(super) fn account_key(keys: &crate::storage::DataKeys, id: &IdNumber) -> String {
     keys.lookup_hash(
         "account",
         &format!("{}:{}", id.id_type().code(), id.as_str()),
@@ -466,7 +521,7 @@ pub async fn accept_terms(
 
 /// Checks the holder's current password before a change of the account. Wrong ones are
 /// throttled like logins: a stolen session must not become a way to guess the password.
-async fn check_current_password(
+pub(super) async fn check_current_password(
     state: &AppState,
     holder: &crate::domain::Holder,
     current: &str,
@@ -474,7 +529,7 @@ async fn check_current_password(
     if current.is_empty() {
         return Err(AppError::field("current", Msg::PasswordMissing));
     }
-    let key = sha256_hex(format!("change-password:{}", holder.id.0).as_bytes());
+    let key = password_change_key(holder.id);
     let now = state.clock.now();
     if let Err(until) = state
         .storage
@@ -501,6 +556,11 @@ async fn check_current_password(
     }
     state.storage.clear_throttle(&key).await?;
     Ok(())
+}
+
+/// The throttle of wrong current passwords on the account's changes.
+pub(super) fn password_change_key(holder: HolderId) -> String {
+    sha256_hex(format!("change-password:{}", holder.0).as_bytes())
 }
 
 /// What an account-change code unlocks: whose account, and the new value.
@@ -542,6 +602,7 @@ pub async fn request_mobile_change(
     if mobile == holder.mobile {
         return Err(AppError::field("mobile", Msg::MobileUnchanged));
     }
+    check_real_name(state, &holder.name, &holder.id_number, &mobile).await?;
     let to = mobile.clone();
     send_change_code(
         state,
@@ -595,8 +656,29 @@ pub async fn confirm_account_change(
         .await?
         .ok_or_else(expired)?;
     let purpose = CodePurpose::from_code(&stored.purpose)
-        .filter(|p| matches!(p, CodePurpose::ChangeMobile | CodePurpose::CorrectName))
+        .filter(|p| {
+            matches!(
+                p,
+                CodePurpose::ChangeMobile | CodePurpose::CorrectName | CodePurpose::DeleteAccount
+            )
+        })
         .ok_or_else(expired)?;
+    if purpose == CodePurpose::DeleteAccount {
+        let pending: super::personal_data::PendingDeletion =
+            serde_json::from_str(&stored.payload).map_err(|_| expired())?;
+        if pending.holder != session.holder.0 {
+            tracing::warn!(
+                holder = session.holder.0,
+                "another holder's deletion ticket"
+            );
+            return Err(expired());
+        }
+        if form.intent == CodeIntent::Resend {
+            return resend(state, &form.ticket, purpose).await;
+        }
+        codes::redeem(state, &form.ticket, purpose, &form.code).await?;
+        return super::personal_data::delete_account(state, session.holder).await;
+    }
     let pending: PendingChange = serde_json::from_str(&stored.payload).map_err(|_| expired())?;
     if pending.holder != session.holder.0 {
         tracing::warn!(

@@ -21,6 +21,9 @@ pub enum Verdict {
     Revoked,
     /// Not genuine, or no such certificate / copy.
     NotGenuine,
+    /// A genuine copy that was withdrawn: its holder deleted the account (注销账号), so it no
+    /// longer stands for anyone; nothing about the certificate or the person is shown.
+    Withdrawn,
 }
 
 impl Verdict {
@@ -31,6 +34,7 @@ impl Verdict {
             Verdict::Expired => "expired",
             Verdict::Revoked => "revoked",
             Verdict::NotGenuine => "not_genuine",
+            Verdict::Withdrawn => "withdrawn",
         }
     }
 
@@ -41,6 +45,7 @@ impl Verdict {
             Verdict::Expired,
             Verdict::Revoked,
             Verdict::NotGenuine,
+            Verdict::Withdrawn,
         ]
         .into_iter()
         .find(|v| v.code() == code)

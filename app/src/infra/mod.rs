@@ -10,6 +10,7 @@ mod log_queue;
 mod messages;
 mod private_file;
 mod rate_limit;
+mod real_name;
 
 pub use client::{client_addr, limit_key, ClientAddr, TrustedProxies};
 pub use clock::Clock;
@@ -19,5 +20,7 @@ pub use log_queue::VerificationQueue;
 pub use messages::{CodePurpose, DevOutbox, GatewayError, MessageGateway};
 pub use private_file::{create_private, ensure_private, narrow_private, PRIVATE_MODE};
 pub use rate_limit::{
-    count_check, counter_key, LimitKind, FILE_LIMIT, LIMIT_WINDOW_MS, MANUAL_LIMIT,
+    count_check, counter_key, LimitKind, FILE_LIMIT, LIMIT_WINDOW_MS, LONGEST_WINDOW_MS,
+    MANUAL_LIMIT,
 };
+pub use real_name::{RealNameCheck, RealNameOutcome};

@@ -14,6 +14,11 @@ pub const FILE_LIMIT: u32 = 10;
 /// The window both limits count in.
 pub const LIMIT_WINDOW_MS: i64 = 10 * 60 * 1000;
 
+/// The longest window any counter of the rate-limit store uses (the real-name check's day;
+/// the export's hour, these checks' ten minutes): the sweeper removes only windows that
+/// began before it, so that no counter is reset early.
+pub const LONGEST_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
+
 /// Which limit a check counts against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LimitKind {

@@ -6,8 +6,8 @@ use crate::forms::{Field, FormNotice, FormState, SubmitButton};
 use crate::i18n::{t, use_lang, Msg};
 use crate::pages::register::code_forms;
 use crate::server_fns::accounts::{
-    account_overview, change_password, confirm_account_change, request_mobile_change,
-    request_name_correction,
+    account_overview, change_password, confirm_account_change, request_account_deletion,
+    request_mobile_change, request_name_correction,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -88,6 +88,55 @@ fn AccountContent() -> impl IntoView {
                 <SubmitButton state label=Msg::ChangePasswordSubmit/>
             </form>
         </section>
+        <section class="panel" aria-labelledby="personal-data">
+            <h2 id="personal-data">{t(Msg::PersonalDataTitle)}</h2>
+            <p>{t(Msg::PersonalDataIntro)}</p>
+            <p class="form-footer">
+                // A download, not a page: the router must leave it to the browser.
+                <a href=crate::urls::route::ACCOUNT_EXPORT download rel="external"
+                    data-testid="export-link">{t(Msg::ExportLink)}</a>
+                " · "
+                <A href=crate::urls::route::ACCOUNT_DELETE>{t(Msg::DeleteAccountLink)}</A>
+            </p>
+        </section>
+    }
+}
+
+/// 注销账号: what is deleted and what is kept, then the current password (a code follows).
+#[component]
+pub fn DeleteAccountPage() -> impl IntoView {
+    view! {
+        <Title text=t(Msg::DeleteAccountTitle)/>
+        <RequireHolder>
+            {
+                let state = FormState::new("delete_account");
+                view! {
+                    <section class="panel panel--narrow">
+                        <h1>{t(Msg::DeleteAccountTitle)}</h1>
+                        <p>{t(Msg::DeleteAccountIntro)}</p>
+                        <h2>{t(Msg::DeleteAccountRemovedTitle)}</h2>
+                        <ul>
+                            <li>{t(Msg::DeleteAccountRemoved1)}</li>
+                            <li>{t(Msg::DeleteAccountRemoved2)}</li>
+                            <li>{t(Msg::DeleteAccountRemoved3)}</li>
+                            <li>{t(Msg::DeleteAccountRemoved4)}</li>
+                        </ul>
+                        <h2>{t(Msg::DeleteAccountKeptTitle)}</h2>
+                        <ul>
+                            <li>{t(Msg::DeleteAccountKept1)}</li>
+                            <li>{t(Msg::DeleteAccountKept2)}</li>
+                        </ul>
+                        <FormNotice state/>
+                        <form method="post" action=crate::urls::route::ACCOUNT_DELETE novalidate
+                            class="form" on:submit=state.submit_with(request_account_deletion)>
+                            <Field state name="current" label=Msg::FieldCurrentPassword
+                                kind="password" autocomplete="current-password" prefill=false/>
+                            <SubmitButton state label=Msg::DeleteAccountSubmit/>
+                        </form>
+                    </section>
+                }
+            }
+        </RequireHolder>
     }
 }
 

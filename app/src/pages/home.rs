@@ -2,12 +2,20 @@ use crate::i18n::{t, Msg};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 
 /// The landing page: two ways in, one for holders and one for verifiers.
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let deleted = use_query_map().with_untracked(|q| q.get("deleted").is_some());
     view! {
         <Title text=""/>
+        {deleted.then(|| view! {
+            <div class="notice notice--ok" role="status" data-testid="account-deleted">
+                <span class="notice__icon" aria-hidden="true">"✓"</span>
+                <span>{t(Msg::AccountDeleted)}</span>
+            </div>
+        })}
         <section class="hero">
             <h1>{t(Msg::HomeTitle)}</h1>
             <p class="lead">{t(Msg::HomeIntro)}</p>

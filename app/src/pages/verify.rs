@@ -72,6 +72,12 @@ pub fn VerdictPanel(result: VerificationResult) -> impl IntoView {
             Msg::VerdictNotGenuineTitle,
             Msg::VerdictNotGenuineText.text(lang).to_string(),
         ),
+        Verdict::Withdrawn => (
+            "verdict verdict--bad",
+            "✕",
+            Msg::VerdictWithdrawnTitle,
+            Msg::VerdictWithdrawnText.text(lang).to_string(),
+        ),
     };
     let problem = result.file_problem.map(|p| match p {
         FileProblem::NoSignature => Msg::ProblemNoSignature,
@@ -255,6 +261,7 @@ pub fn VerificationLog(entries: Vec<VerificationLogEntry>) -> impl IntoView {
                                 Verdict::Expired => Msg::VerdictExpiredTitle,
                                 Verdict::Revoked => Msg::VerdictRevokedTitle,
                                 Verdict::NotGenuine => Msg::VerdictNotGenuineTitle,
+                                Verdict::Withdrawn => Msg::VerdictWithdrawnTitle,
                             };
                             view! {
                                 <li class="log-list__item" data-testid="verification">

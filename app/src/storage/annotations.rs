@@ -185,9 +185,12 @@ macro_rules! impl_annotation_store {
                 );
                 sqlx::query(&lock).bind(new.certificate.0).fetch_one(&mut *tx).await?;
                 let window_start = new.applied_on - time::Duration::days(WINDOW_DAYS - 1);
+                // Copies withdrawn by an account's deletion still count: deleting the account
+                // and registering again is no way around the limit.
                 let recent: Vec<(String, String)> = sqlx::query_as(
                     "SELECT state, applied_on FROM annotations WHERE certificate_id = $1 \
-                     AND applied_on >= $2",
+                     AND applied_on >= $2 UNION ALL SELECT 'ready', applied_on \
+                     FROM withdrawn_copies WHERE certificate_id = $1 AND applied_on >= $2",
                 )
                 .bind(new.certificate.0)
                 .bind(window_start.to_string())

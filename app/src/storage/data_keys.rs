@@ -275,10 +275,11 @@ pub trait DataKeyStore: Send + Sync {
     /// encryption at rest), in batches; returns how many rows it converted. Idempotent.
     async fn encrypt_clear_holders(&self) -> StorageResult<u64>;
 
-    /// Re-seals under the current data key every value sealed with another one, in
-    /// batches, then forgets the other keys' ids; returns how many rows it changed.
+    /// Re-seals under the current data key every value sealed with another one (holders,
+    /// in batches, and pending codes), then forgets the other keys' ids; returns how many
+    /// rows it changed.
     /// Idempotent: run it again after an interruption.
-    async fn reencrypt_holders(&self) -> StorageResult<u64>;
+    async fn reencrypt_all(&self) -> StorageResult<u64>;
 
     /// Seals (`reseal`: re-seals under the current key) the mobile number and payload of
     /// one-time codes stored in clear (written before encryption at rest) or, with `reseal`,
@@ -369,7 +370,7 @@ macro_rules! impl_data_key_store {
             }
 
             #[tracing::instrument(skip_all)]
-            async fn reencrypt_holders(&self) -> StorageResult<u64> {
+            async fn reencrypt_all(&self) -> StorageResult<u64> {
                 let keys = self.keys();
                 let (mut after, mut done) = (0i64, 0);
                 loop {

@@ -41,6 +41,7 @@ mod data_keys;
 mod error;
 mod files;
 mod holders;
+mod personal_data;
 mod postgres;
 mod produced_files;
 mod rate_limits;
@@ -65,6 +66,10 @@ pub use data_keys::{DataKeyStore, DataKeys};
 pub use error::{StorageError, StorageResult};
 pub use files::{DbFileMeta, FileStore, FILE_COLUMNS};
 pub use holders::{DbHolder, HolderDetail, HolderStore};
+pub use personal_data::{
+    DeletionSummary, HolderDeletion, PersonalDataStore, SessionSummary, WithdrawnCopy,
+    ANONYMISED_DETAIL,
+};
 pub use postgres::PgStorage;
 pub use produced_files::ProducedFileStore;
 pub use rate_limits::{RateLimitStore, WindowCount};
@@ -82,6 +87,7 @@ pub mod prelude {
     pub use super::rows::IntoDomain;
     pub use super::ApiKeyStore;
     pub use super::DataKeyStore;
+    pub use super::PersonalDataStore;
     pub use super::ProducedFileStore;
     pub use super::{
         AnnotationQueue, AnnotationStore, AuditLine, AuditStore, BlobStore, CertificateContent,
@@ -147,6 +153,7 @@ pub trait Storage:
     + ProducedFileStore
     + ApiKeyStore
     + DataKeyStore
+    + PersonalDataStore
 {
     fn backend(&self) -> Backend;
 

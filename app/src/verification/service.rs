@@ -162,6 +162,37 @@ fn answer(
     }
 }
 
+/// The answer for a copy withdrawn when its holder deleted the account: logged against its
+/// certificate, and showing nothing of the certificate or the person (`docs/domain.md`,
+/// "Deleting an account").
+fn withdrawn(
+    state: &AppState,
+    checker: &Checker,
+    method: Method,
+    purpose: Option<String>,
+    copy: &crate::storage::WithdrawnCopy,
+) -> VerificationResult {
+    let now = state.clock.now();
+    if checker.logged {
+        state.verification_log.record(VerificationRecord {
+            at: now,
+            method,
+            certificate: copy.certificate,
+            annotation: None,
+            verdict: Verdict::Withdrawn,
+            purpose,
+            source: checker.source(),
+        });
+    }
+    VerificationResult {
+        verdict: Verdict::Withdrawn,
+        certificate: None,
+        annotation: None,
+        file_problem: None,
+        checked_at: china_minute(now),
+    }
+}
+
 /// An e-certificate issued before the cut-off carries `e-<certificate public id>`.
 async fn e_certificate(state: &AppState, public_id: &str) -> Result<Option<Certificate>, AppError> {
     let certificate = state.storage.certificate_by_public_id(public_id).await?;
@@ -200,6 +231,11 @@ pub async fn by_code(
         .storage
         .annotation_with_certificate(annotation_code)
         .await?;
+    if found.is_none() {
+        if let Some(copy) = state.storage.withdrawn_copy(annotation_code).await? {
+            return Ok(withdrawn(state, checker, method, purpose, &copy));
+        }
+    }
     let problem = match found
         .as_ref()
         .and_then(|(a, _)| a.key_fingerprint.as_deref())
@@ -265,11 +301,22 @@ pub async fn manual(
     let found = match (&certificate, wanted.is_empty()) {
         (None, _) => None,
         (Some(c), true) => Some((c.clone(), None)),
-        (Some(c), false) => state
-            .storage
-            .annotation_of_certificate(c.id, wanted)
-            .await?
-            .map(|a| (c.clone(), Some(a))),
+        (Some(c), false) => {
+            let annotation = state
+                .storage
+                .annotation_of_certificate(c.id, wanted)
+                .await?;
+            if annotation.is_none() {
+                if let Some(copy) = state
+                    .storage
+                    .withdrawn_copy_of_certificate(c.id, wanted)
+                    .await?
+                {
+                    return Ok(withdrawn(state, checker, method, purpose, &copy));
+                }
+            }
+            annotation.map(|a| (c.clone(), Some(a)))
+        }
     };
     Ok(answer(
         state,
@@ -391,6 +438,12 @@ pub async fn file(
         .storage
         .annotation_with_certificate(annotation_code)
         .await?;
+    if found.is_none() {
+        // Signed by the issuer, but its holder has since deleted the account.
+        if let Some(copy) = state.storage.withdrawn_copy(annotation_code).await? {
+            return Ok(withdrawn(state, checker, method, purpose, &copy));
+        }
+    }
     let problem = match &found {
         None => Some(FileProblem::UnknownDocument),
         // The stored copy is the one that was handed out; a signed file that is not it

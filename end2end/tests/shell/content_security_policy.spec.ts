@@ -113,6 +113,7 @@ test("a holder's pages, the copy and its verification work under the policy", as
   await visit(section, `/verify/${code}`);
   await expect(page.getByTestId("verdict")).toHaveAttribute("data-verdict", /.+/);
   await visit(section, "/account");
+  await visit(section, "/account/delete");
   await expectNoViolations(page, violations);
 });
 

@@ -6,8 +6,8 @@ use super::extract::{Holder, SignInFirst, SignedIn};
 use super::ServerState;
 use app::accounts::forms::{
     ChangeMobileForm, ChangePasswordForm, ConfirmAccountChangeForm, ConfirmRegistrationForm,
-    CorrectNameForm, ForgotPasswordForm, LoginForm, LogoutForm, RegisterForm, ResetPasswordForm,
-    TermsForm,
+    CorrectNameForm, DeleteAccountForm, ForgotPasswordForm, LoginForm, LogoutForm, RegisterForm,
+    ResetPasswordForm, TermsForm,
 };
 use app::accounts::service::{self, Outcome};
 use app::annotations::forms::ApplyForm;
@@ -235,6 +235,14 @@ pub async fn confirm_account_change(
         service::confirm_account_change(&app, &session, form).await
     };
     handle(state, request, "account_confirm", action).await
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn delete_account(State(state): State<ServerState>, request: Request<Body>) -> Response {
+    let action = |app, _, Holder(session), form: DeleteAccountForm| async move {
+        app::accounts::personal_data::request_deletion(&app, &session, form).await
+    };
+    handle(state, request, "delete_account", action).await
 }
 
 #[tracing::instrument(skip_all)]

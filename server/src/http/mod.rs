@@ -1,6 +1,7 @@
 //! The HTTP application: Leptos pages and server functions, plain routes, and the layers every
 //! request passes through.
 
+mod account;
 mod client;
 mod copies;
 pub mod extract;
@@ -232,6 +233,9 @@ fn plain_routes() -> Vec<(&'static str, MethodRouter<ServerState>)> {
         (r::ANNOTATION_DOWNLOAD, get(copies::annotated_download)),
         (r::ANNOTATION_PREVIEW, get(copies::annotated_preview)),
         (r::ANNOTATION_QR, get(copies::annotated_qr)),
+        // The holder's personal data: a copy of it, and the account's deletion.
+        (r::ACCOUNT_EXPORT, get(account::export)),
+        (r::ACCOUNT_DELETE, post(forms::delete_account)),
     ]
 }
 

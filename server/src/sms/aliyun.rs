@@ -122,7 +122,7 @@ pub fn signed_query(params: &BTreeMap<&str, &str>, secret: &str) -> String {
     )
 }
 
-fn timestamp(at: time::OffsetDateTime) -> String {
+pub fn timestamp(at: time::OffsetDateTime) -> String {
     let at = at.to_offset(time::UtcOffset::UTC);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",

@@ -200,10 +200,51 @@ async fn manual_and_file_answers(db: Db) {
     assert_answer!("file_no_signature", answered(status, body));
     let (status, body) = api_file(&app, b"GIF89a not a pdf".to_vec()).await;
     assert_answer!("file_not_pdf_422", answered(status, body));
-    let mut huge = b"%PDF-1.7\n".to_vec();
-    huge.resize(5 * 1024 * 1024 + 10, b' ');
-    let (status, body) = api_file(&app, huge).await;
+    let (status, body) = api_file_refused_before_its_body(&app, 5 * 1024 * 1024 + 10).await;
     assert_answer!("file_too_large_422", answered(status, body));
+}
+
+/// Posts a PDF of `len` bytes the way a real client meets an early refusal: the server answers
+/// from the headers and closes without reading the body, so the writer may see a broken pipe
+/// (an HTTP client library then reports only that, under load); the answer is read off the
+/// socket whatever happens to the write.
+async fn api_file_refused_before_its_body(app: &TestApp, len: usize) -> (StatusCode, Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = app.base.trim_start_matches("http://").to_string();
+    let stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let (mut reader, mut writer) = stream.into_split();
+    let head = format!(
+        "POST /api/v1/verify/file HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/pdf\r\n\
+         Content-Length: {len}\r\nConnection: close\r\n\r\n%PDF-1.7\n"
+    );
+    writer.write_all(head.as_bytes()).await.unwrap();
+    let write_rest = tokio::spawn(async move {
+        let chunk = vec![b' '; 64 * 1024];
+        let mut left = len - 9;
+        while left > 0 {
+            let n = left.min(chunk.len());
+            if writer.write_all(&chunk[..n]).await.is_err() {
+                break;
+            }
+            left -= n;
+        }
+    });
+    let mut raw = Vec::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        reader.read_to_end(&mut raw),
+    )
+    .await
+    .expect("an answer within 20 s")
+    .ok();
+    write_rest.abort();
+    let text = String::from_utf8_lossy(&raw);
+    let (head, body) = text.split_once("\r\n\r\n").expect("a whole answer");
+    let status: u16 = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (
+        StatusCode::from_u16(status).unwrap(),
+        serde_json::from_str(body).unwrap(),
+    )
 }
 
 async fn rate_limited_and_not_found_errors(db: Db) {

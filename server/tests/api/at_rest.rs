@@ -206,9 +206,17 @@ async fn rotation_reencrypts_and_the_new_key_alone_then_reads_everything(db: Db)
         String::from_utf8_lossy(&out.stderr)
     );
     let said = String::from_utf8_lossy(&out.stdout);
-    assert!(said.contains("re-encrypted 1 holders"), "{said}");
-    for column in ["mobile", "id_number_enc"] {
-        for value in scalar_strings(&app, &format!("SELECT {column} FROM holders")).await {
+    assert!(
+        said.contains("re-encrypted ") && !said.contains("re-encrypted 0 "),
+        "{said}"
+    );
+    for column in [
+        "mobile FROM holders",
+        "id_number_enc FROM holders",
+        "mobile FROM one_time_codes",
+        "payload FROM one_time_codes",
+    ] {
+        for value in scalar_strings(&app, &format!("SELECT {column}")).await {
             assert!(
                 value.starts_with(&format!("v1.{}.", keys.current_id())),
                 "{value}"

@@ -124,6 +124,8 @@ pub struct Options {
     pub verification_log_retention_days: u32,
     /// The data keys (default: [`data_keys`], the tests' fixed key file).
     pub data_keys: Option<std::sync::Arc<app::storage::DataKeys>>,
+    /// A real-name check (`--real-name-check`); none by default.
+    pub real_name: Option<std::sync::Arc<dyn app::infra::RealNameCheck>>,
 }
 
 impl Default for Options {
@@ -139,6 +141,7 @@ impl Default for Options {
             public_url: None,
             verification_log_retention_days: app::state::DEFAULT_VERIFICATION_LOG_RETENTION_DAYS,
             data_keys: None,
+            real_name: None,
         }
     }
 }
@@ -240,6 +243,7 @@ async fn start(
         ),
         demo: true,
         verification_log_retention_days: options.verification_log_retention_days,
+        real_name: options.real_name.clone(),
         trusted_proxies: app::infra::TrustedProxies::new(options.trusted_proxies.clone()),
         connections: options.connections.clone(),
         data_keys: options.data_keys.clone().unwrap_or_else(data_keys),

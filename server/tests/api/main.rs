@@ -19,6 +19,7 @@ mod operator;
 mod operator_certificates;
 mod operator_keys;
 mod outage;
+mod personal_data;
 mod process;
 mod shell;
 mod storage_story;

@@ -425,6 +425,88 @@ async fn the_verification_log_folds_repeats_and_shows_a_few_lines_per_source(db:
     storage.close().await;
 }
 
+/// An account's deletion: its sessions and audit details go, its certificate stays, a second
+/// deletion finds nothing, and the same ID number can be registered again.
+async fn deleting_a_holder_keeps_the_certificates(db: Db) {
+    let test_db = TestDb::new(db).await;
+    let storage = server::open_storage(&test_db.url, crate::helpers::data_keys())
+        .await
+        .unwrap();
+    let holder = NewHolder {
+        id_number: id("11010519491231002X"),
+        name: HolderName::parse("张𪚥").unwrap(),
+        mobile: Mobile::parse("13800138000").unwrap(),
+        password_hash: "$argon2id$placeholder".into(),
+        created_at: 1_700_000_000_000,
+    };
+    let holder_id = storage.insert_holder(&holder).await.unwrap();
+    storage
+        .upsert_certificate(&record("2023000000000009", "张𪚥"), 1)
+        .await
+        .unwrap();
+    storage
+        .create_session(&app::domain::NewSession {
+            token_hash: "t".repeat(64),
+            holder: holder_id,
+            created_at: 1_700_000_000_000,
+            expires_at: 1_800_000_000_000,
+        })
+        .await
+        .unwrap();
+    assert_eq!(storage.sessions_of(holder_id).await.unwrap().len(), 1);
+    let subject = format!("holder:{}", holder_id.0);
+    storage
+        .append_audit(&AuditEntry {
+            at: 1_700_000_000_001,
+            actor: subject.clone(),
+            action: "holder.name_corrected".into(),
+            subject: subject.clone(),
+            detail: r#"{"before":"张三","after":"张𪚥"}"#.into(),
+        })
+        .await
+        .unwrap();
+    let deletion_line = AuditEntry {
+        at: 1_700_000_000_002,
+        actor: "deleted:abc".into(),
+        action: "holder.deleted".into(),
+        subject: "deleted:abc".into(),
+        detail: "{}".into(),
+    };
+    let deletion = app::storage::HolderDeletion {
+        holder: holder_id,
+        now: 1_700_000_000_002,
+        throttle_keys: &[],
+        mobile: "13800138000",
+        pseudonym: "deleted:abc",
+        audit: &deletion_line,
+    };
+    let summary = storage.delete_holder(&deletion).await.unwrap();
+    assert_eq!(summary.sessions_ended, 1);
+    assert_eq!(summary.audit_lines_anonymised, 1);
+    assert!(storage.audit_entries(&subject).await.unwrap().is_empty());
+    let kept = storage.audit_entries("deleted:abc").await.unwrap();
+    assert_eq!(kept.len(), 2);
+    assert_eq!(kept[0].detail, app::storage::ANONYMISED_DETAIL);
+    assert!(storage.sessions_of(holder_id).await.unwrap().is_empty());
+    assert!(matches!(
+        storage.delete_holder(&deletion).await,
+        Err(StorageError::NotFound)
+    ));
+    assert_eq!(storage.count_holders().await.unwrap(), 0);
+    assert!(storage
+        .certificate_by_number("2023000000000009")
+        .await
+        .unwrap()
+        .is_some());
+    storage.insert_holder(&holder).await.unwrap();
+    assert!(storage
+        .withdrawn_copy("nosuchcode")
+        .await
+        .unwrap()
+        .is_none());
+    storage.close().await;
+}
+
 on_both_backends!(
     holders_certificates_files_and_audit,
     demo_data_loads_once,
@@ -432,4 +514,5 @@ on_both_backends!(
     retired_keys_and_produced_files,
     api_keys_count_up_to_their_quota_per_day,
     the_verification_log_folds_repeats_and_shows_a_few_lines_per_source,
+    deleting_a_holder_keeps_the_certificates
 );

@@ -5,6 +5,7 @@ mod codes;
 mod log_in;
 mod log_out;
 mod register_holder;
+mod request_account_deletion;
 
 pub use accept_terms::*;
 pub use account_overview::*;
@@ -13,3 +14,4 @@ pub use codes::*;
 pub use log_in::*;
 pub use log_out::*;
 pub use register_holder::*;
+pub use request_account_deletion::*;
