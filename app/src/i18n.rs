@@ -535,6 +535,15 @@ messages! {
     SamplePart2 { zh: "加注信息：加注编号、使用场景和加注有效期；有效期过后，加注件不能再作为有效凭证使用。", en: "The annotation: its number, the usage scenario and the validity period; after it ends, the copy can no longer be used." }
     SamplePart3 { zh: "二维码和验证码：验证方扫码或在查询验证页面输入信息，即可核验加注件的真伪和当前状态。", en: "The QR code and verification code: a verifier scans it, or enters the details on the verification page, to check that the copy is genuine and still valid." }
     SampleAlt { zh: "加注后的电子证书样式（样例，非有效证书）", en: "Sample annotated e-certificate (not a valid certificate)" }
+    CopyCancelled { zh: "此加注件已作废，不能再查看或下载。", en: "This annotated copy was cancelled; it can no longer be viewed or downloaded." }
+    StatusCancelled { zh: "已作废", en: "Cancelled" }
+    CancelledOn { zh: "已于 {0} 作废。", en: "Cancelled on {0}." }
+    CancelCopyTitle { zh: "作废此加注件", en: "Cancel this copy" }
+    CancelCopyText { zh: "如加注件发给了错误的单位或不再需要，可提前作废。作废后，任何人验证此加注件都将看到“已由持证人作废”，您也不能再查看或下载它。作废不能撤销；已作废的加注件仍计入 90 日内 3 次加注的次数。", en: "If the copy went to the wrong party or is no longer needed, cancel it early. Anyone who then verifies it is told its holder cancelled it, and you can no longer view or download it. This cannot be undone, and a cancelled copy still counts toward the 3 annotations within 90 days." }
+    CancelCopySubmit { zh: "确认作废", en: "Cancel the copy" }
+    CopyCancelledDone { zh: "加注件已作废。", en: "The copy was cancelled." }
+    VerdictCancelledTitle { zh: "加注件已作废", en: "Annotated copy cancelled" }
+    VerdictCancelledText { zh: "证书真实，但此加注件已由持证人作废，不能再作为有效凭证使用。", en: "The certificate is genuine, but its holder cancelled this annotated copy; it can no longer be used." }
     CopyPreviewAlt { zh: "加注件预览图", en: "Preview of the annotated copy" }
     // ---- verification ----
     VerifyTitle { zh: "查询验证", en: "Verify a certificate" }

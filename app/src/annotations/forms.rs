@@ -15,6 +15,19 @@ pub struct ApplyForm {
     pub validity_other: String,
 }
 
+/// [确认作废]: the copy to cancel, by its code.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CancelForm {
+    pub code: String,
+}
+
+impl EchoValues for CancelForm {
+    fn echo_values(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
+}
+
 /// The choice that means "the number of days I typed".
 pub const VALIDITY_OTHER: &str = "other";
 

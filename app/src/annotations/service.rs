@@ -2,7 +2,7 @@
 //! checked here on every request; the 3-in-90-days limit is checked by storage inside the
 //! transaction that records the application.
 
-use super::forms::ApplyForm;
+use super::forms::{ApplyForm, CancelForm};
 use super::views::*;
 use crate::accounts::service::Outcome;
 use crate::certificates::service::certificate_view;
@@ -39,6 +39,9 @@ pub fn annotation_view(a: &Annotation, certificate: &Certificate, now: i64) -> A
     let revoked = certificate.record.status != CertificateStatus::Valid;
     let status = match (a.state, a.valid_from, a.valid_until) {
         _ if revoked => AnnotationStatus::CertificateRevoked,
+        _ if a.cancelled_at.is_some() => AnnotationStatus::Cancelled {
+            at: a.cancelled_at.map(china_minute).unwrap_or_default(),
+        },
         (AnnotationState::Queued, _, _) => AnnotationStatus::Generating,
         (AnnotationState::Failed, _, _) => AnnotationStatus::Failed,
         (AnnotationState::Ready, Some(from), Some(until)) if is_current(until, now) => {
@@ -209,6 +212,41 @@ pub async fn usable_copy(
         AnnotationStatus::Generating => Err(AppError::Refused(Text::new(Msg::CopyGenerating))),
         AnnotationStatus::Failed => Err(AppError::Refused(Text::new(Msg::CopyFailed))),
         AnnotationStatus::Expired { .. } => Err(AppError::Refused(Text::new(Msg::CopyExpired))),
+        AnnotationStatus::Cancelled { .. } => Err(AppError::Refused(Text::new(Msg::CopyCancelled))),
+    }
+}
+
+/// 作废: the holder cancels a ready copy early (one sent to the wrong party, say). From then on
+/// it cannot be viewed or downloaded and verifies as cancelled by its holder; it still counts
+/// toward the 3-in-90-days rule, so cancelling is no way around it (docs/domain.md).
+pub async fn cancel(
+    state: &AppState,
+    session: &ActiveSession,
+    form: CancelForm,
+) -> Result<Outcome, AppError> {
+    let code = form.code.as_str();
+    let (annotation, _) = usable_copy(state, session, code).await?;
+    let now = state.clock.now();
+    let audit = crate::domain::AuditEntry {
+        at: now,
+        actor: format!("holder:{}", session.holder.0),
+        action: "annotation.cancel".into(),
+        subject: format!("annotation:{}", annotation.number),
+        detail: serde_json::json!({ "code": annotation.code }).to_string(),
+    };
+    let cancelled = state
+        .storage
+        .cancel_annotation(annotation.id, session.holder, now, &audit)
+        .await?;
+    if cancelled {
+        tracing::info!(annotation = annotation.id.0, "copy cancelled by its holder");
+        Ok(Outcome {
+            done: FormDone::redirect(crate::urls::annotation(code)),
+            cookies: Vec::new(),
+        })
+    } else {
+        // Cancelled meanwhile by another request, or not this holder's application.
+        Err(AppError::Refused(Text::new(Msg::CopyCancelled)))
     }
 }
 

@@ -17,6 +17,8 @@ pub enum AnnotationStatus {
     Expired { valid_until: String },
     /// 失败: production failed; apply again.
     Failed,
+    /// 已作废: its holder cancelled the copy early; it verifies as cancelled.
+    Cancelled { at: String },
     /// The certificate was revoked: no copy of it may be viewed or downloaded, whatever its
     /// validity.
     CertificateRevoked,

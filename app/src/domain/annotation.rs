@@ -219,6 +219,8 @@ pub struct Annotation {
     pub pdf_sha256: Option<String>,
     pub key_fingerprint: Option<String>,
     pub produced_by: Option<String>,
+    /// When its holder cancelled (作废) the copy early; it then verifies as cancelled.
+    pub cancelled_at: Option<Millis>,
 }
 
 /// What applying did: the annotation is queued, or the 3-in-90-days limit refused it.

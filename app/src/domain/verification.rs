@@ -24,6 +24,8 @@ pub enum Verdict {
     /// A genuine copy that was withdrawn: its holder deleted the account (注销账号), so it no
     /// longer stands for anyone; nothing about the certificate or the person is shown.
     Withdrawn,
+    /// A genuine copy that its holder cancelled (作废) before its validity ended.
+    Cancelled,
 }
 
 impl Verdict {
@@ -35,6 +37,7 @@ impl Verdict {
             Verdict::Revoked => "revoked",
             Verdict::NotGenuine => "not_genuine",
             Verdict::Withdrawn => "withdrawn",
+            Verdict::Cancelled => "cancelled",
         }
     }
 
@@ -46,6 +49,7 @@ impl Verdict {
             Verdict::Revoked,
             Verdict::NotGenuine,
             Verdict::Withdrawn,
+            Verdict::Cancelled,
         ]
         .into_iter()
         .find(|v| v.code() == code)

@@ -11,7 +11,9 @@ use crate::domain::time::written_for;
 use crate::error::AppError;
 use crate::forms::{FormNotice, FormState, SubmitButton};
 use crate::i18n::{t, tf, use_lang, Msg};
-use crate::server_fns::annotations::{apply_annotation, load_annotation, load_annotations};
+use crate::server_fns::annotations::{
+    apply_annotation, cancel_annotation, load_annotation, load_annotations,
+};
 use crate::urls;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -154,6 +156,7 @@ fn AnnotationStatusBadge(status: AnnotationStatus) -> impl IntoView {
         AnnotationStatus::Expired { .. } => ("badge badge--warn", "⌛ ", Msg::StatusExpired),
         AnnotationStatus::Failed => ("badge badge--bad", "✕ ", Msg::StatusFailed),
         AnnotationStatus::CertificateRevoked => ("badge badge--bad", "✕ ", Msg::StatusRevoked),
+        AnnotationStatus::Cancelled { .. } => ("badge badge--bad", "✕ ", Msg::StatusCancelled),
     };
     view! {
         <span class=class data-testid="annotation-status">
@@ -199,6 +202,9 @@ fn AnnotationItem(a: AnnotationView) -> impl IntoView {
                 }.into_any(),
                 AnnotationStatus::CertificateRevoked => view! {
                     <p class="annotation__validity">{t(Msg::AnnotateRevokedRefused)}</p>
+                }.into_any(),
+                AnnotationStatus::Cancelled { at } => view! {
+                    <p class="annotation__validity">{tf(Msg::CancelledOn, &[&at])}</p>
                 }.into_any(),
             }}
         </li>
@@ -410,6 +416,24 @@ fn ShareCopy(code: String, link: String, valid_until: String) -> impl IntoView {
     }
 }
 
+/// [作废此加注件]: folded, with what cancelling means, so that nobody cancels by a slip.
+#[component]
+fn CancelCopy(code: String) -> impl IntoView {
+    let state = FormState::new("cancel");
+    view! {
+        <details class="cancel-copy" data-testid="cancel-copy">
+            <summary>{t(Msg::CancelCopyTitle)}</summary>
+            <p>{t(Msg::CancelCopyText)}</p>
+            <FormNotice state/>
+            <form method="post" action=urls::annotation(&code) class="form"
+                on:submit=state.submit_with(cancel_annotation)>
+                <input type="hidden" name="code" value=code.clone()/>
+                <SubmitButton state label=Msg::CancelCopySubmit/>
+            </form>
+        </details>
+    }
+}
+
 /// The annotated copy (加注件): viewed inline (a PDF on wide screens, a drawn preview that
 /// phones display well), downloaded, or explained when it cannot be used.
 #[component]
@@ -466,6 +490,13 @@ fn AnnotationContent() -> impl IntoView {
                                         <img class="copy-preview" src=urls::annotation_preview(&a.code) alt=t(Msg::CopyPreviewAlt)/>
                                     </object>
                                     <ShareCopy code=a.code.clone() link=d.verify_url.clone() valid_until/>
+                                    <CancelCopy code=a.code.clone()/>
+                                }.into_any(),
+                                AnnotationStatus::Cancelled { at } => view! {
+                                    <p class="notice notice--warn" role="status" data-testid="copy-cancelled">
+                                        <span class="notice__icon" aria-hidden="true">"!"</span>
+                                        <span>{t(Msg::CopyCancelled)} " " {tf(Msg::CancelledOn, &[&at])}</span>
+                                    </p>
                                 }.into_any(),
                                 AnnotationStatus::Expired { valid_until } => view! {
                                     <p class="notice notice--warn" role="status">

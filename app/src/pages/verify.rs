@@ -78,6 +78,12 @@ pub fn VerdictPanel(result: VerificationResult) -> impl IntoView {
             Msg::VerdictWithdrawnTitle,
             Msg::VerdictWithdrawnText.text(lang).to_string(),
         ),
+        Verdict::Cancelled => (
+            "verdict verdict--bad",
+            "✕",
+            Msg::VerdictCancelledTitle,
+            Msg::VerdictCancelledText.text(lang).to_string(),
+        ),
     };
     let problem = result.file_problem.map(|p| match p {
         FileProblem::NoSignature => Msg::ProblemNoSignature,
@@ -262,6 +268,7 @@ pub fn VerificationLog(entries: Vec<VerificationLogEntry>) -> impl IntoView {
                                 Verdict::Revoked => Msg::VerdictRevokedTitle,
                                 Verdict::NotGenuine => Msg::VerdictNotGenuineTitle,
                                 Verdict::Withdrawn => Msg::VerdictWithdrawnTitle,
+                                Verdict::Cancelled => Msg::VerdictCancelledTitle,
                             };
                             view! {
                                 <li class="log-list__item" data-testid="verification">

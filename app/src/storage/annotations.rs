@@ -3,9 +3,10 @@
 //! [`super::annotation_queue`].
 
 use super::certificates::DbCertificate;
-use super::rows::{date, fetch_as, IntoDomain};
+use super::rows::{date, execute, fetch_as, IntoDomain};
 use super::{Dialect, PgStorage, SqliteStorage, StorageError, StorageResult};
 use crate::domain::annotation::{quota_of, Quota, Scenario, ValidityDays, WINDOW_DAYS};
+use crate::domain::time::Millis;
 use crate::domain::{
     Annotation, AnnotationId, AnnotationState, ApplyOutcome, Certificate, CertificateId, HolderId,
     NewAnnotation,
@@ -40,6 +41,17 @@ pub trait AnnotationStore: Send + Sync {
 
     /// Annotations whose production failed for good, newest first (for the operator).
     async fn failed_annotations(&self) -> StorageResult<Vec<Annotation>>;
+
+    /// Cancels (作废) the holder's ready, not yet cancelled copy at `now`, with its audit line,
+    /// in one transaction. False when there was no such copy (another holder's, not ready,
+    /// already cancelled): nothing changed.
+    async fn cancel_annotation(
+        &self,
+        id: AnnotationId,
+        holder: HolderId,
+        now: Millis,
+        audit: &crate::domain::AuditEntry,
+    ) -> StorageResult<bool>;
 }
 
 #[derive(sqlx::FromRow)]
@@ -62,12 +74,13 @@ pub struct DbAnnotation {
     pdf_sha256: Option<String>,
     key_fingerprint: Option<String>,
     produced_by: Option<String>,
+    cancelled_at: Option<i64>,
 }
 
 /// The columns [`DbAnnotation`] reads, in its order.
 pub const ANNOTATION_COLUMNS: &str = "id, code, annotation_number, certificate_id, \
      holder_id, scenario, validity_days, applied_at, applied_on, state, attempts, last_error, \
-     produced_at, valid_from, valid_until, pdf_sha256, key_fingerprint, produced_by";
+     produced_at, valid_from, valid_until, pdf_sha256, key_fingerprint, produced_by, cancelled_at";
 
 fn annotation_state(code: &str) -> StorageResult<AnnotationState> {
     match code {
@@ -102,6 +115,7 @@ impl TryFrom<DbAnnotation> for Annotation {
             pdf_sha256: row.pdf_sha256,
             key_fingerprint: row.key_fingerprint,
             produced_by: row.produced_by,
+            cancelled_at: row.cancelled_at,
         })
     }
 }
@@ -133,7 +147,8 @@ struct DbAnnotationWithCertificate {
 const ANNOTATION_WITH_CERTIFICATE: &str = "SELECT a.id, a.code, \
      a.annotation_number, a.certificate_id, a.holder_id, a.scenario, a.validity_days, \
      a.applied_at, a.applied_on, a.state, a.attempts, a.last_error, a.produced_at, a.valid_from, \
-     a.valid_until, a.pdf_sha256, a.key_fingerprint, a.produced_by, c.id AS c_id, \
+     a.valid_until, a.pdf_sha256, a.key_fingerprint, a.produced_by, a.cancelled_at, \
+     c.id AS c_id, \
      c.public_id AS c_public_id, c.cert_number AS c_cert_number, \
      c.holder_id_type AS c_holder_id_type, c.holder_id_number AS c_holder_id_number, \
      c.holder_name AS c_holder_name, c.qualification AS c_qualification, c.level AS c_level, \
@@ -266,6 +281,26 @@ macro_rules! impl_annotation_store {
                      ORDER BY applied_at DESC"
                 );
                 fetch_as!(self.pool(), DbAnnotation, &sql, fetch_all)
+            }
+
+            #[tracing::instrument(skip_all, fields(annotation = id.0, holder = holder.0))]
+            async fn cancel_annotation(
+                &self,
+                id: AnnotationId,
+                holder: HolderId,
+                now: Millis,
+                audit: &crate::domain::AuditEntry,
+            ) -> StorageResult<bool> {
+                use super::AuditLine;
+                const SQL: &str = "UPDATE annotations SET cancelled_at = $1 \
+                     WHERE id = $2 AND holder_id = $3 AND state = 'ready' AND cancelled_at IS NULL";
+                let mut tx = self.pool().begin_with(<Self as super::Dialect>::BEGIN_WRITE).await?;
+                let changed = execute!(&mut *tx, SQL, now, id.0, holder.0) == 1;
+                if changed {
+                    tx.insert_audit(audit).await?;
+                }
+                tx.commit().await?;
+                Ok(changed)
             }
         }
     };

@@ -87,6 +87,7 @@ pub fn verdict(certificate: &Certificate, annotation: Option<&Annotation>, now: 
     match annotation {
         None => Verdict::CertificateValid,
         Some(a) => match (a.state, a.valid_until) {
+            (AnnotationState::Ready, Some(_)) if a.cancelled_at.is_some() => Verdict::Cancelled,
             (AnnotationState::Ready, Some(until)) if is_current(until, now) => Verdict::Valid,
             (AnnotationState::Ready, Some(_)) => Verdict::Expired,
             // Never produced: there is no such copy.

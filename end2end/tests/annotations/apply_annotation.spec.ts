@@ -80,3 +80,30 @@ test("the validity must be 1 to 90 whole days", async ({ page, jsEnabled }) => {
   await expect(validity.getByLabel("其他天数（1 至 90 天）")).toHaveValue("120");
   await expect(validity.getByRole("radio", { name: "其他天数", exact: true })).toBeChecked();
 });
+
+test("a copy sent to the wrong party is cancelled, and then verifies as cancelled", async ({
+  page,
+  jsEnabled,
+}) => {
+  const { certificateId } = await holderWithECertificate(page, jsEnabled);
+  const section = new AnnotationsSection(page, jsEnabled);
+  await section.openDownloadPage(certificateId);
+  await section.apply();
+  await section.waitUntilReady();
+  await section.items.first().getByRole("link", { name: "查看" }).click();
+  await expect(section.heading("电子证书加注件")).toBeVisible();
+  const link = await page.getByTestId("share").getByLabel("核验链接").inputValue();
+
+  // Folded, with what it means; then [确认作废].
+  const cancel = page.getByTestId("cancel-copy");
+  await cancel.getByText("作废此加注件").click();
+  await expect(cancel).toContainText("作废不能撤销");
+  await cancel.getByRole("button", { name: "确认作废" }).click();
+  await expect(page.getByTestId("copy-cancelled")).toContainText("此加注件已作废");
+  await expect(page.getByRole("link", { name: "下载", exact: true })).toHaveCount(0);
+
+  // Whoever was sent the link now learns the holder cancelled it.
+  await page.goto(link);
+  await expect(page.getByTestId("verdict")).toHaveAttribute("data-verdict", "cancelled");
+  await expect(page.getByTestId("verdict")).toContainText("加注件已作废");
+});

@@ -10,7 +10,7 @@ use app::accounts::forms::{
     ResetPasswordForm, TermsForm,
 };
 use app::accounts::service::{self, Outcome};
-use app::annotations::forms::ApplyForm;
+use app::annotations::forms::{ApplyForm, CancelForm};
 use app::error::AppError;
 use app::forms::{EchoValues, FormEcho};
 use app::session::RequestMeta;
@@ -243,6 +243,22 @@ pub async fn delete_account(State(state): State<ServerState>, request: Request<B
         app::accounts::personal_data::request_deletion(&app, &session, form).await
     };
     handle(state, request, "delete_account", action).await
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn cancel_annotation(
+    State(state): State<ServerState>,
+    request: Request<Body>,
+) -> Response {
+    handle(
+        state,
+        request,
+        "cancel",
+        |app, _, Holder(session), form: CancelForm| async move {
+            app::annotations::service::cancel(&app, &session, form).await
+        },
+    )
+    .await
 }
 
 #[tracing::instrument(skip_all)]

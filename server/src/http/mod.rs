@@ -229,6 +229,8 @@ fn plain_routes() -> Vec<(&'static str, MethodRouter<ServerState>)> {
         (r::E_CERTIFICATE_PDF, get(copies::e_certificate_pdf)),
         (r::E_CERTIFICATE_DOWNLOAD, get(copies::e_certificate_download)),
         (r::CERTIFICATE_ANNOTATE, post(forms::apply_annotation)),
+        // [确认作废] posts to the copy's page, which shows a refusal in place.
+        (r::ANNOTATION, post(forms::cancel_annotation)),
         (r::ANNOTATION_PDF, get(copies::annotated_pdf)),
         (r::ANNOTATION_DOWNLOAD, get(copies::annotated_download)),
         (r::ANNOTATION_PREVIEW, get(copies::annotated_preview)),

@@ -442,7 +442,7 @@ pub fn openapi_document(server_url: &str) -> serde_json::Value {
                     "type": "object",
                     "required": ["verdict", "certificate", "annotation", "file_problem", "checked_at"],
                     "properties": {
-                        "verdict": { "type": "string", "enum": ["valid", "certificate_valid", "expired", "revoked", "not_genuine", "withdrawn"] },
+                        "verdict": { "type": "string", "enum": ["valid", "certificate_valid", "expired", "revoked", "not_genuine", "withdrawn", "cancelled"] },
                         "certificate": {
                             "oneOf": [{ "type": "null" }, {
                                 "type": "object",

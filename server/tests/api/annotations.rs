@@ -140,6 +140,76 @@ async fn a_page_waiting_for_its_copy_reloads_itself_without_scripts(db: Db) {
     assert!(copy_page.contains(reload), "and so does the copy's page");
 }
 
+async fn a_holder_cancels_a_copy_and_it_verifies_as_cancelled(db: Db) {
+    let app = spawn_app(db).await;
+    let cert = holder_with_e_certificate(&app, 48, "孙八", "2024000000000048").await;
+    assert_eq!(
+        apply(&app, &app.client, &cert, "90").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let a = settled(&app, "2024000000000048").await.remove(0);
+    let cancel = |client: reqwest::Client| {
+        let url = app.url(&format!("/annotations/{}", a.code));
+        let code = a.code.clone();
+        async move {
+            client
+                .post(url)
+                .form(&[("code", code)])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let (_, page) = app.get_text(&format!("/annotations/{}", a.code)).await;
+    assert!(inner_text(&page).contains("作废此加注件"));
+
+    // Another holder cannot cancel it: not found, nothing changes.
+    let other = crate::accounts::another_holder(&app, &resident_id(49), "别人").await;
+    assert_eq!(cancel(other).await.status(), StatusCode::NOT_FOUND);
+    let (_, answer) =
+        crate::verification::api_get(&app, &format!("/api/v1/verify/{}", a.code)).await;
+    assert_eq!(answer["verdict"], "valid");
+
+    let done = cancel(app.client.clone()).await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        done.headers()["location"],
+        format!("/annotations/{}", a.code).as_str()
+    );
+    let (_, answer) =
+        crate::verification::api_get(&app, &format!("/api/v1/verify/{}", a.code)).await;
+    assert_eq!(answer["verdict"], "cancelled");
+    let (_, page) = app.get_text(&format!("/verify/{}", a.code)).await;
+    assert!(inner_text(&page).contains("加注件已作废"));
+
+    // The holder can no longer use it; the list says so; it still counts toward the limit.
+    for path in ["download", "pdf", "preview.svg", "qr.svg"] {
+        let refused = app.get(&format!("/annotations/{}/{path}", a.code)).await;
+        assert_eq!(refused.status(), StatusCode::SEE_OTHER, "{path}");
+    }
+    let (_, list) = app
+        .get_text(&format!("/certificates/{cert}/download"))
+        .await;
+    let text = inner_text(&list);
+    assert!(
+        text.contains("已作废") && text.contains("还可申请 2 次"),
+        "{text}"
+    );
+    // Once is enough: a second cancel is refused and changes nothing.
+    assert_eq!(
+        cancel(app.client.clone()).await.status(),
+        StatusCode::CONFLICT
+    );
+    let audit = app
+        .state
+        .storage
+        .audit_entries(&format!("annotation:{}", a.number))
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].action, "annotation.cancel");
+}
+
 /// Waits until every annotation of the certificate is produced (or failed).
 pub async fn settled(app: &TestApp, number: &str) -> Vec<app::domain::Annotation> {
     let certificate = app
@@ -724,6 +794,7 @@ on_both_backends!(
     bad_applications_are_refused_with_reasons,
     a_validity_other_than_the_choices_is_typed,
     a_page_waiting_for_its_copy_reloads_itself_without_scripts,
+    a_holder_cancels_a_copy_and_it_verifies_as_cancelled,
     a_failing_production_is_retried_then_shown_as_failed,
     several_workers_share_one_database_safely,
 );

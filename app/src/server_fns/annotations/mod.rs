@@ -1,9 +1,11 @@
 //! Server functions for annotations, one per file.
 
 mod apply_annotation;
+mod cancel_annotation;
 mod load_annotation;
 mod load_annotations;
 
 pub use apply_annotation::*;
+pub use cancel_annotation::*;
 pub use load_annotation::*;
 pub use load_annotations::*;
