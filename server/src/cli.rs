@@ -81,6 +81,11 @@ pub enum Command {
     /// Show the development outbox: the messages (one-time codes) a demo instance would have
     /// sent, newest first.
     Outbox(crate::ops::outbox::OutboxArgs),
+    /// Account appeals (账号申诉): list, show (with the ID photo), approve (locks the account
+    /// holding the ID number, ends its sessions, lets the appellant register) or reject with
+    /// a reason the appellant sees. Each decision is audited.
+    #[command(subcommand)]
+    Appeals(crate::ops::appeals::AppealsCommand),
 }
 
 #[derive(Debug, Args)]

@@ -1,5 +1,6 @@
 pub mod account;
 pub mod annotations;
+pub mod appeal;
 pub mod certificates;
 pub mod faq;
 pub mod home;

@@ -32,6 +32,7 @@
 
 mod annotation_queue;
 mod annotations;
+mod appeals;
 mod audit;
 mod blobs;
 mod certificates;
@@ -50,6 +51,7 @@ mod verification_log;
 
 pub use annotation_queue::AnnotationQueue;
 pub use annotations::{AnnotationStore, DbAnnotation, ANNOTATION_COLUMNS};
+pub use appeals::{AppealStore, DbAppeal};
 pub use audit::{AuditLine, AuditStore, DbAuditEntry};
 pub use blobs::{BlobStore, DynBlobStore};
 pub use certificates::{
@@ -74,6 +76,7 @@ use std::sync::Arc;
 /// The storage traits, for code that calls them on a concrete backend or a generic.
 pub mod prelude {
     pub use super::rows::IntoDomain;
+    pub use super::AppealStore;
     pub use super::{
         AnnotationQueue, AnnotationStore, AuditLine, AuditStore, BlobStore, CertificateContent,
         CertificateStore, CodeStore, FileStore, HolderStore, RateLimitStore, SessionStore,
@@ -135,6 +138,7 @@ pub trait Storage:
     + VerificationLogStore
     + AuditStore
     + BlobStore
+    + AppealStore
 {
     fn backend(&self) -> Backend;
 

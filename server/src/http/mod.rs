@@ -1,6 +1,7 @@
 //! The HTTP application: Leptos pages and server functions, plain routes, and the layers every
 //! request passes through.
 
+mod appeals;
 mod client;
 mod copies;
 pub mod extract;
@@ -230,6 +231,10 @@ fn plain_routes() -> Vec<(&'static str, MethodRouter<ServerState>)> {
         (r::ANNOTATION_PDF, get(copies::annotated_pdf)),
         (r::ANNOTATION_DOWNLOAD, get(copies::annotated_download)),
         (r::ANNOTATION_PREVIEW, get(copies::annotated_preview)),
+        // 账号申诉: the appeal (with its ID photo), its code, its state.
+        (r::APPEAL, post(appeals::submit).layer(upload)),
+        (r::APPEAL_CONFIRM, post(forms::confirm_appeal)),
+        (r::APPEAL_STATUS, post(appeals::status)),
     ]
 }
 

@@ -30,7 +30,7 @@ fn client(parts: &axum::http::request::Parts) -> Option<IpAddr> {
 
 /// Whether the request says its body is longer than `limit` (a body without a length is cut
 /// off while it is read instead).
-fn declares_too_large(headers: &HeaderMap, limit: usize) -> bool {
+pub(crate) fn declares_too_large(headers: &HeaderMap, limit: usize) -> bool {
     headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
