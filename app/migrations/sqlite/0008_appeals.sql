@@ -1,12 +1,10 @@
--- no-transaction
 -- 账号申诉: a person whose ID number someone else registered appeals to the operator. An
 -- approved appeal locks the account that held the ID number (kept for the audit trail) and
 -- lets the ID number be registered again: the uniqueness of (id_type, id_number) now covers
 -- only accounts that are not locked. SQLite cannot drop the table's inline UNIQUE
--- constraint, so `holders` is rebuilt, with every column and index, foreign keys off while
--- the table is swapped (sessions and annotations refer to it by name and keep their rows).
-PRAGMA foreign_keys = OFF;
-BEGIN;
+-- constraint, so `holders` is rebuilt with every column and index (SQLite's documented table
+-- rebuild: migrations run on a connection with foreign keys off, see `SqliteStorage::connect`,
+-- so sessions and annotations, which refer to the table by name, keep their rows).
 CREATE TABLE holders_new (
     id                INTEGER PRIMARY KEY,
     id_type           TEXT    NOT NULL,
@@ -53,5 +51,3 @@ CREATE TABLE appeals (
 );
 CREATE UNIQUE INDEX appeals_one_pending ON appeals (id_type, id_number) WHERE state = 'pending';
 CREATE INDEX appeals_by_state ON appeals (state, id);
-COMMIT;
-PRAGMA foreign_keys = ON;

@@ -24,12 +24,7 @@ pub fn AppealPage() -> impl IntoView {
     let statement = state.value("statement");
     let statement_invalid = move || state.field_error("statement").is_some();
     let photo_invalid = move || state.field_error("photo").is_some();
-    view! {
-        <Title text=t(Msg::AppealTitle)/>
-        <section class="panel panel--narrow">
-            <h1>{t(Msg::AppealTitle)}</h1>
-            <p>{t(Msg::AppealIntro)}</p>
-            <FormNotice state/>
+    let appeal_form = view! {
             <form method="post" action=route::APPEAL enctype="multipart/form-data" novalidate
                 class="form" data-testid="appeal-form">
                 <IdTypeSelect state/>
@@ -66,6 +61,15 @@ pub fn AppealPage() -> impl IntoView {
                 </div>
                 <SubmitButton state label=Msg::AppealSubmit/>
             </form>
+    }
+    .into_any();
+    view! {
+        <Title text=t(Msg::AppealTitle)/>
+        <section class="panel panel--narrow">
+            <h1>{t(Msg::AppealTitle)}</h1>
+            <p>{t(Msg::AppealIntro)}</p>
+            <FormNotice state/>
+            {appeal_form}
             <p class="form-footer">
                 <A href=route::APPEAL_STATUS>{t(Msg::AppealStatusLink)}</A>
             </p>
@@ -126,6 +130,7 @@ fn AppealStatePanel(view: AppealStatusView) -> impl IntoView {
             </dl>
         </section>
     }
+    .into_any()
 }
 
 /// 申诉进度查询: the appeal number and the ID number; also where a filed appeal (or one for
@@ -169,34 +174,7 @@ pub fn AppealStatusPage() -> impl IntoView {
     };
     let number_invalid = move || state.field_error("number").is_some();
     let lang = use_lang();
-    view! {
-        <Title text=t(Msg::AppealStatusTitle)/>
-        <section class="panel panel--narrow">
-            <h1>{t(Msg::AppealStatusTitle)}</h1>
-            {(!filed.is_empty()).then(|| view! {
-                <div class="notice notice--ok" role="status" data-testid="appeal-filed">
-                    <span class="notice__icon" aria-hidden="true">"✓"</span>
-                    <span>
-                        <strong>{t(Msg::AppealFiledTitle)}</strong> " "
-                        {tf(Msg::AppealFiledText, &[&filed])}
-                    </span>
-                </div>
-            })}
-            {unregistered.then(|| view! {
-                <div class="notice notice--info" role="status" data-testid="appeal-unregistered">
-                    <span class="notice__icon" aria-hidden="true">"i"</span>
-                    <span>
-                        <strong>{t(Msg::AppealUnregisteredTitle)}</strong> " "
-                        {t(Msg::AppealUnregisteredText)} " "
-                        <a href=route::REGISTER>{t(Msg::NavRegister)}</a>
-                    </span>
-                </div>
-            })}
-            <div id="result">
-                {move || result.get().map(|view| view! { <AppealStatePanel view/> })}
-            </div>
-            <p>{t(Msg::AppealStatusIntro)}</p>
-            <FormNotice state/>
+    let status_form = view! {
             <form method="post" action=route::APPEAL_STATUS novalidate class="form"
                 on:submit=on_submit data-testid="appeal-status-form">
                 <div class="field" class:field--invalid=number_invalid>
@@ -215,6 +193,41 @@ pub fn AppealStatusPage() -> impl IntoView {
                 <Field state name="id_number" label=Msg::FieldIdNumber/>
                 <SubmitButton state label=Msg::AppealStatusSubmit/>
             </form>
+    }
+    .into_any();
+    let notices = view! {
+            {(!filed.is_empty()).then(|| view! {
+                <div class="notice notice--ok" role="status" data-testid="appeal-filed">
+                    <span class="notice__icon" aria-hidden="true">"✓"</span>
+                    <span>
+                        <strong>{t(Msg::AppealFiledTitle)}</strong> " "
+                        {tf(Msg::AppealFiledText, &[&filed])}
+                    </span>
+                </div>
+            }.into_any())}
+            {unregistered.then(|| view! {
+                <div class="notice notice--info" role="status" data-testid="appeal-unregistered">
+                    <span class="notice__icon" aria-hidden="true">"i"</span>
+                    <span>
+                        <strong>{t(Msg::AppealUnregisteredTitle)}</strong> " "
+                        {t(Msg::AppealUnregisteredText)} " "
+                        <a href=route::REGISTER>{t(Msg::NavRegister)}</a>
+                    </span>
+                </div>
+            }.into_any())}
+    }
+    .into_any();
+    view! {
+        <Title text=t(Msg::AppealStatusTitle)/>
+        <section class="panel panel--narrow">
+            <h1>{t(Msg::AppealStatusTitle)}</h1>
+            {notices}
+            <div id="result">
+                {move || result.get().map(|view| view! { <AppealStatePanel view/> }.into_any())}
+            </div>
+            <p>{t(Msg::AppealStatusIntro)}</p>
+            <FormNotice state/>
+            {status_form}
             <p class="form-footer">
                 <A href=route::APPEAL>{t(Msg::AppealTitle)}</A>
             </p>

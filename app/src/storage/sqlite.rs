@@ -24,12 +24,31 @@ impl SqliteStorage {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
+        // Migrations run on a connection of their own with foreign keys off, as SQLite's
+        // documented way of rebuilding a table that others refer to requires (the pragma
+        // cannot change inside the transaction each migration runs in); afterwards every
+        // reference is checked.
+        {
+            use sqlx::Connection;
+            let mut conn =
+                sqlx::SqliteConnection::connect_with(&options.clone().foreign_keys(false)).await?;
+            sqlx::migrate!("./migrations/sqlite").run(&mut conn).await?;
+            let broken = sqlx::query("PRAGMA foreign_key_check")
+                .fetch_all(&mut conn)
+                .await?;
+            conn.close().await?;
+            if !broken.is_empty() {
+                return Err(super::StorageError::Corrupt(format!(
+                    "{} rows refer to missing rows after the migrations",
+                    broken.len()
+                )));
+            }
+        }
         let pool = SqlitePoolOptions::new()
             .acquire_timeout(Duration::from_secs(10))
             .max_connections(8)
             .connect_with(options)
             .await?;
-        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         Ok(SqliteStorage { pool })
     }
 }

@@ -8,6 +8,7 @@ mod helpers;
 mod accounts;
 mod annotations;
 mod api_snapshots;
+mod appeals;
 mod browser_hardening;
 mod certificates;
 mod codes;
