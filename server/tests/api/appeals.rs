@@ -20,7 +20,8 @@ fn jpeg(size: usize) -> Vec<u8> {
     bytes
 }
 
-/// The appeal form as the page posts it (multipart), with the photo under `file_name`.
+/// The appeal form as the page posts it (multipart), with the photo under `file_name` as
+/// `mime`.
 async fn appeal(
     client: &reqwest::Client,
     app: &TestApp,
@@ -28,8 +29,7 @@ async fn appeal(
     name: &str,
     mobile: &str,
     photo: Vec<u8>,
-    file_name: &str,
-    mime: &str,
+    (file_name, mime): (&str, &str),
 ) -> reqwest::Response {
     let form = Form::new()
         .text("id_type", "resident")
@@ -104,8 +104,7 @@ async fn filed_appeal(
         name,
         mobile,
         jpeg(2048),
-        "id.jpg",
-        "image/jpeg",
+        ("id.jpg", "image/jpeg"),
     )
     .await;
     assert_eq!(
@@ -180,8 +179,7 @@ async fn the_whole_story_from_appeal_to_certificate(db: Db) {
         "李四",
         mobile,
         photo.clone(),
-        "id.jpg",
-        "image/jpeg",
+        ("id.jpg", "image/jpeg"),
     )
     .await;
     assert_eq!(submitted.status(), StatusCode::SEE_OTHER);
@@ -421,8 +419,7 @@ async fn a_wrong_code_files_nothing_and_the_draft_goes_with_its_code(db: Db) {
         "赵六",
         "13800008031",
         jpeg(4096),
-        "id.jpg",
-        "image/jpeg",
+        ("id.jpg", "image/jpeg"),
     )
     .await;
     let ticket = ticket_of(&submitted);
@@ -481,8 +478,7 @@ async fn an_oversized_photo_is_413_and_nothing_is_stored(db: Db) {
         "孙七",
         mobile,
         big,
-        "id.jpg",
-        "image/jpeg",
+        ("id.jpg", "image/jpeg"),
     )
     .await;
     assert_eq!(answer.status(), StatusCode::PAYLOAD_TOO_LARGE);
@@ -502,8 +498,7 @@ async fn an_oversized_photo_is_413_and_nothing_is_stored(db: Db) {
         "孙七",
         mobile,
         jpeg(5 * 1024 * 1024 + 1),
-        "id.jpg",
-        "image/jpeg",
+        ("id.jpg", "image/jpeg"),
     )
     .await;
     assert_eq!(answer.status(), StatusCode::PAYLOAD_TOO_LARGE);
@@ -534,8 +529,7 @@ async fn a_photo_of_another_type_is_400(db: Db) {
         "周八",
         "13800008051",
         gif,
-        "id.jpg",
-        "image/jpeg",
+        ("id.jpg", "image/jpeg"),
     )
     .await;
     assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
@@ -577,7 +571,7 @@ async fn a_photo_of_another_type_is_400(db: Db) {
             "13800008053",
         ),
     ] {
-        let answer = appeal(&appellant, &app, &id, "周八", mobile, bytes, name, mime).await;
+        let answer = appeal(&appellant, &app, &id, "周八", mobile, bytes, (name, mime)).await;
         assert_eq!(answer.status(), StatusCode::SEE_OTHER, "{name}");
     }
     assert_eq!(
@@ -632,8 +626,7 @@ async fn a_second_appeal_is_refused_while_one_is_pending(db: Db) {
         "郑十",
         "13800008082",
         jpeg(1024),
-        "id.jpg",
-        "image/jpeg",
+        ("id.jpg", "image/jpeg"),
     )
     .await;
     let ticket = ticket_of(&submitted);
@@ -659,8 +652,7 @@ async fn an_appeal_for_an_unregistered_id_says_to_register(db: Db) {
         "钱一",
         "13800008091",
         jpeg(1024),
-        "id.jpg",
-        "image/jpeg",
+        ("id.jpg", "image/jpeg"),
     )
     .await;
     assert_eq!(submitted.status(), StatusCode::SEE_OTHER);
@@ -692,8 +684,7 @@ async fn appeals_are_limited_per_client_before_the_upload_is_read(db: Db) {
             "",
             "13800008101",
             jpeg(64),
-            "id.jpg",
-            "image/jpeg",
+            ("id.jpg", "image/jpeg"),
         )
         .await;
         statuses.push(answer.status());
