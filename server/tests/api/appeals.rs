@@ -709,3 +709,62 @@ on_both_backends!(
     an_appeal_for_an_unregistered_id_says_to_register,
     appeals_are_limited_per_client_before_the_upload_is_read,
 );
+
+/// The SQLite migration rebuilds `holders` (its inline UNIQUE cannot be dropped): a database
+/// with accounts, sessions and annotations from before keeps every row and reference.
+#[tokio::test]
+async fn the_sqlite_rebuild_of_holders_keeps_sessions_and_references() {
+    use sqlx::{Connection, Executor};
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("old.db").display());
+    let options = <sqlx::sqlite::SqliteConnectOptions as std::str::FromStr>::from_str(&url)
+        .unwrap()
+        .create_if_missing(true)
+        .foreign_keys(true);
+    {
+        let mut conn = sqlx::SqliteConnection::connect_with(&options)
+            .await
+            .unwrap();
+        let all = sqlx::migrate!("../app/migrations/sqlite");
+        let before = sqlx::migrate::Migrator {
+            migrations: std::borrow::Cow::Owned(
+                all.iter().filter(|m| m.version < 8).cloned().collect(),
+            ),
+            ..sqlx::migrate::Migrator::DEFAULT
+        };
+        before.run(&mut conn).await.unwrap();
+        conn.execute(
+            "INSERT INTO holders (id, id_type, id_number, name, mobile, password_hash, created_at) \
+             VALUES (7, 'resident', '11010519491231002X', '张三', '13900000000', 'h', 1); \
+             INSERT INTO sessions (token_hash, holder_id, created_at, last_seen_at, expires_at) \
+             VALUES ('t', 7, 1, 1, 9999999999999);",
+        )
+        .await
+        .unwrap();
+        conn.close().await.unwrap();
+    }
+    let storage = app::storage::connect(&url).await.expect("migrated");
+    let session = storage
+        .session("t")
+        .await
+        .unwrap()
+        .expect("the session survives");
+    assert_eq!(session.holder.0, 7);
+    // The ID number is still unique among unlocked accounts.
+    let holder = storage
+        .holder_by_login(&crate::fixtures::id_number("11010519491231002X"))
+        .await
+        .unwrap()
+        .expect("the account");
+    assert_eq!(holder.name.as_str(), "张三");
+    storage.close().await;
+    let mut conn = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .unwrap();
+    let schema: String =
+        sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE name = 'sessions'")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    assert!(schema.contains("REFERENCES holders"), "{schema}");
+}
