@@ -120,6 +120,6 @@ test("a rejected appeal shows the operator's reason, and bad photos are refused 
   // Another ID number with the same appeal number: as if there were none.
   await status.open();
   await status.lookUp(appealNumber, uniqueResidentId());
-  await expect(status.formError).toHaveText("未找到该申诉，请核对申诉编号和证件号码");
+  await expect(status.formError).toContainText("未找到该申诉，请核对申诉编号和证件号码");
   await expect(status.state).toHaveCount(0);
 });
