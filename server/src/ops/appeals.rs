@@ -35,6 +35,7 @@ pub enum AppealsCommand {
     /// more, its sessions end, it is kept for the audit trail) and the appellant may
     /// register with the ID number.
     Approve {
+        /// The appeal's N (from `server appeals list`).
         n: i64,
         /// A note for the audit log (not shown to the appellant).
         #[arg(long, value_name = "TEXT")]
@@ -42,6 +43,7 @@ pub enum AppealsCommand {
     },
     /// Reject appeal N with a reason, which the appellant sees on the status page.
     Reject {
+        /// The appeal's N (from `server appeals list`).
         n: i64,
         /// Why (at most 500 characters; shown to the appellant).
         #[arg(long, value_name = "TEXT")]
