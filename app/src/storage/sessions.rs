@@ -80,8 +80,8 @@ macro_rules! impl_session_store {
             async fn session(&self, token_hash: &str) -> StorageResult<Option<SessionRecord>> {
                 const SQL: &str = "SELECT s.token_hash, s.holder_id, h.id_type, h.id_number, \
                      h.name, h.terms_version, s.created_at, s.last_seen_at, s.expires_at \
-                     FROM sessions s JOIN holders h ON h.id = s.holder_id \
-                     WHERE s.token_hash = $1 AND h.locked_at IS NULL";
+                     FROM sessions s JOIN holders h ON h.id = s.holder_id WHERE s.token_hash = $1 \
+                     AND h.locked_at IS NULL";
                 fetch_as!(self.pool(), DbSession, SQL, fetch_optional, token_hash)
             }
 
@@ -94,32 +94,19 @@ macro_rules! impl_session_store {
 
             #[tracing::instrument(skip_all)]
             async fn delete_session(&self, token_hash: &str) -> StorageResult<()> {
-                execute!(
-                    self.pool(),
-                    "DELETE FROM sessions WHERE token_hash = $1",
-                    token_hash
-                );
+                execute!(self.pool(), "DELETE FROM sessions WHERE token_hash = $1", token_hash);
                 Ok(())
             }
 
             #[tracing::instrument(skip_all, fields(holder = holder.0))]
-            async fn delete_other_sessions(
-                &self,
-                holder: HolderId,
-                keep: &str,
-            ) -> StorageResult<u64> {
+            async fn delete_other_sessions(&self, holder: HolderId, keep: &str) -> StorageResult<u64> {
                 const SQL: &str = "DELETE FROM sessions WHERE holder_id = $1 AND token_hash <> $2";
                 Ok(execute!(self.pool(), SQL, holder.0, keep))
             }
 
             #[tracing::instrument(skip_all)]
-            async fn delete_stale_sessions(
-                &self,
-                now: Millis,
-                idle_before: Millis,
-            ) -> StorageResult<u64> {
-                const SQL: &str =
-                    "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at < $2";
+            async fn delete_stale_sessions(&self, now: Millis, idle_before: Millis) -> StorageResult<u64> {
+                const SQL: &str = "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at < $2";
                 Ok(execute!(self.pool(), SQL, now, idle_before))
             }
         }
