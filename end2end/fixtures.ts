@@ -3,7 +3,11 @@ import { test as base, expect, Page } from "@playwright/test";
 /** Messages in the browser console that mean something is broken (hydration, panics, 404s). */
 type ConsoleProblem = { type: string; text: string };
 
-export const test = base.extend<{ jsEnabled: boolean; consoleProblems: ConsoleProblem[] }>({
+export const test = base.extend<{
+  jsEnabled: boolean;
+  consoleProblems: ConsoleProblem[];
+  noSidewaysScrolling: void;
+}>({
   jsEnabled: async ({}, use, testInfo) => {
     await use(testInfo.project.use.javaScriptEnabled !== false);
   },
@@ -23,6 +27,32 @@ export const test = base.extend<{ jsEnabled: boolean; consoleProblems: ConsolePr
         (p) => !isExpected(p.text) && !(jsEnabled === false && isUnusedPreload(p.text)),
       );
       expect(unexpected, "console errors or warnings").toEqual([]);
+    },
+    { auto: true },
+  ],
+  // Every page the suite visits fits the screen: no sideways scrolling, on the 320 px phone of
+  // the mobile project as on the desktop. Measured when each page has loaded and again at the
+  // end of the test (after hydration and whatever the test did).
+  noSidewaysScrolling: [
+    async ({ page }, use) => {
+      const overflows: string[] = [];
+      const measure = async () => {
+        try {
+          const { over, path } = await page.evaluate(() => ({
+            over: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+            path: location.pathname + location.search,
+          }));
+          if (over > 0) overflows.push(`${path}: ${over} px too wide`);
+        } catch {
+          // The page navigated on or closed meanwhile; the next load measures it.
+        }
+      };
+      const pending: Promise<void>[] = [];
+      page.on("load", () => pending.push(measure()));
+      await use();
+      pending.push(measure());
+      await Promise.all(pending);
+      expect([...new Set(overflows)], "pages that scroll sideways").toEqual([]);
     },
     { auto: true },
   ],

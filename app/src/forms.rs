@@ -19,20 +19,33 @@ pub struct FormDone {
     pub redirect: Option<String>,
     /// A confirmation to show when staying on the page.
     pub message: Option<Text>,
+    /// Leave what was typed in the form (a verification answer is read beside the values it
+    /// answers; a verifier with one wrong digit must be able to see it). Otherwise a form
+    /// that succeeded is emptied.
+    #[serde(default)]
+    pub keep_values: bool,
 }
 
 impl FormDone {
     pub fn redirect(to: impl Into<String>) -> FormDone {
         FormDone {
             redirect: Some(to.into()),
-            message: None,
+            ..FormDone::default()
         }
     }
 
     pub fn message(text: impl Into<Text>) -> FormDone {
         FormDone {
-            redirect: None,
             message: Some(text.into()),
+            ..FormDone::default()
+        }
+    }
+
+    /// Stay on the page with the form as it was typed.
+    pub fn keep_values() -> FormDone {
+        FormDone {
+            keep_values: true,
+            ..FormDone::default()
         }
     }
 }
@@ -148,7 +161,9 @@ impl FormState {
                                 let _ = window().location().set_href(&to);
                             } else {
                                 self.message.set(done.message);
-                                form.reset();
+                                if !done.keep_values {
+                                    form.reset();
+                                }
                             }
                         }
                         Err(err) => {

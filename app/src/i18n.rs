@@ -147,7 +147,9 @@ impl Msg {
     pub fn format(self, lang: Lang, args: &[&str]) -> String {
         let mut out = self.text(lang).to_string();
         for (i, arg) in args.iter().enumerate() {
-            out = out.replace(&format!("{{{i}}}"), arg);
+            // A date argument is written the reader's way (2026年11月30日 in Chinese).
+            let arg = crate::domain::time::written_for(arg, lang);
+            out = out.replace(&format!("{{{i}}}"), &arg);
         }
         out
     }
@@ -199,15 +201,20 @@ messages! {
     LangSwitchHint { zh: "Switch to English", en: "切换到中文" }
     FooterHelp { zh: "咨询电话", en: "Help line" }
     FooterHours { zh: "工作日 9:00–17:00", en: "Working days 9:00–17:00" }
-    FooterNote { zh: "证书信息以证书发放机构的记录为准。本系统为开源软件。", en: "The issuing authority's records are authoritative. This system is open-source software." }
-    FooterLicense { zh: "开源许可：MIT 或 Apache-2.0", en: "Licence: MIT or Apache-2.0" }
+    FooterNote { zh: "证书信息以证书发放机构的记录为准。", en: "The issuing authority's records are authoritative." }
+    FooterAbout { zh: "关于本系统", en: "About this system" }
+    /// A label's colon: full-width after Chinese, half-width with a space in English.
+    Colon { zh: "：", en: ": " }
+    AboutPurpose { zh: "本系统供持证人查询、下载本人的专业技术人员职业资格证书，申请电子证书加注并下载经数字签名的加注件；用人单位等验证方无需注册即可查询验证证书。", en: "This system lets holders find and download their professional qualification certificates, apply for e-certificate annotations and download the digitally signed annotated copies; employers and other verifiers check certificates without an account." }
+    AboutSoftwareTitle { zh: "软件与许可", en: "Software and licence" }
+    AboutSoftware { zh: "本系统为开源软件，以 MIT 或 Apache-2.0 许可发布。", en: "This system is open-source software, published under the MIT or Apache-2.0 licence." }
 
     // ---- home ----
     HomeTitle { zh: "证书查询、下载与验证", en: "Find, download and verify certificates" }
     HomeIntro { zh: "持证人可在此查看本人持有的专业技术人员职业资格证书，申请电子证书加注，并在几秒钟内查看和下载经数字签名的加注件。用人单位等验证方无需注册即可验证证书。", en: "Certificate holders can see their professional qualification certificates, apply for an e-certificate annotation and view and download the digitally signed annotated copy within seconds. Employers and other verifiers can check a certificate without an account." }
     HomeHolderTitle { zh: "我是持证人", en: "I hold a certificate" }
     HomeHolderText { zh: "使用取得证书时所用证件的证件号码登录，查看和下载证书。", en: "Log in with the ID document number you used when you obtained the certificate." }
-    HomeHolderAction { zh: "持证人查询下载", en: "Go to my certificates" }
+    HomeHolderAction { zh: "持证人查询下载（含电子证书、电子文件下载）", en: "My certificates (including e-certificates and electronic files)" }
     HomeVerifierTitle { zh: "我要验证证书", en: "I want to verify a certificate" }
     HomeVerifierText { zh: "扫描加注件上的二维码，或输入管理号和持证人姓名，或上传 PDF 文件。", en: "Scan the QR code on an annotated copy, enter the certificate number and holder name, or upload the PDF." }
     HomeVerifierAction { zh: "查询验证", en: "Verify a certificate" }
@@ -235,11 +242,13 @@ messages! {
     IdTypeTw { zh: "台湾居民来往大陆通行证", en: "Mainland Travel Permit for Taiwan Residents" }
     IdTypePassport { zh: "护照", en: "Passport" }
     IdTypeForeign { zh: "外国人永久居留身份证", en: "Foreign Permanent Resident ID Card" }
-    IdHintResident { zh: "18 位，最后一位可能是 X", en: "18 characters; the last may be X" }
+    IdHintResident { zh: "18 位，最后一位可能是 X（第一代身份证为 15 位数字）", en: "18 characters; the last may be X (15 digits on a first-generation card)" }
     IdHintHkMo { zh: "H 或 M 开头，后接 8 位或 10 位数字", en: "H or M followed by 8 or 10 digits" }
     IdHintTw { zh: "8 位或 10 位数字", en: "8 or 10 digits" }
     IdHintPassport { zh: "5 至 17 位字母或数字", en: "5 to 17 letters or digits" }
     IdHintForeign { zh: "15 位（3 个字母加 12 位数字）或 9 开头的 18 位", en: "15 characters (3 letters and 12 digits) or 18 characters starting with 9" }
+    IdFormatOfChosen { zh: "号码格式：", en: "Number format: " }
+    IdFormatsTitle { zh: "各类证件的号码格式", en: "Number formats of each ID document" }
     IdTypeMissing { zh: "请选择证件类型", en: "Choose the type of ID document" }
     IdTypeUnknown { zh: "证件类型无效，请从列表中选择", en: "Unknown ID document type; choose one from the list" }
     IdNumberMissing { zh: "请填写证件号码", en: "Enter the ID number" }
@@ -269,7 +278,6 @@ messages! {
     NameOddSpace { zh: "姓名中含有全角或特殊空格，请使用普通空格或间隔号“·”", en: "The name contains a full-width or special space; use a normal space or the middle dot “·”" }
     NameBadChar { zh: "姓名中含有不允许的字符（只能使用汉字、间隔号“·”或外文字母）", en: "The name contains a character that is not allowed (use Chinese characters, the middle dot “·” or letters)" }
     NameNoLetters { zh: "姓名中必须有汉字或字母", en: "The name must contain Chinese characters or letters" }
-    NameTooShort { zh: "中文姓名至少两个字", en: "A Chinese name has at least two characters" }
 
     // ---- contact and password ----
     MobileMissing { zh: "请填写手机号码", en: "Enter the mobile number" }
@@ -330,7 +338,7 @@ messages! {
 
     // ---- register / login ----
     RegisterTitle { zh: "用户注册", en: "Register" }
-    RegisterIntro { zh: "请使用取得证书时所用证件的证件号码和本人真实姓名注册，注册时需验证手机号。如考试机构更正过您的姓名：尚未注册的，请使用更正后的姓名注册；已经注册的，请登录后在“我的账户”中更正姓名。", en: "Register with the ID number you used when you obtained your certificate and your real name; your mobile number is confirmed with a code. If the examination authority corrected your name: register with the corrected name, or, if you are registered already, log in and correct it under My account." }
+    RegisterIntro { zh: "请使用取得证书时所用证件的证件号码和本人真实姓名注册，注册时需验证手机号。如人事考试机构更正过您的姓名：尚未注册的，请使用更正后的姓名注册；已经注册的，请登录后在“我的账户”中更正姓名。", en: "Register with the ID number you used when you obtained your certificate and your real name; your mobile number is confirmed with a code. If the examination authority corrected your name: register with the corrected name, or, if you are registered already, log in and correct it under My account." }
     RegisterSubmit { zh: "注册", en: "Register" }
     HaveAccount { zh: "已有账户？", en: "Already registered?" }
     LoginTitle { zh: "登录", en: "Log in" }
@@ -355,9 +363,9 @@ messages! {
     TermsTitle { zh: "服务须知", en: "Service terms" }
     TermsIntro { zh: "首次登录请认真阅读以下服务须知，点击[同意]后方可使用本系统。", en: "Please read these terms before using the system for the first time, then press [Agree]." }
     Terms1 { zh: "本系统供持证人查询、下载本人持有的专业技术人员职业资格证书及其电子证书、证书电子文件，并供用人单位等验证方查询验证证书。", en: "This system lets holders find and download their own professional qualification certificates, e-certificates and certificate electronic files, and lets employers and other verifiers check certificates." }
-    Terms2 { zh: "请使用本人证件注册并妥善保管密码，不得将账户转借他人。因个人原因造成的信息泄露由本人负责。", en: "Register with your own ID document and keep your password safe; do not let others use your account." }
-    Terms3 { zh: "2021年12月17日之后制发的电子证书，须经加注并在加注有效期内查看、下载和使用；每次加注有效期最长 90 天，同一证书 90 日内最多存在 3 次加注。", en: "E-certificates issued after 17 December 2021 can only be viewed, downloaded and used through an annotation within its validity; an annotation lasts at most 90 days, and one certificate can have at most 3 annotations within 90 days." }
-    Terms4 { zh: "加注件带有发证机构的电子印章和数字签名，任何修改都会使其失效。验证方扫描二维码或上传文件即可核验。", en: "Annotated copies carry the issuer's electronic seal and digital signature; any change invalidates them. Verifiers check them by scanning the QR code or uploading the file." }
+    Terms2 { zh: "请使用本人证件注册并妥善保管密码，不得将账户转借他人。因个人原因造成的信息泄露由本人负责。", en: "Register with your own ID document and keep your password safe; do not let others use your account. You are responsible for any disclosure of your information caused by your own actions." }
+    Terms3 { zh: "2021年12月17日（含）以后制发的电子证书，须经加注并在加注有效期内查看、下载和使用；每次加注有效期最长 90 天，同一证书 90 日内最多存在 3 次加注。", en: "E-certificates issued on or after 17 December 2021 can only be viewed, downloaded and used through an annotation within its validity; an annotation lasts at most 90 days, and one certificate can have at most 3 annotations within 90 days." }
+    Terms4 { zh: "加注件带有证书发放机构的电子印章和数字签名，任何修改都会使其失效。验证方扫描二维码或上传文件即可核验。", en: "Annotated copies carry the issuer's electronic seal and digital signature; any change invalidates them. Verifiers check them by scanning the QR code or uploading the file." }
     Terms5 { zh: "您的证书被验证时，系统会记录验证时间、方式和验证方填写的用途，您可以在证书页面查看。", en: "When your certificate is verified, the system records when, how and for what stated purpose; you can see this on your certificate page." }
     Terms6 { zh: "证书信息以证书发放机构的记录为准。如有疑问，请联系证书发放机构或拨打咨询电话。", en: "The issuing authority's records are authoritative. If in doubt, contact the issuing authority or call the help line." }
     TermsAgree { zh: "同意", en: "Agree" }
@@ -369,14 +377,14 @@ messages! {
     AccountDetails { zh: "账户信息", en: "Account details" }
     AccountRegisteredAt { zh: "注册时间", en: "Registered" }
     AccountTermsAcceptedAt { zh: "同意服务须知时间", en: "Service terms accepted" }
-    AccountCorrectionNote { zh: "证件号码不能修改。如考试机构更正过您的姓名，请通过“更正姓名”改为更正后的姓名，证书即可重新匹配。", en: "The ID number cannot be changed. If the examination authority corrected your name, use “Correct my name” so that your certificates match again." }
+    AccountCorrectionNote { zh: "证件号码不能修改。如人事考试机构更正过您的姓名，请通过“更正姓名”改为更正后的姓名，证书即可重新匹配。", en: "The ID number cannot be changed. If the examination authority corrected your name, use “Correct my name” so that your certificates match again." }
     ChangeMobileTitle { zh: "更换手机号", en: "Change mobile number" }
     ChangeMobileIntro { zh: "请输入当前密码和新手机号，验证码将发送到新手机号。", en: "Enter your current password and the new mobile number; a code will be sent to the new number." }
     ChangeMobileSubmit { zh: "获取验证码", en: "Send code" }
     FieldNewMobile { zh: "新手机号码", en: "New mobile number" }
     MobileUnchanged { zh: "这就是您当前的手机号", en: "This is your current mobile number" }
     CorrectNameTitle { zh: "更正姓名", en: "Correct my name" }
-    CorrectNameIntro { zh: "仅在考试机构更正了您的姓名时使用：请输入更正后的姓名（与证件一致）和当前密码，验证码将发送到您注册的手机号。更正会记录在案。", en: "Only when the examination authority corrected your name: enter the corrected name (as on your ID document) and your current password; a code will be sent to your registered mobile number. The correction is recorded." }
+    CorrectNameIntro { zh: "仅在人事考试机构更正了您的姓名时使用：请输入更正后的姓名（与证件一致）和当前密码，验证码将发送到您注册的手机号。更正会记录在案。", en: "Only when the examination authority corrected your name: enter the corrected name (as on your ID document) and your current password; a code will be sent to your registered mobile number. The correction is recorded." }
     CorrectNameSubmit { zh: "获取验证码", en: "Send code" }
     FieldCorrectedName { zh: "更正后的姓名", en: "Corrected name" }
     NameUnchanged { zh: "这就是您当前的姓名", en: "This is your current name" }
@@ -403,16 +411,19 @@ messages! {
     RevokedContact { zh: "如有疑问，请联系证书发放机构：{0}。", en: "If in doubt, contact the issuing authority: {0}." }
     FaqLinkRevoked { zh: "什么是“已撤销”？", en: "What does “revoked” mean?" }
     FaqLinkBlank { zh: "为什么页面显示为空白？", en: "Why is my list empty?" }
-    ECertNone { zh: "该证书没有电子证书（纸质证书）。如有证书电子文件，可在下载页面查看。", en: "This certificate has no electronic certificate (paper only). Any certificate electronic files are on the download page." }
+    ECertNone { zh: "该证书没有电子证书（纸质证书）。证书电子文件（如有）列在“证书电子文件”栏目中。", en: "This certificate has no electronic certificate (paper only). Its electronic files, if any, are listed under “Certificate electronic files”." }
     ECertDirect { zh: "电子证书（2021年12月17日之前制发），可直接查看和下载。", en: "Electronic certificate issued before 17 December 2021: it can be viewed and downloaded directly." }
-    ECertNeedsAnnotation { zh: "电子证书（2021年12月17日之后制发），须经加注并在加注有效期内查看、下载和使用。", en: "Electronic certificate issued after 17 December 2021: it can only be viewed, downloaded and used through an annotation, within its validity period." }
+    ECertNeedsAnnotation { zh: "电子证书（2021年12月17日（含）以后制发），须经加注并在加注有效期内查看、下载和使用。", en: "Electronic certificate issued on or after 17 December 2021: it can only be viewed, downloaded and used through an annotation, within its validity period." }
+    ECertShortNone { zh: "无（纸质证书）", en: "None (paper certificate)" }
+    ECertShortDirect { zh: "有，可直接查看和下载", en: "Yes; view and download it directly" }
+    ECertShortNeedsAnnotation { zh: "有，须经加注后使用", en: "Yes; used through an annotation" }
     FieldHolderName { zh: "持证人姓名", en: "Holder" }
     FieldQualification { zh: "资格名称", en: "Qualification" }
     FieldLevel { zh: "级别", en: "Level" }
     FieldSpecialty { zh: "专业", en: "Specialty" }
     FieldCertNumber { zh: "管理号", en: "Certificate number" }
     FieldIssuedOn { zh: "签发日期", en: "Issued on" }
-    FieldIssuer { zh: "发证机构", en: "Issued by" }
+    FieldIssuer { zh: "证书发放机构", en: "Issued by" }
     FieldCertStatus { zh: "证书状态", en: "Certificate status" }
     FieldRevokedOn { zh: "撤销日期", en: "Revoked on" }
     FieldRevokeReason { zh: "撤销原因", en: "Reason" }
@@ -425,7 +436,7 @@ messages! {
     EmptyReason1Do { zh: "取得证书后，证书信息上线即可在此查看。", en: "Once you obtain one, it appears here when its record goes online." }
     EmptyReason2 { zh: "已取得证书，但证书信息暂未上线；或取得的证书不属于人力资源和社会保障部统一印制和制作的专业技术人员职业资格证书。", en: "You have a certificate but its record is not online yet, or it is not a nationally unified professional qualification certificate of the Ministry of Human Resources and Social Security." }
     EmptyReason2Do { zh: "请稍后再查询；如有疑问，请联系证书发放机构。", en: "Check again later; if in doubt, contact the issuing authority." }
-    EmptyReason3 { zh: "注册后，考试机构更正过您的姓名或证件号码。", en: "The examination authority corrected your name or ID number after you registered." }
+    EmptyReason3 { zh: "注册后，人事考试机构更正过您的姓名或证件号码。", en: "The examination authority corrected your name or ID number after you registered." }
     EmptyReason3Do { zh: "只更正了姓名的，请在“我的账户”中更正姓名；证件号码被更正的，请使用更正后正确的姓名和证件号码重新注册。", en: "If only your name was corrected, correct it under My account; if your ID number was corrected, register again with the corrected name and ID number." }
     EmptyPre2016 { zh: "2016年度以前的既往证书数据正在陆续上线；2017年度以后的证书如未显示，请联系证书发放机构。", en: "Certificates from 2016 and earlier are still being brought online; if a certificate from 2017 or later is missing, contact the issuing authority." }
     CertificateInfoTitle { zh: "证书信息", en: "Certificate details" }
@@ -448,19 +459,19 @@ messages! {
     FaqA2 { zh: "如页面显示为空白，说明不存在证书信息。具体原因如下：", en: "An empty page means no certificate is recorded for you. The reasons can be:" }
     FaqA2a { zh: "① 未取得证书。", en: "① You have not obtained a certificate." }
     FaqA2b { zh: "② 已取得证书，但证书信息暂未上线；取得的证书不属于人力资源和社会保障部统一印制和制作的专业技术人员职业资格证书。", en: "② You have one but its record is not online yet, or it is not a nationally unified professional qualification certificate." }
-    FaqA2c { zh: "③ 在报名服务平台注册后，通过人事考试机构更正过姓名或证件号码：证件号码被更正的，须使用更正后正确的姓名和证件号码重新注册；只更正了姓名的，请在“我的账户”中更正姓名。", en: "③ Your name or ID number was corrected by the examination authority after you registered: if the ID number was corrected, register again with the corrected data; if only the name was, correct it under My account." }
+    FaqA2c { zh: "③ 在本系统注册后，经人事考试机构更正过姓名或证件号码：证件号码被更正的，须使用更正后正确的姓名和证件号码重新注册；只更正了姓名的，请在“我的账户”中更正姓名。", en: "③ Your name or ID number was corrected by the examination authority after you registered: if the ID number was corrected, register again with the corrected data; if only the name was, correct it under My account." }
     FaqA2d { zh: "如有疑问，可联系证书发放机构。", en: "If in doubt, contact the issuing authority." }
     FaqQ3 { zh: "已取得证书查询验证范围内的证书，为何证书下载页面显示为空白？", en: "I hold a certificate this system covers. Why is nothing shown?" }
     FaqA3 { zh: "2016年度以前的既往证书数据正在陆续上线；2017年度以后的证书如出现上述问题，请联系证书发放机构。", en: "Certificates from 2016 and earlier are being brought online gradually; for certificates from 2017 or later, contact the issuing authority." }
     FaqQ4 { zh: "注册时，持证人员姓名中包含生僻字，如何输入？", en: "My name has a rare character. How do I type it?" }
     FaqA4 { zh: "注册时，在输入姓名时，请点击右侧[生僻字输入]按钮，通过拼音查询并选择正确的汉字。", en: "When registering, press [Rare characters] next to the name field, search by pinyin and pick the right character." }
-    FaqA4b { zh: "每个候选字都显示字形图和编码（如 U+2A6A5），即使手机没有该字的字体也能辨认。不使用 JavaScript 时，可在生僻字页面查询后复制粘贴。", en: "Each candidate is shown as a drawn glyph with its code (e.g. U+2A6A5), so you can recognise it even if your phone has no font for it. Without JavaScript, search on the rare-character page and copy the character." }
+    FaqA4b { zh: "每个候选字都显示字形图和编码（如 U+2A6A5），即使手机没有该字的字体也能辨认。如按钮无法打开查询框，可在生僻字页面查询后复制粘贴到姓名栏。", en: "Each candidate is shown as a drawn glyph with its code (e.g. U+2A6A5), so you can recognise it even if your phone has no font for it. If the button does not open the search, search on the rare-character page and paste the character into the name field." }
     FaqQ5 { zh: "提交加注申请后，无法查看和下载电子证书，显示[证书生成中…]", en: "After applying, the e-certificate shows [Generating…]" }
-    FaqA5 { zh: "提交加注申请后，系统通常在几秒钟内完成证书加注，页面会自动更新；未开启 JavaScript 时请刷新页面。如长时间未完成，页面会提示生成失败，请重新申请或拨打咨询电话。", en: "After you apply, the annotation is usually ready within seconds and the page updates by itself (reload it if JavaScript is off). If it cannot be produced, the page says so; apply again or call the help line." }
+    FaqA5 { zh: "提交加注申请后，系统通常在几秒钟内完成证书加注，页面会自动更新；如页面未自动更新，请点击刷新。如长时间未完成，页面会提示生成失败，请重新申请或拨打咨询电话。", en: "After you apply, the annotation is usually ready within seconds and the page updates by itself; if it does not, press Reload. If it cannot be produced, the page says so; apply again or call the help line." }
     FaqQ6 { zh: "证书加注信息栏显示[加注件已过期]，无法查看和下载电子证书。", en: "The annotation shows [Annotated copy expired] and I cannot view or download it." }
     FaqA6 { zh: "请重新提交证书加注申请。系统完成证书加注后，方可查看和下载。", en: "Apply for a new annotation; once it is produced you can view and download it again." }
     FaqA6b { zh: "注意：自持证人员申请加注当日起，90日内同一证书可存在3次有效加注；请根据本人使用需求，合理申请加注。", en: "Note: counted from the day of an application, one certificate can have at most 3 annotations within 90 days; apply according to your actual needs." }
-    FaqQ7 { zh: "考试机构更正了我的姓名或证件号码，怎么办？", en: "The examination authority corrected my name or ID number. What now?" }
+    FaqQ7 { zh: "人事考试机构更正了我的姓名或证件号码，怎么办？", en: "The examination authority corrected my name or ID number. What now?" }
     FaqA7 { zh: "证书按证件类型、证件号码和姓名与账户对应。只更正了姓名的，请登录后在“我的账户 › 更正姓名”中改为更正后的姓名（需验证手机号），即可看到更正后的证书；证件号码被更正的，请使用更正后的姓名和证件号码重新注册。", en: "Certificates are matched to accounts by ID type, ID number and name. If only your name was corrected, log in and change it under My account › Correct my name (your mobile number is confirmed with a code) to see your certificates; if your ID number was corrected, register with the corrected name and ID number." }
     FaqHelpTitle { zh: "咨询电话", en: "Help line" }
     FaqHelpText { zh: "如有其他疑问，可拨打咨询电话：", en: "For any other question, call:" }
@@ -484,7 +495,11 @@ messages! {
     SubmitAnnotation { zh: "提交加注申请", en: "Submit the application" }
     AnnotationAdvice { zh: "申请证书加注前，请先检查证书信息。注意：每次申请加注最长有效期为90天；如无特别需要，建议按上限申请；目前支持的使用场景为“本人调用”。", en: "Check the certificate data before applying. An annotation lasts at most 90 days; unless you need less, apply for the maximum. The only usage scenario today is “self use”." }
     ScenarioHint { zh: "加注件仅可用于所选的使用场景。", en: "The annotated copy may only be used for the chosen scenario." }
-    ValidityHint { zh: "1 至 90 天，自加注件生成时起算；建议按上限 90 天申请。", en: "1 to 90 days, counted from when the copy is produced; the maximum, 90, is advised." }
+    ValidityHint { zh: "自加注件生成时起算，最长 90 天；如无特别需要，建议选择 90 天。选择“其他天数”时，请填写 1 至 90 的整数。", en: "Counted from when the copy is produced, at most 90 days; unless you need less, choose 90. With “Other”, enter a whole number from 1 to 90." }
+    ValidityAdvised { zh: "（建议）", en: " (advised)" }
+    ValidityOther { zh: "其他天数", en: "Other" }
+    ValidityOtherLabel { zh: "其他天数（1 至 90 天）", en: "Other number of days (1 to 90)" }
+    DaysUnit { zh: "天", en: "days" }
     FieldScenario { zh: "使用场景", en: "Usage scenario" }
     FieldValidityDays { zh: "加注有效期（天）", en: "Validity (days)" }
     FieldValidity { zh: "加注有效期", en: "Valid" }
@@ -496,14 +511,30 @@ messages! {
     QuotaRemaining { zh: "同一证书 90 日内可存在 3 次加注，本证书目前还可申请 {0} 次。", en: "A certificate can have 3 annotations within 90 days; this one can have {0} more now." }
     QuotaReachedShort { zh: "本证书 90 日内已有 3 次加注，最早可于 {0} 再次申请。", en: "This certificate already has 3 annotations within 90 days; you can apply again from {0}." }
     StatusGenerating { zh: "证书生成中…", en: "Generating…" }
-    StatusAnnotationValid { zh: "有效", en: "Valid" }
+    StatusAnnotationValid { zh: "可使用", en: "Usable" }
     StatusExpired { zh: "加注件已过期", en: "Annotated copy expired" }
     StatusFailed { zh: "生成失败", en: "Failed" }
     GeneratingText { zh: "加注申请已提交，系统正在生成加注件，通常只需几秒钟。", en: "Your application is in; the annotated copy is being produced, which usually takes a few seconds." }
-    GeneratingHint { zh: "本页面会自动更新；如未开启 JavaScript，请稍后刷新。", en: "This page updates by itself; without JavaScript, reload it in a moment." }
+    GeneratingHint { zh: "本页面会自动更新；如页面未自动更新，请点击刷新。", en: "This page updates by itself; if it does not, press Reload." }
     Reload { zh: "刷新", en: "Reload" }
     ActionView { zh: "查看", en: "View" }
     AnnotatedCopyTitle { zh: "电子证书加注件", en: "Annotated e-certificate" }
+    ShareTitle { zh: "分享给验证方", en: "Share with a verifier" }
+    ShareText { zh: "用人单位等验证方打开下方的核验链接或扫描二维码，即可查看本加注件的验证结果。加注有效期至 {0}，此后验证结果为“加注件已过期”。", en: "An employer or other verifier opens the verification link below or scans the QR code to see this copy's verification result. The annotation is valid until {0}; after that the result says the copy has expired." }
+    ShareLinkLabel { zh: "核验链接", en: "Verification link" }
+    CopyLink { zh: "复制核验链接", en: "Copy the link" }
+    LinkCopied { zh: "核验链接已复制。", en: "The link was copied." }
+    LinkCopyByHand { zh: "无法自动复制，请选中链接后手动复制。", en: "It could not be copied automatically; select the link and copy it." }
+    ShareQrAlt { zh: "加注件的核验二维码", en: "QR code of the copy's verification link" }
+    SampleTitle { zh: "加注后的电子证书样式", en: "What an annotated e-certificate looks like" }
+    SampleLink { zh: "查看加注后的电子证书样式", en: "See what an annotated copy looks like" }
+    SampleIntro { zh: "申请证书加注后，系统在几秒钟内生成以下样式的加注件（PDF），带有证书发放机构的电子印章和数字签名。", en: "After you apply, the system produces within seconds an annotated copy (PDF) like the one below, with the issuing authority's electronic seal and digital signature." }
+    SampleNotice { zh: "此为样式，仅供参考，不是有效证书。", en: "This is a sample for reference only; it is not a valid certificate." }
+    SamplePartsTitle { zh: "加注件的组成", en: "What the copy shows" }
+    SamplePart1 { zh: "证书信息：持证人姓名、证件号码（部分隐藏）、资格名称、级别、专业、管理号、签发日期和证书发放机构。", en: "The certificate: holder's name, ID number (partly hidden), qualification, level, specialty, certificate number, date of issue and issuing authority." }
+    SamplePart2 { zh: "加注信息：加注编号、使用场景和加注有效期；有效期过后，加注件不能再作为有效凭证使用。", en: "The annotation: its number, the usage scenario and the validity period; after it ends, the copy can no longer be used." }
+    SamplePart3 { zh: "二维码和验证码：验证方扫码或在查询验证页面输入信息，即可核验加注件的真伪和当前状态。", en: "The QR code and verification code: a verifier scans it, or enters the details on the verification page, to check that the copy is genuine and still valid." }
+    SampleAlt { zh: "加注后的电子证书样式（样例，非有效证书）", en: "Sample annotated e-certificate (not a valid certificate)" }
     CopyPreviewAlt { zh: "加注件预览图", en: "Preview of the annotated copy" }
     // ---- verification ----
     VerifyTitle { zh: "查询验证", en: "Verify a certificate" }
@@ -513,7 +544,7 @@ messages! {
     VerifyManualTitle { zh: "输入证书信息验证", en: "Check by certificate number and name" }
     VerifyManualText { zh: "管理号和持证人姓名必须同时相符。如填写加注编号，还将核对该加注件是否有效。", en: "The certificate number and the holder's name must both match. With an annotation number, that annotated copy is checked too." }
     VerifyFileTitle { zh: "上传文件验证", en: "Check an uploaded PDF" }
-    VerifyFileText { zh: "上传持证人提供的加注件 PDF（不超过 5 MB），系统将核对发证机构的数字签名、文件是否被修改，以及证书和加注的当前状态。", en: "Upload the annotated PDF the holder gave you (up to 5 MB). The issuer's digital signature, whether the file was changed, and the current state of the certificate and annotation are checked." }
+    VerifyFileText { zh: "上传持证人提供的加注件 PDF（不超过 5 MB），系统将核对证书发放机构的数字签名、文件是否被修改，以及证书和加注的当前状态。", en: "Upload the annotated PDF the holder gave you (up to 5 MB). The issuer's digital signature, whether the file was changed, and the current state of the certificate and annotation are checked." }
     FieldCertNumberInput { zh: "管理号", en: "Certificate number" }
     FieldHolderNameInput { zh: "持证人姓名", en: "Holder's name" }
     FieldAnnotationNumberOptional { zh: "加注编号（选填）", en: "Annotation number (optional)" }
@@ -523,21 +554,24 @@ messages! {
     VerifySubmit { zh: "查询验证", en: "Verify" }
     VerifyUpload { zh: "上传并验证", en: "Upload and verify" }
     VerdictValidTitle { zh: "真实有效", en: "Genuine and valid" }
-    VerdictValidText { zh: "该加注件由发证机构签发，证书有效，加注有效期至 {0}。", en: "This annotated copy was issued by the issuing authority; the certificate stands and the annotation is valid until {0}." }
+    VerdictValidText { zh: "该加注件由证书发放机构签发，证书有效，加注有效期至 {0}。", en: "This annotated copy was issued by the issuing authority; the certificate stands and the annotation is valid until {0}." }
     VerdictCertificateValidTitle { zh: "证书真实有效", en: "Genuine certificate, valid" }
-    VerdictCertificateValidText { zh: "该证书由发证机构签发，目前处于有效状态。", en: "This certificate was issued by the issuing authority and currently stands." }
+    VerdictCertificateValidText { zh: "该证书由证书发放机构签发，目前处于有效状态。", en: "This certificate was issued by the issuing authority and currently stands." }
     VerdictExpiredTitle { zh: "加注件已过期", en: "Annotated copy expired" }
     VerdictExpiredText { zh: "证书真实，但此加注件的有效期已于 {0} 结束，不能再作为有效凭证使用。请持证人重新申请加注。", en: "The certificate is genuine, but this annotated copy's validity ended on {0}; it can no longer be used. The holder can apply for a new annotation." }
     VerdictRevokedTitle { zh: "证书已撤销", en: "Certificate revoked" }
     VerdictRevokedText { zh: "该证书已于 {0} 被撤销，处于无效状态。", en: "This certificate was revoked on {0} and is invalid." }
     VerdictNotGenuineTitle { zh: "无法验证为真实", en: "Not genuine, or unknown" }
-    VerdictNotGenuineText { zh: "没有找到与所填信息相符的证书或加注件，或文件不是由发证机构签发的真实文件。请核对后重试，如有疑问请联系持证人或证书发放机构。", en: "No certificate or annotated copy matches what was given, or the file is not a genuine document of the issuing authority. Check the details and try again; if in doubt, contact the holder or the issuing authority." }
-    ProblemNoSignature { zh: "文件没有发证机构的数字签名。", en: "The file carries no digital signature of the issuing authority." }
+    VerdictNotGenuineText { zh: "没有找到与所填信息相符的证书或加注件，或文件不是由证书发放机构签发的真实文件。请核对后重试，如有疑问请联系持证人或证书发放机构。", en: "No certificate or annotated copy matches what was given, or the file is not a genuine document of the issuing authority. Check the details and try again; if in doubt, contact the holder or the issuing authority." }
+    ProblemNoSignature { zh: "文件没有证书发放机构的数字签名。", en: "The file carries no digital signature of the issuing authority." }
     ProblemModified { zh: "文件在签名后被修改过（或被追加了内容）。", en: "The file was changed (or had content added) after it was signed." }
-    ProblemUnknownSigner { zh: "文件的签名不是发证机构的。", en: "The file was not signed by the issuing authority." }
-    ProblemUnknownDocument { zh: "发证机构没有签发过这份文件。", en: "The issuing authority never issued this file." }
+    ProblemUnknownSigner { zh: "文件的签名不是证书发放机构的。", en: "The file was not signed by the issuing authority." }
+    ProblemUnknownDocument { zh: "证书发放机构没有签发过这份文件。", en: "The issuing authority never issued this file." }
     ProblemNotPdf { zh: "文件不是 PDF。", en: "The file is not a PDF." }
     ProblemTooLarge { zh: "文件过大。", en: "The file is too large." }
+    ProblemRetiredKey { zh: "文件的签名密钥已被发证机构停用，不再可信。", en: "The file was signed with a key the issuing authority has retired; it is no longer trusted." }
+    ProblemNotProduced { zh: "这份文件不是本系统生成的：系统从未交付过内容与之完全相同的文件。", en: "This file was not produced by this system: it never handed out a file with exactly this content." }
+    ProblemOutsideKeyValidity { zh: "签名时间不在签名证书的有效期内。", en: "The file was signed outside the validity period of the signing certificate." }
     CheckedAt { zh: "验证时间", en: "Checked at" }
     VerifyAnother { zh: "验证其他证书", en: "Verify another certificate" }
     CertNumberMissing { zh: "请填写管理号", en: "Enter the certificate number" }
@@ -560,6 +594,9 @@ messages! {
     MethodApi { zh: "接口查询", en: "API" }
     NoPurpose { zh: "未填写", en: "Not stated" }
     LogPurpose { zh: "用途", en: "Purpose" }
+    LogMoreChecks { zh: "另有 {0} 次重复查验", en: "{0} more checks from the same source" }
+    ApiKeyInvalid { zh: "API 密钥无效或已停用（请以 Authorization: Bearer <密钥> 或 X-Api-Key 请求头发送）", en: "The API key is unknown or revoked (send it as Authorization: Bearer <key> or in X-Api-Key)" }
+    ApiKeyQuotaUsed { zh: "该 API 密钥今日的 {0} 次查验额度已用完，北京时间 0 点恢复", en: "This API key has used its {0} checks for today; the quota renews at 00:00 China time (UTC+8)" }
     LoginRequired { zh: "请先登录", en: "Please log in first" }
     TermsRequiredText { zh: "请先阅读并同意服务须知", en: "Please read and accept the service terms first" }
     // ---- 账号申诉 (appeals) ----
@@ -654,7 +691,7 @@ mod tests {
     #[test]
     fn chinese_texts_are_chinese() {
         // Catches an English string pasted into the zh slot (a "translation" that is not one).
-        let exempt = [Msg::LangSwitchLabel, Msg::LangSwitchHint];
+        let exempt = [Msg::LangSwitchLabel, Msg::LangSwitchHint, Msg::Colon];
         for msg in Msg::ALL.iter().filter(|m| !exempt.contains(m)) {
             let zh = msg.text(Lang::Zh);
             assert!(
@@ -662,6 +699,29 @@ mod tests {
                 "{msg:?} zh text has no Chinese: {zh}"
             );
         }
+    }
+
+    #[test]
+    fn chinese_texts_use_full_width_colons_and_never_say_javascript() {
+        // The guide's wording: "：" after Chinese, and no technical words a holder must know.
+        for msg in Msg::ALL {
+            let zh = msg.text(Lang::Zh);
+            let chars: Vec<char> = zh.chars().collect();
+            for pair in chars.windows(2) {
+                assert!(
+                    !(is_han(pair[0]) && pair[1] == ':'),
+                    "{msg:?} has a half-width colon after Chinese: {zh}"
+                );
+            }
+            assert!(
+                !zh.to_lowercase().contains("javascript"),
+                "{msg:?} mentions JavaScript: {zh}"
+            );
+        }
+    }
+
+    fn is_han(c: char) -> bool {
+        ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{20000}'..='\u{323af}').contains(&c)
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub mod storage;
 use crate::components::layout::{Footer, Header};
 use crate::i18n::{t, Lang, Msg};
 use crate::pages::{
+    about::AboutPage,
     account::{AccountConfirmPage, AccountPage, ChangeMobilePage, CorrectNamePage},
     annotations::{AnnotatePage, AnnotationPage},
     appeal::{AppealConfirmPage, AppealPage, AppealStatusPage},
@@ -39,6 +40,7 @@ use crate::pages::{
     password::{ForgotPasswordPage, ResetPasswordPage},
     rare_chars::RareCharsPage,
     register::{RegisterConfirmPage, RegisterPage, RegisterTakenPage},
+    sample::SamplePage,
     terms::TermsPage,
     verify::{VerifyCodePage, VerifyPage},
 };
@@ -110,6 +112,8 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("appeal"), StaticSegment("status")) view=AppealStatusPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("rare-chars") view=RareCharsPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("faq") view=FaqPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("about") view=AboutPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("sample") view=SamplePage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("verify") view=VerifyPage ssr=SsrMode::Async/>
                     <Route
                         path=(StaticSegment("verify"), ParamSegment("code"))

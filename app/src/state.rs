@@ -22,7 +22,12 @@ pub struct Settings {
     pub terms_version: i64,
     /// Reverse proxies whose forwarding headers name the client (`--trusted-proxy`).
     pub trusted_proxies: TrustedProxies,
+    /// Days a line of the verification log is kept (`--verification-log-retention-days`).
+    pub verification_log_retention_days: u32,
 }
+
+/// A year: long enough for a holder to see who checked before an application was decided.
+pub const DEFAULT_VERIFICATION_LOG_RETENTION_DAYS: u32 = 365;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -33,6 +38,7 @@ impl Default for Settings {
             annotation_cutoff: time::macros::date!(2021 - 12 - 17),
             terms_version: 1,
             trusted_proxies: TrustedProxies::default(),
+            verification_log_retention_days: DEFAULT_VERIFICATION_LOG_RETENTION_DAYS,
         }
     }
 }

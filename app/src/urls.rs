@@ -20,6 +20,11 @@ pub mod route {
     /// The compiled scripts, styles and wasm.
     pub const PKG_PREFIX: &str = "/pkg/";
     pub const FAVICON: &str = "/favicon.svg";
+    /// 加注后的电子证书样式: a sample annotated copy, and its drawing.
+    pub const SAMPLE: &str = "/sample";
+    pub const SAMPLE_PREVIEW: &str = "/sample/preview.svg";
+    /// 关于本系统.
+    pub const ABOUT: &str = "/about";
 
     pub const HOME: &str = "/";
     pub const REGISTER: &str = "/register";
@@ -70,6 +75,8 @@ pub mod route {
     pub const ANNOTATION_PDF: &str = "/annotations/{code}/pdf";
     pub const ANNOTATION_DOWNLOAD: &str = "/annotations/{code}/download";
     pub const ANNOTATION_PREVIEW: &str = "/annotations/{code}/preview.svg";
+    /// The copy's QR code (its public verification link), for the holder to show on screen.
+    pub const ANNOTATION_QR: &str = "/annotations/{code}/qr.svg";
 
     /// The verification page (the plain forms post here too).
     pub const VERIFY: &str = "/verify";
@@ -166,6 +173,10 @@ pub fn annotation_download(code: &str) -> String {
 
 pub fn annotation_preview(code: &str) -> String {
     fill(route::ANNOTATION_PREVIEW, &[code])
+}
+
+pub fn annotation_qr(code: &str) -> String {
+    fill(route::ANNOTATION_QR, &[code])
 }
 
 /// The page where anyone can check a document by its verification code.

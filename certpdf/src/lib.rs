@@ -38,6 +38,7 @@ use document::valid_verification_code;
 pub use document::{AnnotationFace, CertificateDocument, CertificateFace};
 pub use error::Error;
 pub use fonts::{FaceSelector, FontChain, FontSource, SYSTEM_FONTS};
+pub use qr::qr_svg;
 pub use sign::{IssuerKey, TrustedCert};
 pub use svg::glyph_svg;
 pub use verify::{verify_signed_pdf, VerifiedPdf, VerifyError, MAX_PDF_LEN};

@@ -49,6 +49,42 @@ pub(crate) fn encode(data: &[u8], ec: EcLevel) -> Result<(usize, Vec<bool>), Err
         .ok_or_else(|| Error::InvalidInput("QR encoding failed".into()))
 }
 
+/// `data` as a QR code (level M, as on the copies) in SVG, one unit per module, with the
+/// four-module quiet zone the standard asks for. Each row's dark runs are one path segment,
+/// so a typical link is a few kilobytes.
+pub fn qr_svg(data: &str) -> Result<String, Error> {
+    use std::fmt::Write;
+    const QUIET: usize = 4;
+    let (width, modules) = encode(data.as_bytes(), EcLevel::M)?;
+    let size = width + 2 * QUIET;
+    let mut path = String::new();
+    for y in 0..width {
+        let row = &modules[y * width..(y + 1) * width];
+        let mut x = 0;
+        while x < width {
+            if row[x] {
+                let start = x;
+                while x < width && row[x] {
+                    x += 1;
+                }
+                let _ = write!(
+                    path,
+                    "M{} {}h{}v1h-{}z",
+                    start + QUIET,
+                    y + QUIET,
+                    x - start,
+                    x - start
+                );
+            } else {
+                x += 1;
+            }
+        }
+    }
+    Ok(format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" shape-rendering="crispEdges"><rect width="{size}" height="{size}" fill="#fff"/><path d="{path}" fill="#000"/></svg>"##
+    ))
+}
+
 fn penalty(m: &[bool], w: usize) -> u32 {
     let mut score = 0u32;
     let mut column = vec![false; w];
@@ -139,6 +175,39 @@ mod tests {
         // 1011101 then four light modules; the pattern also has light
         // "outside" before it, so both orientations match.
         assert_eq!(line_penalty(&finder), 80);
+    }
+
+    #[test]
+    fn the_svg_draws_every_dark_module_inside_a_quiet_zone() {
+        let url = "https://portal.example.cn/verify/7KQ2M9XD";
+        let (w, m) = encode(url.as_bytes(), EcLevel::M).unwrap();
+        let svg = qr_svg(url).unwrap();
+        assert!(svg.contains(&format!(r#"viewBox="0 0 {0} {0}""#, w + 8)));
+        // Every run is "M<x> <y>h<n>v1h-<n>z": their lengths add up to the dark modules.
+        let d = svg
+            .split(r#"d=""#)
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        let mut dark = 0;
+        for run in d.split('M').filter(|r| !r.is_empty()) {
+            let (at, rest) = run.split_once('h').unwrap();
+            let (x, y) = at.split_once(' ').unwrap();
+            let (x, y): (usize, usize) = (x.parse().unwrap(), y.parse().unwrap());
+            let n: usize = rest.split_once('v').unwrap().0.parse().unwrap();
+            assert!(
+                x >= 4 && y >= 4 && x + n <= w + 4 && y < w + 4,
+                "inside the quiet zone"
+            );
+            assert!(
+                (x - 4..x - 4 + n).all(|i| m[(y - 4) * w + i]),
+                "only dark modules"
+            );
+            dark += n;
+        }
+        assert_eq!(dark, m.iter().filter(|&&b| b).count());
     }
 
     #[test]

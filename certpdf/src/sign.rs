@@ -227,6 +227,26 @@ impl IssuerKey {
         organization: &str,
         valid_days: u32,
     ) -> Result<IssuerKey, Error> {
+        let now = SystemTime::now();
+        // Backdate slightly to tolerate verifiers with a lagging clock.
+        let not_before = now - Duration::from_secs(300);
+        let not_after = now + Duration::from_secs(u64::from(valid_days.max(1)) * 86_400);
+        IssuerKey::generate_self_signed_between(common_name, organization, not_before, not_after)
+    }
+
+    /// As [`IssuerKey::generate_self_signed`], with the certificate valid from `not_before`
+    /// to `not_after` (e.g. a certificate that has already expired, to test a verifier).
+    pub fn generate_self_signed_between(
+        common_name: &str,
+        organization: &str,
+        not_before: SystemTime,
+        not_after: SystemTime,
+    ) -> Result<IssuerKey, Error> {
+        if not_after <= not_before {
+            return Err(Error::InvalidInput(
+                "not_after must be later than not_before".into(),
+            ));
+        }
         if common_name.is_empty() {
             return Err(Error::InvalidInput("common_name must not be empty".into()));
         }
@@ -249,11 +269,6 @@ impl IssuerKey {
         rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut serial);
         serial[0] &= 0x7f;
         serial[0] |= 0x01; // positive and without a leading zero byte
-        let now = SystemTime::now();
-        // Backdate slightly to tolerate verifiers with a lagging clock.
-        let not_before = now - Duration::from_secs(300);
-        let not_after = now + Duration::from_secs(u64::from(valid_days.max(1)) * 86_400);
-
         let extensions = vec![
             extension(
                 OID_KEY_USAGE,

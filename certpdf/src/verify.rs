@@ -43,6 +43,8 @@ pub enum VerifyError {
     BadDigest,
     #[error("the cryptographic signature is invalid")]
     BadSignature,
+    #[error("the signing time is outside the validity of the signing certificate")]
+    OutsideValidity,
     #[error("malformed signature data: {0}")]
     Malformed(&'static str),
 }
@@ -58,6 +60,7 @@ impl VerifyError {
             VerifyError::UnknownSigner => "签名不是由本系统的发证机构证书生成",
             VerifyError::BadDigest => "文件内容与签名不符，已被篡改",
             VerifyError::BadSignature => "数字签名无效",
+            VerifyError::OutsideValidity => "签名时间不在签名证书的有效期内",
             VerifyError::Malformed(_) => "签名数据格式错误",
         }
     }
@@ -188,6 +191,51 @@ fn pdf_date_to_iso(raw: &[u8]) -> String {
         )
     } else {
         s
+    }
+}
+
+/// A PDF date (`D:YYYYMMDDHHmmSS` with `Z`, no offset or `+00'00`, as this crate writes
+/// them, or another `+HH'mm`/`-HH'mm` offset) as a point in time.
+fn pdf_date_to_time(raw: &[u8]) -> Option<std::time::SystemTime> {
+    let d = raw.strip_prefix(b"D:").unwrap_or(raw);
+    if d.len() < 14 || !d[..14].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        std::str::from_utf8(&d[r]).ok()?.parse().ok()
+    };
+    let local = der::DateTime::new(
+        u16::try_from(num(0..4)?).ok()?,
+        u8::try_from(num(4..6)?).ok()?,
+        u8::try_from(num(6..8)?).ok()?,
+        u8::try_from(num(8..10)?).ok()?,
+        u8::try_from(num(10..12)?).ok()?,
+        u8::try_from(num(12..14)?).ok()?,
+    )
+    .ok()?
+    .to_system_time();
+    let offset = &d[14..];
+    let (sign, rest) = match offset.first() {
+        None | Some(b'Z') => return Some(local),
+        Some(b'+') => (1i64, &offset[1..]),
+        Some(b'-') => (-1i64, &offset[1..]),
+        _ => return None,
+    };
+    let digits: Vec<u8> = rest.iter().copied().filter(u8::is_ascii_digit).collect();
+    if digits.len() < 2 {
+        return None;
+    }
+    let hours: i64 = std::str::from_utf8(&digits[..2]).ok()?.parse().ok()?;
+    let minutes: i64 = match digits.get(2..4) {
+        Some(m) => std::str::from_utf8(m).ok()?.parse().ok()?,
+        None => 0,
+    };
+    let shift = std::time::Duration::from_secs(((hours * 60 + minutes) * 60) as u64);
+    // Local time minus a positive offset is UTC.
+    if sign > 0 {
+        local.checked_sub(shift)
+    } else {
+        local.checked_add(shift)
     }
 }
 
@@ -398,7 +446,19 @@ pub fn verify_signed_pdf(
     // /M lives in the signature dictionary, after /Contents.
     let tail = &bytes[b..];
     let dict_end = memchr::memmem::find(tail, b"endobj").unwrap_or(tail.len());
-    let signed_at = find_key_value(&tail[..dict_end], b"/M", 64).map(|m| pdf_date_to_iso(&m));
+    let signed_at_raw = find_key_value(&tail[..dict_end], b"/M", 64)
+        .ok_or(VerifyError::Malformed("no signing time"))?;
+    // The signing time is signed (it follows /Contents inside the byte range): a signature
+    // made before the certificate's validity began, or after it ended, is not valid.
+    let signing_time =
+        pdf_date_to_time(&signed_at_raw).ok_or(VerifyError::Malformed("signing time"))?;
+    let validity = &trusted_cert.cert().tbs_certificate.validity;
+    if signing_time < validity.not_before.to_system_time()
+        || signing_time > validity.not_after.to_system_time()
+    {
+        return Err(VerifyError::OutsideValidity);
+    }
+    let signed_at = Some(pdf_date_to_iso(&signed_at_raw));
 
     Ok(VerifiedPdf {
         annotation_code,

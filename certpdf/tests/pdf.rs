@@ -334,6 +334,50 @@ fn verify_rejects_other_signer() {
 }
 
 #[test]
+fn verify_refuses_a_signature_outside_the_certificate_validity() {
+    use std::time::{Duration, SystemTime};
+    let now = SystemTime::now();
+    let day = Duration::from_secs(86_400);
+    // Expired yesterday: whatever it signs today is outside its validity.
+    let expired = IssuerKey::generate_self_signed_between(
+        "过期的签名证书",
+        "测试发证机构",
+        now - 400 * day,
+        now - day,
+    )
+    .unwrap();
+    let pdf = render_certificate_pdf(fonts(), &expired, &sample("张𪚥")).unwrap();
+    assert_eq!(
+        verify_signed_pdf(&pdf, &[expired.trusted_cert()]).unwrap_err(),
+        VerifyError::OutsideValidity
+    );
+    // Not valid before tomorrow: a signature made now is refused too.
+    let early = IssuerKey::generate_self_signed_between(
+        "尚未生效的签名证书",
+        "测试发证机构",
+        now + day,
+        now + 400 * day,
+    )
+    .unwrap();
+    let pdf = render_certificate_pdf(fonts(), &early, &sample("张𪚥")).unwrap();
+    assert_eq!(
+        verify_signed_pdf(&pdf, &[early.trusted_cert()]).unwrap_err(),
+        VerifyError::OutsideValidity
+    );
+    // Inside its validity the same kind of key verifies.
+    let current = IssuerKey::generate_self_signed_between(
+        "有效的签名证书",
+        "测试发证机构",
+        now - day,
+        now + day,
+    )
+    .unwrap();
+    let pdf = render_certificate_pdf(fonts(), &current, &sample("张𪚥")).unwrap();
+    assert!(verify_signed_pdf(&pdf, &[current.trusted_cert()]).is_ok());
+    assert!(IssuerKey::generate_self_signed_between("x", "", now, now - day).is_err());
+}
+
+#[test]
 fn verify_rejects_garbage_truncated_and_non_pdf() {
     let trusted = [key().trusted_cert()];
     assert_eq!(

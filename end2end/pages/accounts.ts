@@ -31,8 +31,9 @@ export class RegisterPage extends Shell {
   get password2(): Locator {
     return this.main.getByLabel("确认密码");
   }
+  /** A button once the page runs JavaScript; a link to the picker page without. */
   get rareCharButton(): Locator {
-    return this.main.getByRole("link", { name: "生僻字输入" });
+    return this.main.getByRole(this.jsEnabled ? "button" : "link", { name: "生僻字输入" });
   }
   get picker(): Locator {
     return this.page.getByRole("dialog", { name: "生僻字输入" });
@@ -111,8 +112,9 @@ export class AccountChangePage extends Shell {
   get nameField(): Locator {
     return this.main.getByLabel("更正后的姓名");
   }
+  /** A button once the page runs JavaScript; a link to the picker page without. */
   get rareCharButton(): Locator {
-    return this.main.getByRole("link", { name: "生僻字输入" });
+    return this.main.getByRole(this.jsEnabled ? "button" : "link", { name: "生僻字输入" });
   }
 
   async openFromAccount(link: "更换手机号" | "更正姓名") {

@@ -25,10 +25,14 @@ export class AnnotationsSection extends Shell {
     await expect(this.heading("申请证书加注")).toBeVisible();
     await this.waitForHydration();
     await expect(this.page.getByLabel("本人调用")).toBeChecked();
-    const validity = this.page.getByLabel("加注有效期（天）");
-    await expect(validity).toHaveValue("90");
-    if (days !== undefined) {
-      await validity.fill(String(days));
+    // The guide advises the maximum: 90 days is chosen; other numbers are typed under 其他天数.
+    const validity = this.page.getByRole("group", { name: "加注有效期" });
+    await expect(validity.getByRole("radio", { name: /^90 天/ })).toBeChecked();
+    if (days !== undefined && [60, 30, 7].includes(days)) {
+      await validity.getByRole("radio", { name: new RegExp(`^${days} 天`) }).check();
+    } else if (days !== undefined && days !== 90) {
+      await validity.getByRole("radio", { name: "其他天数", exact: true }).check();
+      await validity.getByLabel("其他天数（1 至 90 天）").fill(String(days));
     }
     await this.page.getByRole("button", { name: "提交加注申请" }).click();
     await this.page.waitForURL(/\/download/);
@@ -38,14 +42,14 @@ export class AnnotationsSection extends Shell {
   /** Waits for the copy to be ready: by itself with JavaScript, by reloading without. */
   async waitUntilReady(index = 0) {
     if (this.jsEnabled) {
-      await expect(this.status(index)).toHaveText(/有效/, { timeout: 10_000 });
+      await expect(this.status(index)).toHaveText(/可使用/, { timeout: 10_000 });
       return;
     }
     for (let i = 0; i < 20; i++) {
-      if ((await this.status(index).textContent())?.includes("有效")) return;
+      if ((await this.status(index).textContent())?.includes("可使用")) return;
       await this.page.waitForTimeout(300);
       await this.page.reload();
     }
-    await expect(this.status(index)).toHaveText(/有效/);
+    await expect(this.status(index)).toHaveText(/可使用/);
   }
 }

@@ -50,6 +50,19 @@ export class Shell {
   }
 
   /** Nothing sticks out sideways: the page fits the viewport (phones from 360 px). */
+  /** Printed (print media), the page shows `content` and none of the site's navigation,
+   * footer, buttons or forms. */
+  async expectPrintable(content: Locator) {
+    await this.page.emulateMedia({ media: "print" });
+    await expect(content).toBeVisible();
+    await expect(this.page.locator(".site-nav")).toBeHidden();
+    await expect(this.footer).toBeHidden();
+    for (const form of await this.main.locator("form, .button").all()) {
+      await expect(form).toBeHidden();
+    }
+    await this.page.emulateMedia({ media: null });
+  }
+
   async expectNoHorizontalScroll() {
     const overflow = await this.page.evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,

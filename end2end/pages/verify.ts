@@ -20,6 +20,13 @@ export class VerifyPage extends Shell {
     await form.getByRole("button", { name: "查询验证" }).click();
   }
 
+  /** What the manual form shows now (it must keep what was typed, whatever the verdict). */
+  async expectManualValues(number: string, name: string) {
+    const form = this.page.getByTestId("manual-form");
+    await expect(form.getByLabel("管理号")).toHaveValue(number);
+    await expect(form.getByLabel("持证人姓名")).toHaveValue(name);
+  }
+
   async upload(path: string, purpose = "") {
     const form = this.page.getByTestId("upload-form");
     await form.getByLabel("PDF 文件").setInputFiles(path);

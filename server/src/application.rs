@@ -49,6 +49,8 @@ pub struct Config {
     pub messages: Messages,
     /// A demonstration instance: the development outbox may stand in for a message gateway.
     pub demo: bool,
+    /// Days a line of the verification log is kept; older lines are swept.
+    pub verification_log_retention_days: u32,
 }
 
 /// The message gateway an application sends one-time codes through.
@@ -93,6 +95,7 @@ impl Application {
             test_controls: config.test_controls,
             public_url: public_url.clone(),
             trusted_proxies: config.trusted_proxies,
+            verification_log_retention_days: config.verification_log_retention_days,
             ..Settings::default()
         };
         let mut state = crate::app_state(storage.clone(), settings)?;
@@ -123,6 +126,7 @@ impl Application {
                 config.issuer_key.as_deref(),
                 config.issuer_cert.as_deref(),
                 state.clock.now(),
+                config.demo || config.demo_data || config.test_controls,
             )
             .await?,
         );
@@ -261,6 +265,32 @@ fn spawn_sweeper(state: AppState, shutdown: CancellationToken) -> JoinHandle<()>
                     tracing::warn!(error = %app::error::ssr::ErrorChain(&err), "code sweep failed")
                 }
             }
+            sweep_verification_log(&state).await;
         }
     })
+}
+
+/// Deletes the verification log's lines older than the retention time
+/// (`--verification-log-retention-days`) and API key use counts older than a month; part of
+/// the periodic sweep.
+pub async fn sweep_verification_log(state: &AppState) {
+    let now = state.clock.now();
+    let retention_ms = i64::from(state.settings.verification_log_retention_days) * 86_400_000;
+    match state
+        .storage
+        .delete_verifications_before(now - retention_ms)
+        .await
+    {
+        Ok(removed) if removed > 0 => {
+            tracing::info!(removed, "verification log lines past retention removed")
+        }
+        Ok(_) => {}
+        Err(err) => {
+            tracing::warn!(error = %app::error::ssr::ErrorChain(&err), "verification log sweep failed")
+        }
+    }
+    let month_ago = app::verification::api_keys::china_day(now) - 31;
+    if let Err(err) = state.storage.delete_api_key_use_before(month_ago).await {
+        tracing::warn!(error = %app::error::ssr::ErrorChain(&err), "API key use sweep failed")
+    }
 }

@@ -73,7 +73,7 @@ pub enum Command {
     Detach(crate::ops::certificates::DetachArgs),
     /// List a certificate's electronic files with their ids.
     Files(crate::ops::certificates::FilesArgs),
-    /// Manage the issuer's signing keys: generate, import, show, list, rotate, activate.
+    /// Manage the issuer's signing keys: generate, import, show, list, rotate, activate, retire.
     #[command(subcommand)]
     Keys(crate::ops::keys::KeysCommand),
     /// List annotations for the operator (failed ones, or a certificate's).
@@ -81,6 +81,9 @@ pub enum Command {
     /// Show the development outbox: the messages (one-time codes) a demo instance would have
     /// sent, newest first.
     Outbox(crate::ops::outbox::OutboxArgs),
+    /// Manage the API keys of bulk verifiers (HR systems): create, list, revoke.
+    #[command(subcommand)]
+    ApiKeys(crate::ops::api_keys::ApiKeysCommand),
     /// Account appeals (账号申诉): list, show (with the ID photo), approve (locks the account
     /// holding the ID number, ends its sessions, lets the appellant register) or reject with
     /// a reason the appellant sees. Each decision is audited.
@@ -126,7 +129,8 @@ pub struct ServeArgs {
     pub enable_test_controls: bool,
 
     /// The issuer's signing key (PKCS#8 PEM). Without it (and --issuer-cert), the active key
-    /// of the registry is used, or a development key is generated under the data directory.
+    /// of the registry is used, or, in a demonstration only (--demo, --demo-data), a
+    /// development key is generated under the data directory.
     #[arg(long, env = "PORTAL_ISSUER_KEY", requires = "issuer_cert")]
     pub issuer_key: Option<PathBuf>,
 
@@ -171,6 +175,16 @@ pub struct ServeArgs {
         default_value_t = 256
     )]
     pub max_connections_per_address: usize,
+
+    /// Days a line of the verification log (who checked a holder's certificate) is kept;
+    /// older lines are deleted by the periodic sweep.
+    #[arg(
+        long,
+        env = "PORTAL_VERIFICATION_LOG_RETENTION_DAYS",
+        default_value_t = app::state::DEFAULT_VERIFICATION_LOG_RETENTION_DAYS,
+        value_parser = clap::value_parser!(u32).range(1..=36_500)
+    )]
+    pub verification_log_retention_days: u32,
 
     /// Test only (needs --enable-test-controls): milliseconds each production takes.
     #[arg(long, env = "PORTAL_TEST_PRODUCTION_DELAY_MS", hide = true)]

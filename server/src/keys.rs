@@ -23,14 +23,28 @@ pub fn store_paths(data_dir: &Path, fingerprint: &str) -> (PathBuf, PathBuf) {
     )
 }
 
+/// What to pass instead of a development key, for the messages that refuse one.
+const REAL_KEY_OPTIONS: &str = "pass the issuer's key with --issuer-key and --issuer-cert \
+     (PORTAL_ISSUER_KEY, PORTAL_ISSUER_CERT), or register one with `server keys import KEY \
+     CERT` or `server keys generate`; a development key is only for a demonstration \
+     (--demo or --demo-data)";
+
+/// Whether `issuer` is a development key this module generated (by its subject).
+pub fn is_development_key(issuer: &IssuerKey) -> bool {
+    issuer.subject_common_name().as_deref() == Some(DEV_COMMON_NAME)
+}
+
 /// The key new copies are signed with: the configured files if given (recorded as the
-/// active key), else the active key of the registry, else a development key generated now.
+/// active key), else the active key of the registry, else, in a demonstration only
+/// (`allow_development_key`), a development key generated now. Outside a demonstration a
+/// development key is refused, whether generated now or earlier; so is a retired key.
 pub async fn load_active(
     storage: &DynStorage,
     data_dir: &Path,
     key_file: Option<&Path>,
     cert_file: Option<&Path>,
     now: i64,
+    allow_development_key: bool,
 ) -> anyhow::Result<IssuerKey> {
     let issuer = match (key_file, cert_file) {
         (Some(key), Some(cert)) => read(key, cert)?,
@@ -51,6 +65,10 @@ pub async fn load_active(
                         )
                     })?
                 }
+                None if !allow_development_key => anyhow::bail!(
+                    "no signing key is configured, and a generated development key is refused \
+                     outside a demonstration: {REAL_KEY_OPTIONS}"
+                ),
                 None => {
                     let issuer =
                         IssuerKey::generate_self_signed(DEV_COMMON_NAME, DEV_ORGANIZATION, 3650)
@@ -66,6 +84,36 @@ pub async fn load_active(
         }
         _ => anyhow::bail!("--issuer-key and --issuer-cert must be given together"),
     };
+    if is_development_key(&issuer) && !allow_development_key {
+        anyhow::bail!(
+            "the signing key {} is a generated development key, refused outside a \
+             demonstration: {REAL_KEY_OPTIONS}",
+            hex(&issuer.fingerprint_sha256())
+        );
+    }
+    let fingerprint = hex(&issuer.fingerprint_sha256());
+    // Verifiers refuse a signature made outside the certificate's dates: a copy signed
+    // now with an expired (or not yet valid) certificate would never verify.
+    let now_system = SystemTime::now();
+    if issuer.not_after() < now_system || issuer.not_before() > now_system {
+        anyhow::bail!(
+            "the signing certificate {fingerprint} is valid only from {} to {} (UTC): copies \
+             signed with it now would not verify; make a current key active (`server keys \
+             rotate`, or `server keys import KEY CERT --activate`)",
+            date_of(millis(issuer.not_before())),
+            date_of(millis(issuer.not_after()))
+        );
+    }
+    if storage
+        .signing_key_retired(&fingerprint)
+        .await
+        .context("reading the key registry")?
+    {
+        anyhow::bail!(
+            "the signing key {fingerprint} was retired (`server keys retire`): what it signs \
+             would not verify; {REAL_KEY_OPTIONS}"
+        );
+    }
     register_active(storage, &issuer, now).await?;
     Ok(issuer)
 }
@@ -90,7 +138,14 @@ fn read(key: &Path, cert: &Path) -> anyhow::Result<IssuerKey> {
 pub fn write_pair(issuer: &IssuerKey, key: &Path, cert: &Path) -> anyhow::Result<()> {
     let (key_pem, cert_pem) = issuer.to_pem();
     if let Some(dir) = key.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        // The key store is its owner's alone (an existing directory is left as it is).
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder
+            .create(dir)
+            .with_context(|| format!("creating {}", dir.display()))?;
     }
     write_atomically(key, key_pem.as_bytes(), 0o600)?;
     write_atomically(cert, cert_pem.as_bytes(), 0o644)?;
@@ -113,11 +168,21 @@ fn write_atomically(path: &Path, bytes: &[u8], mode: u32) -> anyhow::Result<()> 
         let mut file = options
             .open(&tmp)
             .with_context(|| format!("writing {}", tmp.display()))?;
+        // The mode applies only to a file created now, not to a stale temporary one.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+        }
         file.write_all(bytes)?;
         file.sync_all()?;
     }
     std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
     Ok(())
+}
+
+fn date_of(ms: i64) -> String {
+    app::domain::time::datetime(ms).date().to_string()
 }
 
 fn millis(t: SystemTime) -> i64 {
@@ -136,6 +201,7 @@ pub fn record(issuer: &IssuerKey, active: bool, now: i64) -> SigningKeyRecord {
         not_after: millis(issuer.not_after()),
         added_at: now,
         active,
+        retired_at: None,
     }
 }
 

@@ -46,6 +46,7 @@ pub async fn run(url: &str, global: &GlobalArgs, args: ServeArgs) -> anyhow::Res
             None => crate::application::Messages::Outbox,
         },
         demo: args.demo,
+        verification_log_retention_days: args.verification_log_retention_days,
         trusted_proxies: app::infra::TrustedProxies::new(args.trusted_proxies.clone()),
         connections: crate::connections::ConnectionLimits {
             max_connections: args.max_connections,

@@ -125,7 +125,7 @@ pub async fn apply(
             })
         })
         .ok();
-    let validity = ValidityDays::parse(&form.validity_days)
+    let validity = ValidityDays::parse(form.chosen_validity())
         .map_err(|m| {
             errors.push(FieldError {
                 field: "validity_days".into(),
@@ -230,5 +230,6 @@ pub async fn details(
     Ok(AnnotationDetails {
         certificate: certificate_view(state, &certificate, 0),
         annotation: annotation_view(&annotation, &certificate, state.clock.now()),
+        verify_url: crate::urls::verify_code_at(&state.settings.public_url, &annotation.code),
     })
 }

@@ -64,6 +64,8 @@ impl AnnotationOverview {
 pub struct AnnotationDetails {
     pub certificate: CertificateView,
     pub annotation: AnnotationView,
+    /// The public verification link of the copy (what its QR code holds), to share.
+    pub verify_url: String,
 }
 
 /// `<certificate number>_<annotation number>.pdf`

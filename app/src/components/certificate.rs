@@ -1,6 +1,7 @@
 //! Pieces shared by the certificate pages.
 
 use crate::certificates::views::{CertificateDetails, ECertificate, StatusView};
+use crate::domain::time::written_for;
 use crate::i18n::{t, tf, use_lang, Msg};
 use leptos::prelude::*;
 
@@ -43,6 +44,16 @@ pub fn e_certificate_text(e: ECertificate) -> Msg {
     }
 }
 
+/// The same in a few words, for the list of a certificate's fields (the download page says the
+/// whole sentence once, in its e-certificate section).
+pub fn e_certificate_short_text(e: ECertificate) -> Msg {
+    match e {
+        ECertificate::None => Msg::ECertShortNone,
+        ECertificate::Direct => Msg::ECertShortDirect,
+        ECertificate::NeedsAnnotation => Msg::ECertShortNeedsAnnotation,
+    }
+}
+
 /// Every field of a certificate, as a description list.
 #[component]
 pub fn CertificateFields(details: CertificateDetails) -> impl IntoView {
@@ -69,19 +80,19 @@ pub fn CertificateFields(details: CertificateDetails) -> impl IntoView {
             <dt>{t(Msg::FieldCertNumber)}</dt>
             <dd>{c.number}</dd>
             <dt>{t(Msg::FieldIssuedOn)}</dt>
-            <dd>{c.issued_on}</dd>
+            <dd>{written_for(&c.issued_on, lang).into_owned()}</dd>
             <dt>{t(Msg::FieldIssuer)}</dt>
             <dd>{c.issuer}</dd>
             <dt>{t(Msg::FieldCertStatus)}</dt>
             <dd><StatusBadge status=c.status.clone()/></dd>
             {revoked.map(|(on, reason)| view! {
                 <dt>{t(Msg::FieldRevokedOn)}</dt>
-                <dd>{on}</dd>
+                <dd>{written_for(&on, lang).into_owned()}</dd>
                 <dt>{t(Msg::FieldRevokeReason)}</dt>
                 <dd>{reason}</dd>
             })}
             <dt>{t(Msg::FieldECertificate)}</dt>
-            <dd>{t(e_certificate_text(c.e_certificate))}</dd>
+            <dd>{t(e_certificate_short_text(c.e_certificate))}</dd>
             <dt>{t(Msg::FieldFiles)}</dt>
             <dd>{tf(Msg::FileCount, &[&c.file_count.to_string()])}</dd>
         </dl>

@@ -15,6 +15,15 @@ pub fn IdTypeSelect(state: FormState) -> impl IntoView {
             echoed
         }
     };
+    // The hint follows the chosen type with JavaScript; without it, every type's format is in
+    // the list below the field.
+    let selected = RwSignal::new(chosen.clone());
+    let hint = move || {
+        IdType::from_code(&selected.get())
+            .unwrap_or(IdType::ResidentIdCard)
+            .hint()
+            .text(lang)
+    };
     let invalid = move || state.field_error("id_type").is_some();
     view! {
         <div class="field" class:field--invalid=invalid>
@@ -24,7 +33,8 @@ pub fn IdTypeSelect(state: FormState) -> impl IntoView {
                     id="field-id_type"
                     name="id_type"
                     aria-invalid=move || if invalid() { "true" } else { "false" }
-                    aria-describedby="field-id_type-error"
+                    aria-describedby="field-id_type-hint field-id_type-error"
+                    on:change=move |ev| selected.set(event_target_value(&ev))
                 >
                     {IdType::ALL
                         .into_iter()
@@ -38,6 +48,20 @@ pub fn IdTypeSelect(state: FormState) -> impl IntoView {
                         .collect_view()}
                 </select>
             </div>
+            <p class="field__hint" id="field-id_type-hint" data-testid="hint-id_type">
+                {t(Msg::IdFormatOfChosen)} {hint}
+            </p>
+            <details class="id-formats">
+                <summary>{t(Msg::IdFormatsTitle)}</summary>
+                <ul>
+                    {IdType::ALL
+                        .into_iter()
+                        .map(|id_type| view! {
+                            <li>{id_type.label().text(lang)} {t(Msg::Colon)} {id_type.hint().text(lang)}</li>
+                        })
+                        .collect_view()}
+                </ul>
+            </details>
             <p class="field__error" id="field-id_type-error" data-testid="error-id_type">
                 {move || state.field_error("id_type").map(|text| text.render(lang))}
             </p>

@@ -97,12 +97,11 @@ pub fn Footer() -> impl IntoView {
         <footer class="site-footer">
             <div class="site-footer__inner">
                 <p class="site-footer__help">
-                    {t(Msg::FooterHelp)} ": "
+                    {t(Msg::FooterHelp)} {t(Msg::Colon)}
                     <a href=format!("tel:{}", HELP_PHONE.replace('-', ""))>{HELP_PHONE}</a>
                     " · " {t(Msg::FooterHours)}
                 </p>
-                <p>{t(Msg::FooterNote)}</p>
-                <p class="site-footer__small">{t(Msg::FooterLicense)}</p>
+                <p>{t(Msg::FooterNote)} " " <a href="/about">{t(Msg::FooterAbout)}</a></p>
             </div>
         </footer>
     }

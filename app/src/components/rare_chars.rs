@@ -15,33 +15,46 @@ pub fn glyph_url(hex: &str) -> String {
     crate::urls::glyph(hex)
 }
 
-fn describe(c: &CharCandidate, lang: Lang) -> String {
+/// A candidate's accessible name: what the button shows (the character, its first reading,
+/// its code point and block), so that voice control finds it by what is on screen.
+fn visible_label(c: &CharCandidate, lang: Lang) -> String {
     let block = match lang {
         Lang::Zh => &c.block_zh,
         Lang::En => &c.block_en,
     };
-    format!("{} {} U+{} {}", c.ch, c.readings.join(" "), c.hex, block)
+    let reading = c.readings.first().map(String::as_str).unwrap_or_default();
+    format!("{} {} U+{} {}", c.ch, reading, c.hex, block)
 }
 
-/// The [生僻字输入] button. Opens `open`'s dialog when JavaScript runs, the picker page in a new
-/// tab otherwise (so the form being filled in is not lost).
+/// The [生僻字输入] button. With JavaScript it is a button that opens `open`'s dialog; before
+/// the page is hydrated, and without JavaScript, it is a link to the picker page in a new tab
+/// (so the form being filled in is not lost). Both are rendered; hydration swaps which one
+/// shows, so the server's HTML and the browser's agree.
 #[component]
 pub fn RareCharButton(open: RwSignal<bool>) -> impl IntoView {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     view! {
         <a
             href="/rare-chars"
             target="_blank"
             rel="noopener"
             class="button button--secondary button--inline"
-            aria-haspopup="dialog"
-            data-testid="rare-char-button"
-            on:click=move |ev| {
-                ev.prevent_default();
-                open.set(true);
-            }
+            hidden=move || hydrated.get()
+            data-testid="rare-char-link"
         >
             {t(Msg::RareCharButton)}
         </a>
+        <button
+            type="button"
+            class="button button--secondary button--inline"
+            aria-haspopup="dialog"
+            hidden=move || !hydrated.get()
+            data-testid="rare-char-button"
+            on:click=move |_| open.set(true)
+        >
+            {t(Msg::RareCharButton)}
+        </button>
     }
 }
 
@@ -54,7 +67,9 @@ pub fn CandidateGrid(candidates: Vec<CharCandidate>, on_pick: Callback<String>) 
             {candidates
                 .into_iter()
                 .map(|c| {
-                    let label = describe(&c, lang);
+                    let label = visible_label(&c, lang);
+                    // Every reading, for those who look for one the button does not show.
+                    let readings = c.readings.join(" ");
                     let ch = c.ch.clone();
                     let block = if lang == Lang::Zh { c.block_zh.clone() } else { c.block_en.clone() };
                     view! {
@@ -64,6 +79,7 @@ pub fn CandidateGrid(candidates: Vec<CharCandidate>, on_pick: Callback<String>) 
                                 class="char-candidate"
                                 class:char-candidate--rare=c.rare
                                 aria-label=label
+                                title=readings
                                 data-char=c.ch.clone()
                                 on:click=move |_| on_pick.run(ch.clone())
                             >

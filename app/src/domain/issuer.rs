@@ -13,4 +13,13 @@ pub struct SigningKeyRecord {
     pub not_after: Millis,
     pub added_at: Millis,
     pub active: bool,
+    /// When it was retired (`server keys retire`): no longer trusted, so what it signed no
+    /// longer verifies as valid.
+    pub retired_at: Option<Millis>,
+}
+
+impl SigningKeyRecord {
+    pub fn retired(&self) -> bool {
+        self.retired_at.is_some()
+    }
 }

@@ -31,4 +31,7 @@ pub use certificate::{
 };
 pub use issuer::SigningKeyRecord;
 pub use time::Millis;
-pub use verification::{CodeTarget, Method, Verdict, VerificationRecord, VerifyCode};
+pub use verification::{
+    CodeTarget, Method, Verdict, VerificationRecord, VerifyCode, LOG_LINES, LOG_LINES_PER_SOURCE,
+    REPEAT_WINDOW_MS,
+};

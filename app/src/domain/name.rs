@@ -109,9 +109,6 @@ impl HolderName {
         if !has_han && !has_latin {
             return Err(Msg::NameNoLetters);
         }
-        if has_han && count < 2 && !has_latin {
-            return Err(Msg::NameTooShort);
-        }
         Ok(HolderName(normalised))
     }
 
@@ -220,7 +217,9 @@ mod tests {
         assert_eq!(HolderName::parse("阿··买"), Err(Msg::NameDotPlacement));
         assert_eq!(HolderName::parse("JOHN  SMITH"), Err(Msg::NameDoubleSpace));
         assert_eq!(HolderName::parse("张\u{3000}三"), Err(Msg::NameOddSpace));
-        assert_eq!(HolderName::parse("张"), Err(Msg::NameTooShort));
+        // One Han character is a name too: such names exist in the issuers' records, and a
+        // holder whose record has one must be able to register with it.
+        assert_eq!(HolderName::parse("玥").unwrap().as_str(), "玥");
         assert_eq!(HolderName::parse("--"), Err(Msg::NameNoLetters));
         assert_eq!(HolderName::parse(&"张".repeat(61)), Err(Msg::NameTooLong));
         assert!(
@@ -236,7 +235,7 @@ mod tests {
         assert_eq!(serde_json::to_string(&name).unwrap(), "\"张𪚥\"");
         let decomposed: HolderName = serde_json::from_str("\"Zoe\\u0308\"").unwrap();
         assert_eq!(decomposed.as_str(), "Zoë", "normalised like parse");
-        for bad in ["\"\"", "\" 张三\"", "\"张三3\"", "\"张\"", "42"] {
+        for bad in ["\"\"", "\" 张三\"", "\"张三3\"", "\"张·\"", "42"] {
             assert!(serde_json::from_str::<HolderName>(bad).is_err(), "{bad}");
         }
     }

@@ -168,16 +168,32 @@ impl std::fmt::Display for VerifyCode {
     }
 }
 
-/// One verification, as logged.
+/// One verification, as logged: only checks of a certificate or copy that exists are (a code
+/// that names nothing concerns no holder).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerificationRecord {
     pub at: Millis,
     pub method: Method,
-    pub certificate: Option<CertificateId>,
+    pub certificate: CertificateId,
     pub annotation: Option<AnnotationId>,
     pub verdict: Verdict,
     pub purpose: Option<String>,
+    /// Who checked, as an opaque digest (of the client's address or /64, or of the API key):
+    /// repeats are counted per source, and the holder's view shows a few lines per source.
+    pub source: String,
 }
+
+/// A check that repeats an earlier one (same source, certificate, copy, method, verdict and
+/// purpose) within the same window of this length is counted on the earlier line instead of
+/// adding one: a flood is counted, not listed.
+pub const REPEAT_WINDOW_MS: i64 = 10 * 60 * 1000;
+
+/// The holder's view of a certificate's log shows at most this many lines from one source
+/// (the last one counts the rest), so one source cannot push the others out of view.
+pub const LOG_LINES_PER_SOURCE: i64 = 10;
+
+/// The holder's view shows at most this many lines.
+pub const LOG_LINES: i64 = 100;
 
 #[cfg(test)]
 mod tests {

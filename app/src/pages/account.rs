@@ -1,6 +1,7 @@
 use crate::components::error_view::ErrorNotice;
 use crate::components::guards::RequireHolder;
 use crate::components::rare_chars::{RareCharButton, RareCharDialog};
+use crate::domain::time::written_for;
 use crate::forms::{Field, FormNotice, FormState, SubmitButton};
 use crate::i18n::{t, use_lang, Msg};
 use crate::pages::register::code_forms;
@@ -58,9 +59,9 @@ fn AccountContent() -> impl IntoView {
                             <dt>{t(Msg::FieldMobile)}</dt>
                             <dd>{account.masked_mobile}</dd>
                             <dt>{t(Msg::AccountRegisteredAt)}</dt>
-                            <dd>{account.registered_at}</dd>
+                            <dd>{written_for(&account.registered_at, use_lang()).into_owned()}</dd>
                             <dt>{t(Msg::AccountTermsAcceptedAt)}</dt>
-                            <dd>{account.terms_accepted_at.unwrap_or_default()}</dd>
+                            <dd>{written_for(&account.terms_accepted_at.unwrap_or_default(), use_lang()).into_owned()}</dd>
                         </dl>
                         <p class="field__hint">{t(Msg::AccountCorrectionNote)}</p>
                         <p class="form-footer">

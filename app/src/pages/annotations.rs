@@ -1,11 +1,14 @@
 //! E-certificate annotation pages: the e-certificate section of the download page, the
 //! application form ([申请证书加注]) and the annotated copy (加注件).
 
+use crate::annotations::forms::{VALIDITY_CHOICES, VALIDITY_OTHER};
 use crate::annotations::views::{AnnotationOverview, AnnotationStatus, AnnotationView};
 use crate::certificates::views::{CertificateView, ECertificate};
 use crate::components::error_view::{ErrorNotice, ErrorPage};
 use crate::components::guards::RequireHolder;
 use crate::domain::annotation::{Scenario, MAX_VALIDITY_DAYS};
+use crate::domain::time::written_for;
+use crate::error::AppError;
 use crate::forms::{FormNotice, FormState, SubmitButton};
 use crate::i18n::{t, tf, use_lang, Msg};
 use crate::server_fns::annotations::{apply_annotation, load_annotation, load_annotations};
@@ -15,20 +18,49 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-/// While a copy is being produced, asks again shortly (in the browser only; without
-/// JavaScript the page says to reload).
-fn refresh_while<T>(resource: Resource<T>, generating: impl Fn(&T) -> bool + Send + Sync + 'static)
-where
+/// While a copy is being produced, asks again shortly (in the browser; without JavaScript
+/// the page reloads itself, see [`ReloadWithoutScripts`]). A failed request (the network, a
+/// server restarting) is asked again too, more slowly each time, so the page never hangs on
+/// one lost poll; after [`MAX_POLLS`] it stops and the [刷新] link remains.
+fn refresh_while<T>(
+    resource: Resource<Result<T, AppError>>,
+    generating: impl Fn(&T) -> bool + Send + Sync + 'static,
+) where
     T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
 {
+    let polls = StoredValue::new(0u32);
     Effect::new(move |_| {
-        if resource.get().as_ref().is_some_and(&generating) {
-            set_timeout(
-                move || resource.refetch(),
-                std::time::Duration::from_millis(700),
-            );
+        let delay_ms = match resource.get() {
+            Some(Ok(value)) if generating(&value) => 700,
+            // Only what may pass: a lost connection, a server restarting or busy.
+            Some(Err(
+                AppError::Unavailable | AppError::Internal { .. } | AppError::RateLimited(_),
+            )) => 700 * 2u64.pow(polls.get_value().min(3)),
+            _ => {
+                polls.set_value(0);
+                return;
+            }
+        };
+        if polls.get_value() >= MAX_POLLS {
+            return;
         }
+        polls.update_value(|n| *n += 1);
+        set_timeout(
+            move || resource.refetch(),
+            std::time::Duration::from_millis(delay_ms),
+        );
     });
+}
+
+/// How often a page asks again before it leaves the holder to press [刷新] (about a minute).
+const MAX_POLLS: u32 = 60;
+
+/// Without JavaScript a page whose copy is being produced reloads itself every few seconds.
+/// The `<meta>` sits in `<noscript>` as inner HTML: with scripts on, the browser keeps it as
+/// text (no reload, the poll does the work) and hydration does not look inside it.
+#[component]
+fn ReloadWithoutScripts() -> impl IntoView {
+    view! { <noscript inner_html=r#"<meta http-equiv="refresh" content="2">"#></noscript> }
 }
 
 /// The e-certificate part of the download page.
@@ -59,9 +91,7 @@ fn DirectECertificate(certificate: CertificateView) -> impl IntoView {
 fn AnnotationSection(certificate_id: String) -> impl IntoView {
     let id = certificate_id.clone();
     let overview = Resource::new_blocking(move || id.clone(), load_annotations);
-    refresh_while(overview, |o| {
-        o.as_ref().is_ok_and(AnnotationOverview::generating)
-    });
+    refresh_while(overview, AnnotationOverview::generating);
     view! {
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || overview.get().map(|result| match result {
@@ -80,6 +110,7 @@ fn AnnotationList(overview: AnnotationOverview) -> impl IntoView {
     view! {
         <div id="annotations" class="annotations" data-testid="annotations">
             <h3>{t(Msg::AnnotationInfoTitle)}</h3>
+            <p class="field__hint"><a href=urls::route::SAMPLE>{t(Msg::SampleLink)}</a></p>
             {if overview.annotations.is_empty() {
                 view! { <p class="muted" data-testid="no-annotations">{t(Msg::NoAnnotations)}</p> }.into_any()
             } else {
@@ -90,6 +121,7 @@ fn AnnotationList(overview: AnnotationOverview) -> impl IntoView {
                 }.into_any()
             }}
             {generating.then(|| view! {
+                <ReloadWithoutScripts/>
                 <p class="notice notice--info" role="status">
                     <span class="notice__icon" aria-hidden="true">"i"</span>
                     <span>
@@ -142,14 +174,14 @@ fn AnnotationItem(a: AnnotationView) -> impl IntoView {
                 <AnnotationStatusBadge status=status.clone()/>
             </div>
             <p class="annotation__meta">
-                {t(Msg::FieldScenario)} ": " {a.scenario.label().text(lang)} " · "
+                {t(Msg::FieldScenario)} {t(Msg::Colon)} {a.scenario.label().text(lang)} " · "
                 {tf(Msg::ValidityDaysValue, &[&a.validity_days.to_string()])} " · "
-                {t(Msg::FieldAppliedAt)} " " {a.applied_at.clone()}
+                {t(Msg::FieldAppliedAt)} {t(Msg::Colon)} {written_for(&a.applied_at, lang).into_owned()}
             </p>
             {match status {
                 AnnotationStatus::Ready { valid_from, valid_until } => view! {
                     <p class="annotation__validity">
-                        {t(Msg::FieldValidity)} ": " {valid_from} " " {t(Msg::To)} " " {valid_until}
+                        {t(Msg::FieldValidity)} {t(Msg::Colon)} {written_for(&valid_from, use_lang()).into_owned()} " " {t(Msg::To)} " " {written_for(&valid_until, use_lang()).into_owned()}
                     </p>
                     <div class="button-row">
                         <A href=base.clone() attr:class="button button--secondary button--small">{t(Msg::ActionView)}</A>
@@ -213,6 +245,7 @@ fn AnnotateForm(overview: AnnotationOverview, state: FormState) -> impl IntoView
             echoed
         }
     };
+    let other = state.value("validity_other");
     let closed = overview.quota.next_possible.clone();
     view! {
         <nav class="breadcrumbs" aria-label=t(Msg::Breadcrumbs)>
@@ -223,10 +256,13 @@ fn AnnotateForm(overview: AnnotationOverview, state: FormState) -> impl IntoView
         <h1>{t(Msg::ApplyAnnotation)}</h1>
         <section class="panel panel--narrow">
             <p class="cert-heading">{c.qualification.clone()} " · " {c.level.clone()}</p>
-            <p>{t(Msg::FieldCertNumber)} ": " <span class="mono">{c.number.clone()}</span></p>
+            <p>{t(Msg::FieldCertNumber)} {t(Msg::Colon)} <span class="mono">{c.number.clone()}</span></p>
             <p class="notice notice--info">
                 <span class="notice__icon" aria-hidden="true">"i"</span>
-                <span>{t(Msg::AnnotationAdvice)}</span>
+                <span>
+                    {t(Msg::AnnotationAdvice)} " "
+                    <a href=urls::route::SAMPLE target="_blank" rel="noopener">{t(Msg::SampleLink)}</a>
+                </span>
             </p>
             {match closed {
                 Some(next) => view! {
@@ -251,7 +287,7 @@ fn AnnotateForm(overview: AnnotationOverview, state: FormState) -> impl IntoView
                             }).collect_view()}
                             <p class="field__hint">{t(Msg::ScenarioHint)}</p>
                         </fieldset>
-                        <ValidityField state days/>
+                        <ValidityField state days other/>
                         <SubmitButton state label=Msg::SubmitAnnotation/>
                     </form>
                 }.into_any(),
@@ -260,25 +296,117 @@ fn AnnotateForm(overview: AnnotationOverview, state: FormState) -> impl IntoView
     }
 }
 
-/// The validity in days: a number field pre-filled with the maximum the guide advises.
+/// The validity: the common choices (the maximum, which the guide advises, first and chosen)
+/// or another number of days. Without JavaScript a number typed under "other" counts only
+/// with "other" chosen, as the hint says; with it, typing there chooses "other".
 #[component]
-fn ValidityField(state: FormState, days: String) -> impl IntoView {
+fn ValidityField(state: FormState, days: String, other: String) -> impl IntoView {
     let lang = use_lang();
     let invalid = move || state.field_error("validity_days").is_some();
+    // An echoed value that is not one of the choices (a plain number of days) shows as "other".
+    let is_choice =
+        |v: &str| v == VALIDITY_OTHER || VALIDITY_CHOICES.iter().any(|c| c.to_string() == v);
+    let (days, other) = if is_choice(&days) {
+        (days, other)
+    } else {
+        (VALIDITY_OTHER.to_string(), days)
+    };
+    let choice = RwSignal::new(days);
+    let option = move |value: String, label: String| {
+        let initially = choice.get_untracked() == value;
+        let v = value.clone();
+        view! {
+            <label class="choice">
+                <input type="radio" name="validity_days" value=value.clone() checked=initially
+                    prop:checked=move || choice.get() == v
+                    on:change=move |_| choice.set(value.clone())/>
+                <span>{label}</span>
+            </label>
+        }
+    };
     view! {
-        <div class="field" class:field--invalid=invalid>
-            <label class="field__label" for="field-validity_days">{t(Msg::FieldValidityDays)}</label>
-            <div class="field__control">
-                <input id="field-validity_days" name="validity_days" type="number" min="1"
-                    max=MAX_VALIDITY_DAYS.to_string() step="1" inputmode="numeric" value=days
+        <fieldset class="field" class:field--invalid=invalid
+            aria-describedby="field-validity_days-hint field-validity_days-error">
+            <legend class="field__label">{t(Msg::FieldValidity)}</legend>
+            {VALIDITY_CHOICES.into_iter().map(|d| {
+                let mut label = tf(Msg::ValidityDaysValue, &[&d.to_string()]);
+                if d == MAX_VALIDITY_DAYS {
+                    label.push_str(t(Msg::ValidityAdvised));
+                }
+                option(d.to_string(), label)
+            }).collect_view()}
+            {option(VALIDITY_OTHER.to_string(), t(Msg::ValidityOther).to_string())}
+            <div class="field__control validity-other">
+                <input id="field-validity_other" name="validity_other" type="number" min="1"
+                    max=MAX_VALIDITY_DAYS.to_string() step="1" inputmode="numeric" value=other
+                    aria-label=t(Msg::ValidityOtherLabel)
                     aria-invalid=move || if invalid() { "true" } else { "false" }
-                    aria-describedby="field-validity_days-hint field-validity_days-error"/>
+                    on:input=move |_| choice.set(VALIDITY_OTHER.to_string())/>
+                <span aria-hidden="true">{t(Msg::DaysUnit)}</span>
             </div>
             <p class="field__hint" id="field-validity_days-hint">{t(Msg::ValidityHint)}</p>
             <p class="field__error" id="field-validity_days-error" data-testid="error-validity_days">
                 {move || state.field_error("validity_days").map(|text| text.render(lang))}
             </p>
-        </div>
+        </fieldset>
+    }
+}
+
+/// Sharing a ready copy with an employer: its verification link to copy and its QR code to
+/// scan off the screen, with how long they answer "valid". Without JavaScript the link is
+/// selectable text; with it, [复制核验链接] copies it.
+#[component]
+fn ShareCopy(code: String, link: String, valid_until: String) -> impl IntoView {
+    let lang = use_lang();
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let copied = RwSignal::new(None::<Msg>);
+    let input = NodeRef::<leptos::html::Input>::new();
+    let copy = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(field) = input.get() {
+            use wasm_bindgen::JsCast;
+            field.select();
+            // execCommand works on plain-HTTP sites too, where navigator.clipboard is absent.
+            let done = document()
+                .dyn_into::<web_sys::HtmlDocument>()
+                .ok()
+                .and_then(|d| d.exec_command("copy").ok())
+                .unwrap_or(false);
+            copied.set(Some(if done {
+                Msg::LinkCopied
+            } else {
+                Msg::LinkCopyByHand
+            }));
+        }
+    };
+    view! {
+        <section class="share" aria-labelledby="share-title" data-testid="share">
+            <h2 id="share-title">{t(Msg::ShareTitle)}</h2>
+            <p>{tf(Msg::ShareText, &[&valid_until])}</p>
+            <label class="field__label" for="share-link">{t(Msg::ShareLinkLabel)}</label>
+            <div class="share__link">
+                <input id="share-link" type="text" readonly value=link.clone() node_ref=input
+                    on:focus=move |ev| {
+                        #[cfg(feature = "hydrate")]
+                        {
+                            use wasm_bindgen::JsCast;
+                            if let Some(field) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                                field.select();
+                            }
+                        }
+                        #[cfg(not(feature = "hydrate"))]
+                        let _ = ev;
+                    }/>
+                <button type="button" class="button button--secondary" hidden=move || !hydrated.get()
+                    on:click=copy>{t(Msg::CopyLink)}</button>
+            </div>
+            <p class="field__hint" role="status" data-testid="share-status">
+                {move || copied.get().map(|m| m.text(lang))}
+            </p>
+            <img class="share__qr" src=urls::annotation_qr(&code) alt=t(Msg::ShareQrAlt)
+                width="176" height="176" data-testid="share-qr"/>
+        </section>
     }
 }
 
@@ -299,8 +427,7 @@ fn AnnotationContent() -> impl IntoView {
     let code = move || use_params_map().with(|p| p.get("code").unwrap_or_default());
     let details = Resource::new_blocking(code, load_annotation);
     refresh_while(details, |d| {
-        d.as_ref()
-            .is_ok_and(|d| d.annotation.status == AnnotationStatus::Generating)
+        d.annotation.status == AnnotationStatus::Generating
     });
     view! {
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
@@ -327,7 +454,7 @@ fn AnnotationContent() -> impl IntoView {
                             <p>{t(Msg::FieldAnnotationNumber)} " " <span class="mono">{a.number.clone()}</span></p>
                             {match a.status.clone() {
                                 AnnotationStatus::Ready { valid_from, valid_until } => view! {
-                                    <p>{t(Msg::FieldValidity)} ": " {valid_from} " " {t(Msg::To)} " " {valid_until}</p>
+                                    <p>{t(Msg::FieldValidity)} {t(Msg::Colon)} {written_for(&valid_from, use_lang()).into_owned()} " " {t(Msg::To)} " " {written_for(&valid_until, use_lang()).into_owned()}</p>
                                     <div class="button-row">
                                         <a href=urls::annotation_download(&a.code) class="button" rel="external">{t(Msg::ActionDownload)}</a>
                                         <a href=urls::annotation_pdf(&a.code) class="button button--secondary" target="_blank" rel="external noopener">{t(Msg::OpenInNewTab)}</a>
@@ -338,6 +465,7 @@ fn AnnotationContent() -> impl IntoView {
                                         type="application/pdf" aria-label=t(Msg::AnnotatedCopyTitle)>
                                         <img class="copy-preview" src=urls::annotation_preview(&a.code) alt=t(Msg::CopyPreviewAlt)/>
                                     </object>
+                                    <ShareCopy code=a.code.clone() link=d.verify_url.clone() valid_until/>
                                 }.into_any(),
                                 AnnotationStatus::Expired { valid_until } => view! {
                                     <p class="notice notice--warn" role="status">
@@ -347,6 +475,7 @@ fn AnnotationContent() -> impl IntoView {
                                     <A href=apply attr:class="button">{t(Msg::ApplyAgain)}</A>
                                 }.into_any(),
                                 AnnotationStatus::Generating => view! {
+                                    <ReloadWithoutScripts/>
                                     <p class="notice notice--info" role="status">
                                         <span class="notice__icon" aria-hidden="true">"i"</span>
                                         <span>{t(Msg::GeneratingText)} " " <a href=base.clone() rel="external">{t(Msg::Reload)}</a></span>

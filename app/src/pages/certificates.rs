@@ -8,7 +8,8 @@ use crate::components::certificate::{
 };
 use crate::components::error_view::ErrorPage;
 use crate::components::guards::RequireHolder;
-use crate::i18n::{t, tf, Msg};
+use crate::domain::time::written_for;
+use crate::i18n::{t, tf, use_lang, Msg};
 use crate::pages::verify::VerificationLog;
 use crate::server_fns::certificates::{load_certificate, my_certificates};
 use crate::server_fns::verification::verification_log;
@@ -43,14 +44,16 @@ fn CertificateListContent() -> impl IntoView {
                 Err(error) => view! { <ErrorPage error/> }.into_any(),
                 Ok(list) => {
                     let empty = list.certificates.is_empty();
-                    view! {
-                        <p class="lead">{tf(Msg::CertificatesIntro, &[&list.holder_name])}</p>
-                        <p class="field__hint">{t(Msg::TwoClocksNote)}</p>
-                        {if empty {
-                            view! { <NoCertificates/> }.into_any()
-                        } else {
-                            view! { <CertificateTable certificates=list.certificates/> }.into_any()
-                        }}
+                    // "以下是…证书" only above a list that has some.
+                    if empty {
+                        view! { <NoCertificates/> }.into_any()
+                    } else {
+                        view! {
+                            <p class="lead">{tf(Msg::CertificatesIntro, &[&list.holder_name])}</p>
+                            <p class="field__hint">{t(Msg::TwoClocksNote)}</p>
+                            <CertificateTable certificates=list.certificates/>
+                        }
+                        .into_any()
                     }
                     .into_any()
                 }
@@ -99,7 +102,7 @@ fn CertificateRow(c: CertificateView) -> impl IntoView {
                 <td data-label=t(Msg::FieldLevel)>{c.level}</td>
                 <td data-label=t(Msg::FieldSpecialty)>{c.specialty}</td>
                 <td data-label=t(Msg::FieldCertNumber) class="mono nowrap">{c.number}</td>
-                <td data-label=t(Msg::FieldIssuedOn) class="nowrap">{c.issued_on}</td>
+                <td data-label=t(Msg::FieldIssuedOn) class="nowrap">{written_for(&c.issued_on, use_lang()).into_owned()}</td>
                 <td data-label=t(Msg::FieldIssuer)>{c.issuer}</td>
                 <td data-label=t(Msg::FieldCertStatus)><StatusBadge status=c.status.clone()/></td>
                 <td data-label=t(Msg::Actions)>
@@ -279,7 +282,7 @@ fn FileItem(f: FileView, certificate_id: String) -> impl IntoView {
                 <span>{f.file_name.clone()}</span>
             </div>
             <div class="file-list__meta">
-                {human_size(f.size)} " · " {f.added_at.clone()}
+                {human_size(f.size)} " · " {written_for(&f.added_at, use_lang()).into_owned()}
                 <br/>
                 <span class="mono small" title="SHA-256">"SHA-256 " <span data-testid="sha256">{f.sha256.clone()}</span></span>
             </div>

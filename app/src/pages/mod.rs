@@ -1,3 +1,4 @@
+pub mod about;
 pub mod account;
 pub mod annotations;
 pub mod appeal;
@@ -9,5 +10,6 @@ pub mod not_found;
 pub mod password;
 pub mod rare_chars;
 pub mod register;
+pub mod sample;
 pub mod terms;
 pub mod verify;

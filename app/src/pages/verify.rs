@@ -1,6 +1,7 @@
 //! 查询验证: the public verification pages. No account is needed.
 
 use crate::components::error_view::ErrorPage;
+use crate::domain::time::written_for;
 use crate::forms::{Field, FormNotice, FormState, SubmitButton};
 use crate::i18n::{t, use_lang, Msg};
 use crate::server_fns::verification::{check_code, check_manual};
@@ -79,6 +80,9 @@ pub fn VerdictPanel(result: VerificationResult) -> impl IntoView {
         FileProblem::UnknownDocument => Msg::ProblemUnknownDocument,
         FileProblem::NotPdf => Msg::ProblemNotPdf,
         FileProblem::TooLarge => Msg::ProblemTooLarge,
+        FileProblem::RetiredKey => Msg::ProblemRetiredKey,
+        FileProblem::OutsideKeyValidity => Msg::ProblemOutsideKeyValidity,
+        FileProblem::NotProduced => Msg::ProblemNotProduced,
     });
     view! {
         <section class=class role="status" aria-live="polite" data-testid="verdict"
@@ -97,9 +101,9 @@ pub fn VerdictPanel(result: VerificationResult) -> impl IntoView {
                     <dt>{t(Msg::FieldLevel)}</dt><dd>{c.level}</dd>
                     <dt>{t(Msg::FieldSpecialty)}</dt><dd>{c.specialty}</dd>
                     <dt>{t(Msg::FieldCertNumber)}</dt><dd class="mono">{c.number}</dd>
-                    <dt>{t(Msg::FieldIssuedOn)}</dt><dd>{c.issued_on}</dd>
+                    <dt>{t(Msg::FieldIssuedOn)}</dt><dd>{written_for(&c.issued_on, use_lang()).into_owned()}</dd>
                     <dt>{t(Msg::FieldIssuer)}</dt><dd>{c.issuer}</dd>
-                    {c.revoked_on.map(|on| view! { <dt>{t(Msg::FieldRevokedOn)}</dt><dd>{on}</dd> })}
+                    {c.revoked_on.map(|on| view! { <dt>{t(Msg::FieldRevokedOn)}</dt><dd>{written_for(&on, use_lang()).into_owned()}</dd> })}
                 </dl>
             })}
             {result.annotation.map(|a| view! {
@@ -110,10 +114,10 @@ pub fn VerdictPanel(result: VerificationResult) -> impl IntoView {
                         .map(|s| s.label().text(lang).to_string())
                         .unwrap_or(a.scenario)}</dd>
                     <dt>{t(Msg::FieldValidity)}</dt>
-                    <dd>{a.valid_from} " " {t(Msg::To)} " " {a.valid_until}</dd>
+                    <dd>{written_for(&a.valid_from, use_lang()).into_owned()} " " {t(Msg::To)} " " {written_for(&a.valid_until, use_lang()).into_owned()}</dd>
                 </dl>
             })}
-            <p class="verdict__time">{t(Msg::CheckedAt)} ": " {result.checked_at}</p>
+            <p class="verdict__time">{t(Msg::CheckedAt)} {t(Msg::Colon)} {written_for(&result.checked_at, use_lang()).into_owned()}</p>
         </section>
     }
 }
@@ -140,7 +144,8 @@ pub fn VerifyPage() -> impl IntoView {
         let submit = state.submit_with(move |form| async move {
             let answer = check_manual(form).await?;
             result.set(Some(answer));
-            Ok(crate::forms::FormDone::default())
+            // Whatever the verdict, the values stay beside it, as they do without JavaScript.
+            Ok(crate::forms::FormDone::keep_values())
         });
         move |ev: leptos::ev::SubmitEvent| {
             result.set(None);
@@ -253,15 +258,21 @@ pub fn VerificationLog(entries: Vec<VerificationLogEntry>) -> impl IntoView {
                             };
                             view! {
                                 <li class="log-list__item" data-testid="verification">
-                                    <span class="mono">{e.at}</span>
+                                    <span class="nowrap">{written_for(&e.at, lang).into_owned()}</span>
                                     <span>{t(method)}</span>
                                     <span>{t(verdict)}</span>
                                     {e.annotation_number.map(|n| view! { <span class="mono">{n}</span> })}
                                     <span class="log-list__purpose">
-                                        {t(Msg::LogPurpose)} ": "
+                                        {t(Msg::LogPurpose)} {t(Msg::Colon)}
                                         // The verifier's words, isolated from the page's direction.
                                         <bdi>{e.purpose.unwrap_or_else(|| Msg::NoPurpose.text(lang).to_string())}</bdi>
                                     </span>
+                                    // A flood from one source is counted on its line, not listed.
+                                    {(e.more > 0).then(|| view! {
+                                        <span class="muted" data-testid="more-checks">
+                                            {Msg::LogMoreChecks.format(lang, &[&e.more.to_string()])}
+                                        </span>
+                                    })}
                                 </li>
                             }
                         }).collect_view()}

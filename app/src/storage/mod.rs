@@ -32,6 +32,7 @@
 
 mod annotation_queue;
 mod annotations;
+mod api_keys;
 mod appeals;
 mod audit;
 mod blobs;
@@ -41,6 +42,7 @@ mod error;
 mod files;
 mod holders;
 mod postgres;
+mod produced_files;
 mod rate_limits;
 pub mod rows;
 mod sessions;
@@ -51,6 +53,7 @@ mod verification_log;
 
 pub use annotation_queue::AnnotationQueue;
 pub use annotations::{AnnotationStore, DbAnnotation, ANNOTATION_COLUMNS};
+pub use api_keys::{ApiKeyInfo, ApiKeyStore, NewApiKey};
 pub use appeals::{AppealStore, DbAppeal};
 pub use audit::{AuditLine, AuditStore, DbAuditEntry};
 pub use blobs::{BlobStore, DynBlobStore};
@@ -63,12 +66,13 @@ pub use error::{StorageError, StorageResult};
 pub use files::{DbFileMeta, FileStore, FILE_COLUMNS};
 pub use holders::{DbHolder, HolderDetail, HolderStore};
 pub use postgres::PgStorage;
+pub use produced_files::ProducedFileStore;
 pub use rate_limits::{RateLimitStore, WindowCount};
 pub use sessions::{DbSession, SessionStore};
 pub use signing_keys::{DbSigningKey, SigningKeyStore};
 pub use sqlite::SqliteStorage;
 pub use throttles::ThrottleStore;
-pub use verification_log::VerificationLogStore;
+pub use verification_log::{LogLine, VerificationLogStore};
 
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -76,7 +80,9 @@ use std::sync::Arc;
 /// The storage traits, for code that calls them on a concrete backend or a generic.
 pub mod prelude {
     pub use super::rows::IntoDomain;
+    pub use super::ApiKeyStore;
     pub use super::AppealStore;
+    pub use super::ProducedFileStore;
     pub use super::{
         AnnotationQueue, AnnotationStore, AuditLine, AuditStore, BlobStore, CertificateContent,
         CertificateStore, CodeStore, FileStore, HolderStore, RateLimitStore, SessionStore,
@@ -138,6 +144,8 @@ pub trait Storage:
     + VerificationLogStore
     + AuditStore
     + BlobStore
+    + ProducedFileStore
+    + ApiKeyStore
     + AppealStore
 {
     fn backend(&self) -> Backend;

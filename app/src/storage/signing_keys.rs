@@ -1,8 +1,9 @@
 //! The registry of the certificates annotated copies are signed with.
 
 use super::rows::{fetch_as, IntoDomain};
+use super::AuditLine;
 use super::{Dialect, PgStorage, SqliteStorage, StorageError, StorageResult};
-use crate::domain::SigningKeyRecord;
+use crate::domain::{AuditEntry, SigningKeyRecord};
 use async_trait::async_trait;
 
 #[async_trait]
@@ -12,17 +13,31 @@ pub trait SigningKeyStore: Send + Sync {
     async fn register_signing_key(&self, key: &SigningKeyRecord) -> StorageResult<()>;
 
     async fn signing_keys(&self) -> StorageResult<Vec<SigningKeyRecord>>;
+
+    /// Retires a key that is not the active one, with its audit line, in one transaction:
+    /// `Ok(false)` if it was already retired; `NotFound` if no such key; `Conflict` if it is
+    /// the active key (another must be made active first).
+    async fn retire_signing_key(
+        &self,
+        fingerprint: &str,
+        now: i64,
+        audit: &AuditEntry,
+    ) -> StorageResult<bool>;
+
+    /// Whether the key with this fingerprint has been retired (an unknown key has not).
+    async fn signing_key_retired(&self, fingerprint: &str) -> StorageResult<bool>;
 }
 
 /// A registered key as read: fingerprint, subject, cert_pem, not_before, not_after, added_at,
-/// active.
-pub type DbSigningKey = (String, String, String, i64, i64, i64, bool);
+/// active, retired_at.
+pub type DbSigningKey = (String, String, String, i64, i64, i64, bool, Option<i64>);
 
 impl TryFrom<DbSigningKey> for SigningKeyRecord {
     type Error = StorageError;
 
     fn try_from(row: DbSigningKey) -> StorageResult<Self> {
-        let (fingerprint, subject, cert_pem, not_before, not_after, added_at, active) = row;
+        let (fingerprint, subject, cert_pem, not_before, not_after, added_at, active, retired_at) =
+            row;
         Ok(SigningKeyRecord {
             fingerprint,
             subject,
@@ -31,6 +46,7 @@ impl TryFrom<DbSigningKey> for SigningKeyRecord {
             not_after,
             added_at,
             active,
+            retired_at,
         })
     }
 }
@@ -68,8 +84,51 @@ macro_rules! impl_signing_key_store {
             #[tracing::instrument(skip_all)]
             async fn signing_keys(&self) -> StorageResult<Vec<SigningKeyRecord>> {
                 const SQL: &str = "SELECT fingerprint, subject, cert_pem, not_before, not_after, \
-                     added_at, active FROM signing_keys ORDER BY added_at, fingerprint";
+                     added_at, active, retired_at FROM signing_keys ORDER BY added_at, fingerprint";
                 fetch_as!(self.pool(), DbSigningKey, SQL, fetch_all)
+            }
+
+            #[tracing::instrument(skip_all, fields(fingerprint = %fingerprint))]
+            async fn retire_signing_key(
+                &self,
+                fingerprint: &str,
+                now: i64,
+                audit: &AuditEntry,
+            ) -> StorageResult<bool> {
+                let mut tx = self.pool().begin_with(<Self as Dialect>::BEGIN_WRITE).await?;
+                let sql = format!(
+                    "SELECT active, retired_at FROM signing_keys WHERE fingerprint = $1{}",
+                    <Self as Dialect>::FOR_UPDATE
+                );
+                let found: Option<(bool, Option<i64>)> = sqlx::query_as(&sql)
+                    .bind(fingerprint)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                match found {
+                    None => return Err(StorageError::NotFound),
+                    Some((true, _)) => return Err(StorageError::Conflict),
+                    Some((false, Some(_))) => return Ok(false),
+                    Some((false, None)) => {}
+                }
+                sqlx::query("UPDATE signing_keys SET retired_at = $2 WHERE fingerprint = $1")
+                    .bind(fingerprint)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.insert_audit(audit).await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            #[tracing::instrument(skip_all, fields(fingerprint = %fingerprint))]
+            async fn signing_key_retired(&self, fingerprint: &str) -> StorageResult<bool> {
+                let retired: Option<bool> = sqlx::query_scalar(
+                    "SELECT retired_at IS NOT NULL FROM signing_keys WHERE fingerprint = $1",
+                )
+                .bind(fingerprint)
+                .fetch_optional(self.pool())
+                .await?;
+                Ok(retired.unwrap_or(false))
             }
         }
     };

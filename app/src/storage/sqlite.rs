@@ -5,6 +5,7 @@
 use super::{Backend, Dialect, StorageResult};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
+use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -24,6 +25,7 @@ impl SqliteStorage {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
+        private_database_files(options.get_filename())?;
         // Migrations run on a connection of their own with foreign keys off, as SQLite's
         // documented way of rebuilding a table that others refer to requires (the pragma
         // cannot change inside the transaction each migration runs in); afterwards every
@@ -57,6 +59,31 @@ impl SqliteStorage {
             .await?;
         Ok(SqliteStorage { pool })
     }
+}
+
+/// The database file, created owner-only before SQLite opens it (SQLite gives its `-wal` and
+/// `-shm` the database file's permissions); an existing one, and its `-wal`/`-shm`, narrowed
+/// to the owner if others could read them.
+fn private_database_files(path: &Path) -> StorageResult<()> {
+    let name = path.as_os_str();
+    if name.is_empty() || name == ":memory:" || name.to_string_lossy().starts_with("file:") {
+        return Ok(());
+    }
+    let io = |e| super::StorageError::Database(sqlx::Error::Io(e));
+    for suffix in ["", "-wal", "-shm"] {
+        let mut file = path.as_os_str().to_owned();
+        file.push(suffix);
+        let file = Path::new(&file);
+        let narrowed = if suffix.is_empty() {
+            crate::infra::ensure_private(file)
+        } else {
+            crate::infra::narrow_private(file)
+        };
+        if narrowed.map_err(io)? {
+            tracing::warn!(file = %file.display(), "database file was readable by others; now owner-only");
+        }
+    }
+    Ok(())
 }
 
 /// How many migrations the database has had (none before the first run).

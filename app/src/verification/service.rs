@@ -2,6 +2,7 @@
 //! finds nothing answers exactly like one whose name or number does not match, so the
 //! manual check cannot be used to find out who holds what.
 
+use super::checker::Checker;
 use super::forms::ManualCheckForm;
 use super::views::*;
 use crate::certificates::views::ECertificate;
@@ -16,7 +17,6 @@ use crate::i18n::{Msg, Text};
 use crate::infra::LimitKind;
 use crate::session::ActiveSession;
 use crate::state::AppState;
-use std::net::IpAddr;
 
 /// The largest upload accepted for checking; a signed copy is under 60 KB.
 pub const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
@@ -29,8 +29,13 @@ fn rate_limited(retry_at: Millis) -> AppError {
     ))
 }
 
-async fn limit(state: &AppState, client: Option<IpAddr>, kind: LimitKind) -> Result<(), AppError> {
-    match client {
+/// Counts a check against its maker's per-address limit; a check an API key admitted counts
+/// against the key's daily quota instead (already counted).
+async fn limit(state: &AppState, checker: &Checker, kind: LimitKind) -> Result<(), AppError> {
+    if checker.api_key.is_some() {
+        return Ok(());
+    }
+    match checker.client {
         Some(ip) => crate::infra::count_check(&state.storage, ip, kind, state.clock.now())
             .await?
             .map_err(rate_limited),
@@ -117,9 +122,11 @@ fn public_annotation(a: &Annotation) -> Option<PublicAnnotation> {
     })
 }
 
-/// Builds the answer and logs the check.
+/// Builds the answer and logs the check: only a check of something that exists (a code that
+/// names nothing concerns no holder), and only one that someone made ([`Checker::logged`]).
 fn answer(
     state: &AppState,
+    checker: &Checker,
     method: Method,
     purpose: Option<String>,
     found: Option<(&Certificate, Option<&Annotation>)>,
@@ -130,14 +137,17 @@ fn answer(
         Some((c, a)) if file_problem.is_none() => verdict(c, a, now),
         _ => Verdict::NotGenuine,
     };
-    state.verification_log.record(VerificationRecord {
-        at: now,
-        method,
-        certificate: found.map(|(c, _)| c.id),
-        annotation: found.and_then(|(_, a)| a.map(|a| a.id)),
-        verdict,
-        purpose,
-    });
+    if let (Some((certificate, annotation)), true) = (found, checker.logged) {
+        state.verification_log.record(VerificationRecord {
+            at: now,
+            method,
+            certificate: certificate.id,
+            annotation: annotation.map(|a| a.id),
+            verdict,
+            purpose,
+            source: checker.source(),
+        });
+    }
     let genuine = verdict != Verdict::NotGenuine;
     VerificationResult {
         verdict,
@@ -164,18 +174,20 @@ pub async fn by_code(
     state: &AppState,
     code: &str,
     purpose: &str,
+    checker: &Checker,
     method: Method,
 ) -> Result<VerificationResult, AppError> {
     let purpose = parse_purpose(purpose)?;
     // Something that cannot be a code is simply unknown.
     let Ok(code) = VerifyCode::parse(code) else {
-        return Ok(answer(state, method, purpose, None, None));
+        return Ok(answer(state, checker, method, purpose, None, None));
     };
     let annotation_code = match code.target() {
         CodeTarget::ECertificate(public_id) => {
             let certificate = e_certificate(state, public_id).await?;
             return Ok(answer(
                 state,
+                checker,
                 method,
                 purpose,
                 certificate.as_ref().map(|c| (c, None)),
@@ -188,20 +200,34 @@ pub async fn by_code(
         .storage
         .annotation_with_certificate(annotation_code)
         .await?;
+    let problem = match found
+        .as_ref()
+        .and_then(|(a, _)| a.key_fingerprint.as_deref())
+    {
+        Some(signer) if state.storage.signing_key_retired(signer).await? => {
+            Some(FileProblem::RetiredKey)
+        }
+        _ => None,
+    };
     Ok(answer(
         state,
+        checker,
         method,
         purpose,
         found.as_ref().map(|(a, c)| (c, Some(a))),
-        None,
+        problem,
     ))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The manual check: number and name (and the annotation number, if given) must all match.
 pub async fn manual(
     state: &AppState,
     form: ManualCheckForm,
-    client: Option<IpAddr>,
+    checker: &Checker,
     method: Method,
 ) -> Result<VerificationResult, AppError> {
     let mut errors = Vec::new();
@@ -230,7 +256,7 @@ pub async fn manual(
     else {
         return Err(AppError::Invalid(errors));
     };
-    limit(state, client, LimitKind::Manual).await?;
+    limit(state, checker, LimitKind::Manual).await?;
     let certificate = state
         .storage
         .certificate_by_number_and_name(number.as_str(), name.as_str())
@@ -247,6 +273,7 @@ pub async fn manual(
     };
     Ok(answer(
         state,
+        checker,
         method,
         purpose,
         found.as_ref().map(|(c, a)| (c, a.as_ref())),
@@ -258,26 +285,27 @@ pub async fn manual(
 /// body was read, so that a client over its limit costs no upload. Only
 /// [`admit_file_check`] makes one, and [`file`] takes one.
 #[derive(Debug)]
-pub struct AdmittedFileCheck(());
+pub struct AdmittedFileCheck(Checker);
 
-/// Counts a file check of `client` against its limit, before the upload is read.
+/// Counts a file check of `checker` against its limit, before the upload is read.
 pub async fn admit_file_check(
     state: &AppState,
-    client: Option<IpAddr>,
+    checker: Checker,
 ) -> Result<AdmittedFileCheck, AppError> {
-    limit(state, client, LimitKind::File).await?;
-    Ok(AdmittedFileCheck(()))
+    limit(state, &checker, LimitKind::File).await?;
+    Ok(AdmittedFileCheck(checker))
 }
 
 /// The uploaded PDF: signed by one of the issuer's keys, unmodified, and a copy (or
 /// e-certificate) that was issued.
 pub async fn file(
     state: &AppState,
-    _admitted: AdmittedFileCheck,
+    admitted: AdmittedFileCheck,
     bytes: &[u8],
     purpose: &str,
     method: Method,
 ) -> Result<VerificationResult, AppError> {
+    let checker = &admitted.0;
     let purpose = parse_purpose(purpose)?;
     if bytes.is_empty() {
         return Err(AppError::field("file", Msg::UploadMissing));
@@ -288,10 +316,9 @@ pub async fn file(
     if !bytes.starts_with(b"%PDF-") {
         return Err(AppError::field("file", Msg::UploadNotPdf));
     }
-    let trusted: Vec<certpdf::TrustedCert> = state
-        .storage
-        .signing_keys()
-        .await?
+    // Retired keys are checked too, so that what they signed gets its own verdict.
+    let keys = state.storage.signing_keys().await?;
+    let trusted: Vec<certpdf::TrustedCert> = keys
         .iter()
         .filter_map(|k| certpdf::TrustedCert::from_pem(&k.cert_pem).ok())
         .collect();
@@ -307,29 +334,51 @@ pub async fn file(
                 E::NotPdf => return Err(AppError::field("file", Msg::UploadNotPdf)),
                 E::NoSignature => FileProblem::NoSignature,
                 E::UnknownSigner => FileProblem::UnknownSigner,
+                E::OutsideValidity => FileProblem::OutsideKeyValidity,
                 _ => FileProblem::Modified,
             };
             tracing::info!(%err, "uploaded file is not genuine");
-            return Ok(answer(state, method, purpose, None, Some(problem)));
+            return Ok(answer(state, checker, method, purpose, None, Some(problem)));
         }
     };
+    let signer = hex(&verified.signer_fingerprint);
+    if keys.iter().any(|k| k.fingerprint == signer && k.retired()) {
+        tracing::info!(signer, "uploaded file is signed with a retired key");
+        return Ok(answer(
+            state,
+            checker,
+            method,
+            purpose,
+            None,
+            Some(FileProblem::RetiredKey),
+        ));
+    }
     let Ok(code) = VerifyCode::parse(&verified.annotation_code) else {
         return Ok(answer(
             state,
+            checker,
             method,
             purpose,
             None,
             Some(FileProblem::UnknownDocument),
         ));
     };
+    let sha256 = crate::infra::sha256_hex(bytes);
     let annotation_code = match code.target() {
         CodeTarget::ECertificate(public_id) => {
             let certificate = e_certificate(state, public_id).await?;
-            let problem = certificate
-                .is_none()
-                .then_some(FileProblem::UnknownDocument);
+            let problem = match &certificate {
+                None => Some(FileProblem::UnknownDocument),
+                // Signed with a trusted key, but a file the system never handed out (the key
+                // signs every download afresh, so only the recorded files are genuine).
+                Some(c) if !state.storage.is_produced_file(&sha256, c.id).await? => {
+                    Some(FileProblem::NotProduced)
+                }
+                Some(_) => None,
+            };
             return Ok(answer(
                 state,
+                checker,
                 method,
                 purpose,
                 certificate.as_ref().map(|c| (c, None)),
@@ -345,14 +394,15 @@ pub async fn file(
     let problem = match &found {
         None => Some(FileProblem::UnknownDocument),
         // The stored copy is the one that was handed out; a signed file that is not it
-        // was never issued (defence in depth: the signature already covers every byte).
-        Some((a, _)) if a.pdf_sha256.as_deref() != Some(&crate::infra::sha256_hex(bytes)) => {
-            Some(FileProblem::UnknownDocument)
+        // was never produced by the system, whatever key signed it.
+        Some((a, _)) if a.pdf_sha256.as_deref() != Some(sha256.as_str()) => {
+            Some(FileProblem::NotProduced)
         }
         _ => None,
     };
     Ok(answer(
         state,
+        checker,
         method,
         purpose,
         found.as_ref().map(|(a, c)| (c, Some(a))),
@@ -360,7 +410,8 @@ pub async fn file(
     ))
 }
 
-/// Who checked the holder's certificate, and when.
+/// Who checked the holder's certificate, and when: the newest lines, a few per source (the
+/// last of them counting the rest), so that no single source can push the others out.
 pub async fn log_of(
     state: &AppState,
     session: &ActiveSession,
@@ -373,15 +424,20 @@ pub async fn log_of(
         .ok_or(AppError::NotFound)?;
     Ok(state
         .storage
-        .verifications_of_certificate(certificate.id, 100)
+        .verifications_of_certificate(
+            certificate.id,
+            crate::domain::LOG_LINES,
+            crate::domain::LOG_LINES_PER_SOURCE,
+        )
         .await?
         .into_iter()
-        .map(|(r, annotation_number)| VerificationLogEntry {
-            at: china_minute(r.at),
-            method: r.method,
-            verdict: r.verdict,
-            annotation_number,
-            purpose: r.purpose,
+        .map(|line| VerificationLogEntry {
+            at: china_minute(line.record.at),
+            method: line.record.method,
+            verdict: line.record.verdict,
+            annotation_number: line.annotation_number,
+            purpose: line.record.purpose,
+            more: line.more,
         })
         .collect())
 }

@@ -16,6 +16,13 @@ pub enum FileProblem {
     UnknownSigner,
     /// Signed by the issuer, but no such copy was issued.
     UnknownDocument,
+    /// Signed with a key the issuer has retired (`server keys retire`): no longer trusted.
+    RetiredKey,
+    /// Signed at a time outside the validity of the signing certificate.
+    OutsideKeyValidity,
+    /// Validly signed with a trusted key and naming an issued certificate or copy, but not a
+    /// file the system produced (its hash is not among those it handed out).
+    NotProduced,
 }
 
 /// The certificate as a verifier may see it.
@@ -65,6 +72,9 @@ pub struct VerificationLogEntry {
     pub verdict: Verdict,
     pub annotation_number: Option<String>,
     pub purpose: Option<String>,
+    /// Further checks from the same source that this line stands for (repeats within the
+    /// window, and lines of a busy source that are not shown).
+    pub more: i64,
 }
 
 /// The longest purpose a verifier may state, in characters.

@@ -33,3 +33,22 @@ test("a wrong password gets the same message as an unknown account", async ({
   await login.logIn(uniqueResidentId(), PASSWORD);
   await expect(login.formError).toContainText("证件号码或密码错误");
 });
+
+test("the ID number's format is shown for the chosen document type, and every format is listed", async ({
+  page,
+  jsEnabled,
+}) => {
+  const register = new RegisterPage(page, jsEnabled);
+  await register.open();
+  const hint = page.getByTestId("hint-id_type");
+  await expect(hint).toContainText("18 位");
+  if (jsEnabled) {
+    await page.getByLabel("证件类型").selectOption({ label: "护照" });
+    await expect(hint).toContainText("5 至 17 位字母或数字");
+  }
+  // Without JavaScript the hint cannot follow the choice: the list names every type's format.
+  await page.getByText("各类证件的号码格式").click();
+  const formats = page.locator(".id-formats");
+  await expect(formats).toContainText("港澳居民来往内地通行证：H 或 M 开头");
+  await expect(formats).toContainText("外国人永久居留身份证：15 位");
+});

@@ -15,16 +15,18 @@ test("the list shows valid and revoked certificates unmistakably", async ({ page
   await expect(revoked).toContainText("请联系证书发放机构：人力资源和社会保障部人事考试中心");
   await expect(revoked.getByRole("link", { name: "下载", exact: true })).toHaveCount(0);
   await expect(list.row("2023110100123456").getByRole("link", { name: "下载", exact: true })).toBeVisible();
-  for (const field of ["卫生专业技术资格", "中级", "儿科学（主治医师）", "2023-06-30"]) {
+  for (const field of ["卫生专业技术资格", "中级", "儿科学（主治医师）", "2023年6月30日"]) {
     await expect(list.row("2023110100123456")).toContainText(field);
   }
   await list.expectNoHorizontalScroll();
 
   await list.openDetails("2019110100888002");
   const fields = page.getByTestId("certificate-fields");
-  await expect(fields).toContainText("2022-03-01");
+  await expect(fields).toContainText("2022年3月1日");
   await expect(fields).toContainText("考试违纪，成绩无效");
   await expect(fields).toContainText("1101**********0016");
+  // 证书信息 prints as a clean record.
+  await list.expectPrintable(fields);
 });
 
 test("an empty list explains its three reasons", async ({ page, jsEnabled }) => {

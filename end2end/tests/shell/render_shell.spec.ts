@@ -62,3 +62,20 @@ test("keyboard users can skip to the content and see where focus is", async ({
   const outline = await skip.evaluate((el) => getComputedStyle(el).outlineStyle);
   expect(outline).not.toBe("none");
 });
+
+test("the footer keeps the help line on one line and links the about page, which names the licence", async ({
+  page,
+  jsEnabled,
+}) => {
+  const shell = new Shell(page, jsEnabled);
+  await shell.goto("/");
+  // The number does not break at its hyphen on a phone, and the footer carries no licence text.
+  const phone = shell.footer.getByRole("link", { name: "010-87901800" });
+  await expect(phone).toHaveCSS("white-space", "nowrap");
+  await expect(shell.footer).toContainText("咨询电话：");
+  await expect(shell.footer).not.toContainText("MIT");
+  await shell.footer.getByRole("link", { name: "关于本系统" }).click();
+  await expect(shell.heading("关于本系统")).toBeVisible();
+  await expect(shell.main).toContainText("MIT 或 Apache-2.0");
+  await shell.expectNoHorizontalScroll();
+});

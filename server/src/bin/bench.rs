@@ -260,7 +260,8 @@ async fn queue(count: usize, workers: usize) -> anyhow::Result<()> {
     let storage = server::open_storage(&url).await?;
     let state = server::app_state(storage.clone(), Default::default())?;
     let issuer = std::sync::Arc::new(
-        server::keys::load_active(&storage, dir.path(), None, None, state.clock.now()).await?,
+        server::keys::load_active(&storage, dir.path(), None, None, state.clock.now(), true)
+            .await?,
     );
     let holder_number = IdNumber::parse(IdType::ResidentIdCard, BENCH_HOLDER_ID, (2026, 1, 1))
         .map_err(|m| anyhow::anyhow!("{m:?}"))?;

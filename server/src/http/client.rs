@@ -6,13 +6,11 @@
 use super::ServerState;
 use app::infra::{client_addr, ClientAddr};
 use axum::body::Body;
-use axum::extract::{ConnectInfo, FromRequestParts, State};
-use axum::http::request::Parts;
+use axum::extract::{ConnectInfo, State};
 use axum::http::Request;
 use axum::middleware::Next;
 use axum::response::Response;
-use std::convert::Infallible;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 
 pub async fn attach_client(
     State(state): State<ServerState>,
@@ -28,16 +26,4 @@ pub async fn attach_client(
         request.extensions_mut().insert(ClientAddr(client));
     }
     next.run(request).await
-}
-
-/// The client address for a plain route (`None` only when served without a socket, e.g. a
-/// router called directly in a test).
-pub struct Client(pub Option<IpAddr>);
-
-impl<S: Send + Sync> FromRequestParts<S> for Client {
-    type Rejection = Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
-        Ok(Client(parts.extensions.get::<ClientAddr>().map(|c| c.0)))
-    }
 }

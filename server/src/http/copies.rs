@@ -54,6 +54,36 @@ pub async fn annotated_preview(request: Owned) -> Response {
     annotated(request, None).await
 }
 
+/// The copy's QR code, as printed on it: the public verification link, for an employer to
+/// scan off the holder's screen. Only while the copy may be used, like the copy itself.
+#[tracing::instrument(skip_all, fields(code = %request.key))]
+pub async fn annotated_qr(request: Owned) -> Response {
+    let state = request.state.clone();
+    let code = request.key.as_str();
+    match app::annotations::service::usable_copy(&state.app, &request.holder, code).await {
+        Ok(_) => {}
+        Err(AppError::Refused(_)) => return Redirect::to(&urls::annotation(code)).into_response(),
+        Err(other) => return request.fail(other).await,
+    }
+    let link = urls::verify_code_at(&state.app.settings.public_url, code);
+    match certpdf::qr_svg(&link) {
+        Ok(svg) => (
+            [
+                (header::CONTENT_TYPE, "image/svg+xml"),
+                (header::CACHE_CONTROL, "private, no-store"),
+                (header::CONTENT_SECURITY_POLICY, "default-src 'none'"),
+            ],
+            svg,
+        )
+            .into_response(),
+        Err(err) => {
+            request
+                .fail(internal(format!("drawing the QR code failed: {err}")))
+                .await
+        }
+    }
+}
+
 /// A PDF (`disposition`) or the SVG preview (`None`) of an annotated copy.
 async fn annotated(request: Owned, disposition: Option<Disposition>) -> Response {
     let state = request.state.clone();
@@ -163,11 +193,26 @@ async fn e_certificate(request: Owned, disposition: Disposition) -> Response {
     })
     .await
     {
-        Ok(Ok(pdf)) => pdf_response(
-            pdf,
-            &[certificate.record.number.as_str(), "_电子证书.pdf"].concat(),
-            disposition,
-        ),
+        Ok(Ok(pdf)) => {
+            // Recorded before it is handed out: a file check accepts only recorded files.
+            let recorded = state
+                .app
+                .storage
+                .record_produced_file(
+                    &app::infra::sha256_hex(&pdf),
+                    certificate.id,
+                    state.app.clock.now(),
+                )
+                .await;
+            if let Err(err) = recorded {
+                return request.fail(err.into()).await;
+            }
+            pdf_response(
+                pdf,
+                &[certificate.record.number.as_str(), "_电子证书.pdf"].concat(),
+                disposition,
+            )
+        }
         _ => {
             request
                 .fail(internal("rendering the e-certificate failed"))

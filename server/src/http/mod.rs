@@ -210,6 +210,7 @@ fn plain_routes() -> Vec<(&'static str, MethodRouter<ServerState>)> {
     vec![
         // For anyone, without a session.
         (r::HEALTHZ, get(routes::healthz)), (r::GLYPH, get(routes::glyph)),
+        (r::SAMPLE_PREVIEW, get(routes::sample_preview)),
         (r::LANG, get(routes::switch_language)),
         // Verification: the page's forms and the API's description.
         (r::VERIFY, post(verify::posted).layer(upload)), (r::OPENAPI, get(verify::openapi)),
@@ -231,6 +232,7 @@ fn plain_routes() -> Vec<(&'static str, MethodRouter<ServerState>)> {
         (r::ANNOTATION_PDF, get(copies::annotated_pdf)),
         (r::ANNOTATION_DOWNLOAD, get(copies::annotated_download)),
         (r::ANNOTATION_PREVIEW, get(copies::annotated_preview)),
+        (r::ANNOTATION_QR, get(copies::annotated_qr)),
         // 账号申诉: the appeal (with its ID photo), its code, its state.
         (r::APPEAL, post(appeals::submit).layer(upload)),
         (r::APPEAL_CONFIRM, post(forms::confirm_appeal)),
@@ -251,7 +253,7 @@ fn test_controls() -> Vec<(&'static str, MethodRouter<ServerState>)> {
 pub(crate) const UPLOAD_BODY_LIMIT: usize =
     app::verification::service::MAX_UPLOAD_BYTES + 64 * 1024;
 
-/// The anonymous, read-only verification API: callable from any site.
+/// The read-only verification API: callable from any site, with or without an API key.
 fn public_api() -> Router<ServerState> {
     Router::new()
         .route(r::API_VERIFY_CODE, get(verify::api_code))
@@ -264,7 +266,13 @@ fn public_api() -> Router<ServerState> {
             CorsLayer::new()
                 .allow_origin(Any)
                 .allow_methods([axum::http::Method::GET, axum::http::Method::POST])
-                .allow_headers([header::CONTENT_TYPE]),
+                // The API key travels in either header (`verify::ApiCaller`).
+                .allow_headers([
+                    header::CONTENT_TYPE,
+                    header::AUTHORIZATION,
+                    header::HeaderName::from_static("x-api-key"),
+                ])
+                .expose_headers([header::RETRY_AFTER]),
         )
 }
 

@@ -110,6 +110,76 @@ pub async fn glyph(State(state): State<ServerState>, Path(file): Path<String>) -
     }
 }
 
+/// The sample annotated copy (加注后的电子证书样式) that the guide links, drawn like every
+/// copy's preview and marked as a sample across its face. Its QR code leads back to the sample
+/// page. Drawn once per site address, since anyone may ask for it.
+pub async fn sample_preview(State(state): State<ServerState>) -> Response {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static DRAWN: OnceLock<Mutex<HashMap<String, String>>> = OnceLock::new();
+    let public_url = state.app.settings.public_url.clone();
+    let cached = DRAWN
+        .get_or_init(Default::default)
+        .lock()
+        .ok()
+        .and_then(|drawn| drawn.get(&public_url).cloned());
+    let svg = match cached {
+        Some(svg) => svg,
+        None => {
+            let fonts = state.app.fonts.clone();
+            let mut doc = certpdf::CertificateDocument::example();
+            doc.verify_url = format!("{public_url}{}", app::urls::route::SAMPLE);
+            let drawn =
+                tokio::task::spawn_blocking(move || certpdf::render_preview_svg(&fonts, &doc))
+                    .await;
+            let Ok(Ok(svg)) = drawn else {
+                return StatusCode::SERVICE_UNAVAILABLE.into_response();
+            };
+            let svg = marked_as_sample(&svg);
+            if let Ok(mut drawn) = DRAWN.get_or_init(Default::default).lock() {
+                drawn.insert(public_url, svg.clone());
+            }
+            svg
+        }
+    };
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+            (header::CONTENT_SECURITY_POLICY, "default-src 'none'"),
+        ],
+        svg,
+    )
+        .into_response()
+}
+
+/// Writes 样式 · SAMPLE across the middle of a drawn page, so that nobody takes a printout of
+/// the sample for a certificate.
+fn marked_as_sample(svg: &str) -> String {
+    let view_box: Vec<f64> = svg
+        .split("viewBox=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .map(|v| {
+            v.split_whitespace()
+                .filter_map(|n| n.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    let (width, height) = match view_box[..] {
+        [_, _, w, h] => (w, h),
+        _ => (595.0, 842.0),
+    };
+    let (cx, cy, size) = (width / 2.0, height / 2.0, width / 7.0);
+    let mark = format!(
+        r##"<text x="{cx}" y="{cy}" transform="rotate(-30 {cx} {cy})" text-anchor="middle" dominant-baseline="middle" font-family="sans-serif" font-weight="700" font-size="{size}" fill="#c00" fill-opacity="0.22">样式 · SAMPLE</text></svg>"##
+    );
+    match svg.rfind("</svg>") {
+        Some(end) => format!("{}{mark}", &svg[..end]),
+        None => svg.to_string(),
+    }
+}
+
 /// A certificate record to seed (test controls only).
 #[derive(Deserialize)]
 pub struct SeedCertificate {

@@ -1,32 +1,26 @@
 //! Verification over plain HTTP: the page's form posts (no JavaScript), and the public JSON
-//! API under `/api/v1/` with its OpenAPI document. The API is read-only and anonymous, so
-//! any site may call it (CORS).
+//! API under `/api/v1/` with its OpenAPI document. The API is read-only and needs no account,
+//! so any site may call it (CORS); a bulk verifier may present an API key, whose daily quota
+//! then stands in for the per-address limits.
 
-use super::client::Client;
 use super::ServerState;
 use app::error::AppError;
 use app::forms::{EchoValues, FormEcho};
-use app::i18n::{Lang, Msg};
+use app::i18n::{Lang, Msg, Text};
 use app::pages::verify::PostedVerification;
 use app::urls::route;
+use app::verification::api_keys::{self, KeyRefusal};
+use app::verification::checker::Checker;
 use app::verification::forms::ManualCheckForm;
 use app::verification::service;
 use app::verification::views::{Method, VerificationResult};
 use axum::body::{Body, Bytes};
-use axum::extract::{FromRequest, Multipart, Path, Query, State};
-use axum::http::{header, HeaderMap, Request, StatusCode};
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
-use std::net::IpAddr;
-
-fn client(parts: &axum::http::request::Parts) -> Option<IpAddr> {
-    parts
-        .extensions
-        .get::<app::infra::ClientAddr>()
-        .map(|client| client.0)
-}
 
 /// Whether the request says its body is longer than `limit` (a body without a length is cut
 /// off while it is read instead).
@@ -99,7 +93,8 @@ async fn manual_form(state: ServerState, request: Request<Body>) -> Response {
         .await;
     };
     let values = form.echo_values();
-    let outcome = service::manual(&state.app, form, client(&parts), Method::Manual).await;
+    let checker = Checker::from_parts(&parts);
+    let outcome = service::manual(&state.app, form, &checker, Method::Manual).await;
     verify_page(&state, parts, "verify", values, outcome).await
 }
 
@@ -138,7 +133,7 @@ async fn read_upload(mut multipart: Multipart) -> Result<(Vec<u8>, String), AppE
 async fn file_form(state: ServerState, request: Request<Body>) -> Response {
     let (parts, body) = request.into_parts();
     let mut read_whole_body = false;
-    let outcome = match service::admit_file_check(&state.app, client(&parts)).await {
+    let outcome = match service::admit_file_check(&state.app, Checker::from_parts(&parts)).await {
         Err(error) => Err(error),
         Ok(_) if declares_too_large(&parts.headers, super::UPLOAD_BODY_LIMIT) => {
             Err(AppError::field("file", Msg::UploadTooLarge))
@@ -176,6 +171,10 @@ fn api_error(error: AppError) -> Response {
         AppError::NotFound => "not_found",
         _ => "internal",
     };
+    api_error_coded(error, code)
+}
+
+fn api_error_coded(error: AppError, code: &str) -> Response {
     let fields: Vec<serde_json::Value> = match &error {
         AppError::Invalid(list) => list
             .iter()
@@ -213,36 +212,110 @@ pub struct PurposeQuery {
     purpose: String,
 }
 
+/// The key a request presents: `Authorization: Bearer <key>`, else `X-Api-Key: <key>`;
+/// `Some(None)` when a header is there but does not hold a key in that form (never taken as
+/// no key at all).
+fn presented_key(headers: &HeaderMap) -> Option<Option<&str>> {
+    if let Some(value) = headers.get(header::AUTHORIZATION) {
+        let key = value.to_str().ok().and_then(|v| {
+            let (scheme, key) = v.trim().split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then_some(key.trim())
+        });
+        return Some(key.filter(|k| !k.is_empty()));
+    }
+    headers
+        .get("x-api-key")
+        .map(|value| value.to_str().ok().map(str::trim).filter(|k| !k.is_empty()))
+}
+
+/// The caller of the public API: the maker of the check, and — when it presented a valid API
+/// key within its daily quota — that key, counted once per request before anything else is
+/// done. A key that is unknown, revoked or malformed is refused with 401 (a caller that meant
+/// to use a key must not silently fall back to the anonymous limits); a key whose quota is
+/// used up with 429 and `Retry-After` until the next China day.
+pub struct ApiCaller(pub Checker);
+
+impl FromRequestParts<ServerState> for ApiCaller {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &ServerState,
+    ) -> Result<Self, Response> {
+        let mut checker = Checker::from_parts(parts);
+        let Some(key) = presented_key(&parts.headers) else {
+            return Ok(ApiCaller(checker));
+        };
+        let admitted = match key {
+            None => Err(KeyRefusal::Invalid),
+            Some(key) => api_keys::admit(&state.app, key)
+                .await
+                .map_err(|e| api_error(AppError::from(e)))?,
+        };
+        match admitted {
+            Ok(id) => {
+                checker.api_key = Some(id);
+                Ok(ApiCaller(checker))
+            }
+            Err(KeyRefusal::Invalid) => {
+                let mut response = api_error_coded(
+                    AppError::Refused(Text::new(Msg::ApiKeyInvalid)),
+                    "invalid_api_key",
+                );
+                *response.status_mut() = StatusCode::UNAUTHORIZED;
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"verification\""),
+                );
+                Err(response)
+            }
+            Err(KeyRefusal::QuotaUsed { quota, retry_at }) => {
+                let mut response = api_error_coded(
+                    AppError::RateLimited(Text::with(Msg::ApiKeyQuotaUsed, [quota.to_string()])),
+                    "quota_exceeded",
+                );
+                let seconds = ((retry_at - state.app.clock.now()).max(0) as u64)
+                    .div_ceil(1000)
+                    .max(1);
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+                Err(response)
+            }
+        }
+    }
+}
+
 /// `GET /api/v1/verify/{code}`
 pub async fn api_code(
     State(state): State<ServerState>,
+    ApiCaller(checker): ApiCaller,
     Path(code): Path<String>,
     Query(query): Query<PurposeQuery>,
 ) -> Response {
-    api_answer(service::by_code(&state.app, &code, &query.purpose, Method::ApiCode).await)
+    api_answer(service::by_code(&state.app, &code, &query.purpose, &checker, Method::ApiCode).await)
 }
 
 /// `POST /api/v1/verify/manual`
 pub async fn api_manual(
     State(state): State<ServerState>,
-    Client(client): Client,
+    ApiCaller(checker): ApiCaller,
     body: Bytes,
 ) -> Response {
     let Ok(form) = serde_json::from_slice::<ManualCheckForm>(&body) else {
         return api_error(AppError::BadRequest);
     };
-    api_answer(service::manual(&state.app, form, client, Method::ApiManual).await)
+    api_answer(service::manual(&state.app, form, &checker, Method::ApiManual).await)
 }
 
 /// `POST /api/v1/verify/file`: the PDF as the request body. The client's limit is counted
 /// before the body is read, and the body is read only up to the largest file a check accepts.
 pub async fn api_file(
     State(state): State<ServerState>,
-    Client(client): Client,
     Query(query): Query<PurposeQuery>,
     request: Request<Body>,
 ) -> Response {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
     let content_type = parts
         .headers
         .get(header::CONTENT_TYPE)
@@ -252,7 +325,11 @@ pub async fn api_file(
     if !content_type.starts_with("application/pdf") {
         return super::closing(api_error(AppError::field("file", Msg::UploadNotPdf)));
     }
-    let admitted = match service::admit_file_check(&state.app, client).await {
+    let checker = match ApiCaller::from_request_parts(&mut parts, &state).await {
+        Ok(ApiCaller(checker)) => checker,
+        Err(refusal) => return super::closing(refusal),
+    };
+    let admitted = match service::admit_file_check(&state.app, checker).await {
         Ok(admitted) => admitted,
         Err(error) => return super::closing(api_error(error)),
     };
@@ -294,13 +371,16 @@ pub fn openapi_document(server_url: &str) -> serde_json::Value {
     });
     let api_path = |path: &str| [route::API_V1, path].concat();
     let invalid = json!({ "description": "An input is invalid.", "content": { "application/json": { "schema": error_ref } } });
-    let limited = json!({ "description": "Too many checks from this address; the message says when to try again.", "content": { "application/json": { "schema": error_ref } } });
+    let limited = json!({ "description": "Too many checks from this address (code `rate_limited`; the message says when to try again), or the API key's daily quota is used up (code `quota_exceeded`; `Retry-After` says how many seconds until the next day in China, UTC+8).", "headers": { "Retry-After": { "description": "Seconds until the API key's quota is renewed (with an API key only).", "schema": { "type": "integer" } } }, "content": { "application/json": { "schema": error_ref } } });
+    let unauthorized = json!({ "description": "An API key was presented but is unknown, revoked or not in the form `Authorization: Bearer <key>` (code `invalid_api_key`). A request with a bad key is never answered as an anonymous one.", "content": { "application/json": { "schema": error_ref } } });
+    // Optional: anonymous, or with a key in either header.
+    let security = json!([{}, { "bearerKey": [] }, { "headerKey": [] }]);
     json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Certificate verification API",
             "version": "1.0.0",
-            "description": "Checks whether a professional-qualification certificate or an annotated e-certificate copy (加注件) is genuine and usable. Anonymous and read-only; every check is logged and shown to the certificate's holder.",
+            "description": "Checks whether a professional-qualification certificate or an annotated e-certificate copy (加注件) is genuine and usable. Read-only; no account is needed. Checks of certificates and copies that exist are logged and shown to the certificate's holder (repeats from one caller within ten minutes are counted, not listed).\n\nWithout a key, the manual and file checks are limited per client address (20 and 10 per 10 minutes). Bulk verifiers (HR systems) may be given an API key by the operator: sent as `Authorization: Bearer <key>` or `X-Api-Key: <key>`, every request to these endpoints counts against the key's daily quota (default 10,000; the day is the calendar day in China, UTC+8) instead of the per-address limits. Over the quota the answer is 429 with `Retry-After`; an unknown or revoked key is 401.",
             "license": { "name": "MIT OR Apache-2.0" }
         },
         "servers": [{ "url": server_url }],
@@ -313,7 +393,8 @@ pub fn openapi_document(server_url: &str) -> serde_json::Value {
                         { "name": "code", "in": "path", "required": true, "schema": { "type": "string", "maxLength": 64 } },
                         purpose_param
                     ],
-                    "responses": answers(json!({ "422": invalid }))
+                    "security": security,
+                    "responses": answers(json!({ "401": unauthorized, "422": invalid, "429": limited }))
                 }
             },
             api_path(route::API_VERIFY_MANUAL): {
@@ -321,7 +402,8 @@ pub fn openapi_document(server_url: &str) -> serde_json::Value {
                     "operationId": "verifyManually",
                     "summary": "Verify by certificate number and holder name (both must match)",
                     "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ManualCheck" } } } },
-                    "responses": answers(json!({ "422": invalid, "429": limited }))
+                    "security": security,
+                    "responses": answers(json!({ "401": unauthorized, "422": invalid, "429": limited }))
                 }
             },
             api_path(route::API_VERIFY_FILE): {
@@ -330,7 +412,9 @@ pub fn openapi_document(server_url: &str) -> serde_json::Value {
                     "summary": "Verify an annotated copy's PDF (at most 5 MB)",
                     "parameters": [purpose_param],
                     "requestBody": { "required": true, "content": { "application/pdf": { "schema": { "type": "string", "format": "binary" } } } },
+                    "security": security,
                     "responses": answers(json!({
+                        "401": unauthorized,
                         "422": { "description": "No file, not a PDF, or larger than 5 MB.", "content": { "application/json": { "schema": error_ref } } },
                         "429": limited
                     }))
@@ -338,6 +422,10 @@ pub fn openapi_document(server_url: &str) -> serde_json::Value {
             }
         },
         "components": {
+            "securitySchemes": {
+                "bearerKey": { "type": "http", "scheme": "bearer", "description": "An API key (`cvk_…`) from the operator (`server api-keys create`), as `Authorization: Bearer <key>`. Optional; counts against the key's daily quota." },
+                "headerKey": { "type": "apiKey", "in": "header", "name": "X-Api-Key", "description": "The same API key in its own header." }
+            },
             "schemas": {
                 "ManualCheck": {
                     "type": "object",
@@ -382,7 +470,7 @@ pub fn openapi_document(server_url: &str) -> serde_json::Value {
                                 }
                             }]
                         },
-                        "file_problem": { "type": ["string", "null"], "enum": ["not_pdf", "too_large", "no_signature", "modified", "unknown_signer", "unknown_document", null] },
+                        "file_problem": { "type": ["string", "null"], "enum": ["not_pdf", "too_large", "no_signature", "modified", "unknown_signer", "unknown_document", "retired_key", "outside_key_validity", "not_produced", null] },
                         "checked_at": { "type": "string", "description": "YYYY-MM-DD HH:MM, China time" }
                     }
                 },
@@ -394,7 +482,7 @@ pub fn openapi_document(server_url: &str) -> serde_json::Value {
                             "type": "object",
                             "required": ["code", "message", "message_zh", "fields"],
                             "properties": {
-                                "code": { "type": "string", "enum": ["invalid_input", "rate_limited", "bad_request", "unavailable", "not_found", "internal"] },
+                                "code": { "type": "string", "enum": ["invalid_input", "rate_limited", "quota_exceeded", "invalid_api_key", "bad_request", "unavailable", "not_found", "internal"] },
                                 "message": { "type": "string" },
                                 "message_zh": { "type": "string" },
                                 "fields": { "type": "array", "items": { "type": "object", "properties": { "field": { "type": "string" }, "message": { "type": "string" }, "message_zh": { "type": "string" } } } }

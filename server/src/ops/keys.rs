@@ -32,6 +32,15 @@ pub enum KeysCommand {
         /// of at least 8 characters will do).
         fingerprint: String,
     },
+    /// Retire a key that is no longer trusted (compromised, or withdrawn): copies signed
+    /// with it stop verifying as valid. Not the active key: activate or rotate first.
+    Retire {
+        /// The certificate fingerprint (as for `activate`).
+        fingerprint: String,
+        /// Why (kept in the audit log).
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -136,8 +145,13 @@ pub async fn run(url: &str, data_dir: &Path, command: KeysCommand) -> anyhow::Re
                 return Ok(ExitCode::FAILURE);
             };
             print_key(&key, data_dir);
-            let others = storage.signing_keys().await?.len() - 1;
+            let keys = storage.signing_keys().await?;
+            let retired = keys.iter().filter(|k| k.retired()).count();
+            let others = keys.len() - 1 - retired;
             println!("older keys:  {others} (still trusted for verification)");
+            if retired > 0 {
+                println!("retired:     {retired} (no longer trusted)");
+            }
         }
         KeysCommand::List => {
             let keys = storage.signing_keys().await?;
@@ -146,7 +160,7 @@ pub async fn run(url: &str, data_dir: &Path, command: KeysCommand) -> anyhow::Re
             }
             for key in keys {
                 println!(
-                    "{} {}  {} … {}  {}{}",
+                    "{} {}  {} … {}  {}{}{}",
                     if key.active { "*" } else { " " },
                     key.fingerprint,
                     date_of(key.not_before),
@@ -156,25 +170,54 @@ pub async fn run(url: &str, data_dir: &Path, command: KeysCommand) -> anyhow::Re
                         ""
                     } else {
                         "  (no key file here)"
-                    }
+                    },
+                    key.retired_at
+                        .map(|at| format!("  (retired {})", date_of(at)))
+                        .unwrap_or_default()
                 );
             }
         }
-        KeysCommand::Activate { fingerprint } => {
-            let wanted = fingerprint.trim().to_ascii_lowercase();
-            if wanted.len() < 8 {
-                anyhow::bail!("give at least 8 characters of the fingerprint");
-            }
-            let keys = storage.signing_keys().await?;
-            let matching: Vec<&SigningKeyRecord> = keys
-                .iter()
-                .filter(|k| k.fingerprint.starts_with(&wanted))
-                .collect();
-            let key = match matching.as_slice() {
-                [key] => *key,
-                [] => anyhow::bail!("no registered key has the fingerprint {wanted}"),
-                _ => anyhow::bail!("{wanted} matches several keys; give more characters"),
+        KeysCommand::Retire {
+            fingerprint,
+            reason,
+        } => {
+            let key = find_key(&storage, &fingerprint).await?;
+            let audit = AuditEntry {
+                at: now,
+                actor: actor(),
+                action: "signing_key.retire".to_string(),
+                subject: format!("signing_key:{}", key.fingerprint),
+                detail: serde_json::json!({
+                    "subject": key.subject,
+                    "reason": reason.trim(),
+                })
+                .to_string(),
             };
+            match storage
+                .retire_signing_key(&key.fingerprint, now, &audit)
+                .await
+            {
+                Ok(true) => println!(
+                    "retired {}: copies signed with it no longer verify as valid",
+                    key.fingerprint
+                ),
+                Ok(false) => println!("{} was already retired", key.fingerprint),
+                Err(app::storage::StorageError::Conflict) => anyhow::bail!(
+                    "{} is the active signing key: make another key active first \
+                     (`server keys rotate` or `server keys activate`), then retire it",
+                    key.fingerprint
+                ),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        KeysCommand::Activate { fingerprint } => {
+            let key = &find_key(&storage, &fingerprint).await?;
+            if key.retired() {
+                anyhow::bail!(
+                    "{} was retired: what it signs would not verify; it cannot be active again",
+                    key.fingerprint
+                );
+            }
             let (key_path, cert_path) = store_paths(data_dir, &key.fingerprint);
             let issuer = read_pair(&key_path, &cert_path).map_err(|e| {
                 anyhow::anyhow!(
@@ -194,6 +237,25 @@ pub async fn run(url: &str, data_dir: &Path, command: KeysCommand) -> anyhow::Re
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The registered key a fingerprint (or a unique prefix of 8 characters or more) names.
+async fn find_key(storage: &DynOperations, fingerprint: &str) -> anyhow::Result<SigningKeyRecord> {
+    let wanted = fingerprint.trim().to_ascii_lowercase();
+    if wanted.len() < 8 {
+        anyhow::bail!("give at least 8 characters of the fingerprint");
+    }
+    let mut matching: Vec<SigningKeyRecord> = storage
+        .signing_keys()
+        .await?
+        .into_iter()
+        .filter(|k| k.fingerprint.starts_with(&wanted))
+        .collect();
+    match matching.len() {
+        1 => Ok(matching.remove(0)),
+        0 => anyhow::bail!("no registered key has the fingerprint {wanted}"),
+        _ => anyhow::bail!("{wanted} matches several keys; give more characters"),
+    }
 }
 
 fn generate(subject: &SubjectArgs) -> anyhow::Result<IssuerKey> {
@@ -279,6 +341,9 @@ fn print_key(key: &SigningKeyRecord, data_dir: &Path) {
         date_time_of(key.not_after)
     );
     println!("active:      {}", if key.active { "yes" } else { "no" });
+    if let Some(at) = key.retired_at {
+        println!("retired:     {} (no longer trusted)", date_time_of(at));
+    }
     if key_file_present(data_dir, &key.fingerprint) {
         println!("key file:    {}", key_path.display());
         println!("certificate: {}", cert_path.display());

@@ -9,6 +9,7 @@
 //! the login name).
 
 pub mod annotations;
+pub mod api_keys;
 pub mod appeals;
 pub mod certificates;
 pub mod gen;
@@ -77,6 +78,7 @@ pub async fn run(
         Command::Keys(command) => keys::run(url, &global.data_dir, command).await,
         Command::Annotations(args) => annotations::run(url, args).await,
         Command::Outbox(args) => outbox::run(url, args).await,
+        Command::ApiKeys(command) => api_keys::run(url, command).await,
         Command::Appeals(command) => appeals::run(url, command).await,
         Command::Serve(_) | Command::Migrate | Command::DemoData => {
             unreachable!("handled by main")

@@ -60,6 +60,86 @@ pub async fn apply(
         .unwrap()
 }
 
+/// Applies with "other number of days" chosen and `days` typed in its field.
+async fn apply_other(app: &TestApp, certificate: &str, days: &str) -> reqwest::Response {
+    app.client
+        .post(app.url(&format!("/certificates/{certificate}/annotate")))
+        .form(&[
+            ("certificate", certificate),
+            ("scenario", "self_use"),
+            ("validity_days", "other"),
+            ("validity_other", days),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn a_validity_other_than_the_choices_is_typed(db: Db) {
+    let app = spawn_app(db).await;
+    let cert = holder_with_e_certificate(&app, 46, "赵六", "2024000000000046").await;
+    let (_, page) = app
+        .get_text(&format!("/certificates/{cert}/annotate"))
+        .await;
+    for choice in ["90 天（建议）", "60 天", "30 天", "7 天", "其他天数"] {
+        assert!(inner_text(&page).contains(choice), "{choice}");
+    }
+    assert!(
+        page.contains(r#"value="90" checked"#),
+        "the advised maximum is chosen"
+    );
+
+    let applied = apply_other(&app, &cert, "14").await;
+    assert_eq!(applied.status(), StatusCode::SEE_OTHER);
+    let annotations = settled(&app, "2024000000000046").await;
+    assert_eq!(annotations[0].validity, ValidityDays::parse("14").unwrap());
+}
+
+async fn a_page_waiting_for_its_copy_reloads_itself_without_scripts(db: Db) {
+    // No worker: the copy stays in production.
+    let app = spawn_app_with(
+        db,
+        Options {
+            workers: 0,
+            ..Default::default()
+        },
+    )
+    .await;
+    let cert = holder_with_e_certificate(&app, 47, "钱七", "2024000000000047").await;
+    let reload = r#"<noscript><meta http-equiv="refresh" content="2"></noscript>"#;
+    let (_, before) = app
+        .get_text(&format!("/certificates/{cert}/download"))
+        .await;
+    assert!(!before.contains(reload), "nothing to wait for yet");
+
+    assert_eq!(
+        apply(&app, &app.client, &cert, "90").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let (_, waiting) = app
+        .get_text(&format!("/certificates/{cert}/download"))
+        .await;
+    assert!(inner_text(&waiting).contains("证书生成中"));
+    assert!(waiting.contains(reload), "the download page reloads itself");
+    let number = app
+        .state
+        .storage
+        .certificate_by_number("2024000000000047")
+        .await
+        .unwrap()
+        .unwrap();
+    let queued = app
+        .state
+        .storage
+        .annotations_of_certificate(number.id)
+        .await
+        .unwrap();
+    let (_, copy_page) = app
+        .get_text(&format!("/annotations/{}", queued[0].code))
+        .await;
+    assert!(copy_page.contains(reload), "and so does the copy's page");
+}
+
 /// Waits until every annotation of the certificate is produced (or failed).
 pub async fn settled(app: &TestApp, number: &str) -> Vec<app::domain::Annotation> {
     let certificate = app
@@ -179,6 +259,24 @@ async fn apply_produce_view_and_download(db: Db) {
     assert_eq!(preview.status(), StatusCode::OK);
     assert_eq!(preview.headers()["content-type"], "image/svg+xml");
     assert!(preview.text().await.unwrap().starts_with("<svg"));
+
+    // To share: the copy's page gives its verification link and shows its QR code.
+    let link = format!("{}/verify/{}", app.state.settings.public_url, a.code);
+    let (_, copy_page) = app.get_text(&format!("/annotations/{}", a.code)).await;
+    assert!(
+        copy_page.contains(&format!(r#"value="{link}""#)),
+        "the link to copy"
+    );
+    assert!(inner_text(&copy_page).contains("分享给验证方"));
+    assert!(copy_page.contains(&format!("/annotations/{}/qr.svg", a.code)));
+    let qr = app.get(&format!("/annotations/{}/qr.svg", a.code)).await;
+    assert_eq!(qr.status(), StatusCode::OK);
+    assert_eq!(qr.headers()["content-type"], "image/svg+xml");
+    assert_eq!(
+        qr.text().await.unwrap(),
+        certpdf::qr_svg(&link).unwrap(),
+        "the QR code holds the verification link"
+    );
 }
 
 async fn three_within_ninety_days_even_under_parallel_submissions(db: Db) {
@@ -263,6 +361,7 @@ async fn every_request_rechecks_ownership_expiry_and_revocation(db: Db) {
         download.clone(),
         format!("/annotations/{}/pdf", a.code),
         format!("/annotations/{}/preview.svg", a.code),
+        format!("/annotations/{}/qr.svg", a.code),
         format!("/annotations/{}", a.code),
     ];
     for path in &copy_paths {
@@ -271,11 +370,11 @@ async fn every_request_rechecks_ownership_expiry_and_revocation(db: Db) {
     }
     // A visitor: the files are not found; the page asks to log in first.
     let visitor = client_for(&app.base);
-    for path in &copy_paths[..3] {
+    for path in &copy_paths[..4] {
         let response = visitor.get(app.url(path)).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
     }
-    let page = visitor.get(app.url(&copy_paths[3])).send().await.unwrap();
+    let page = visitor.get(app.url(&copy_paths[4])).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::FOUND);
 
     // One day later the copy has expired, at the boundary exactly (the session has too:
@@ -287,6 +386,12 @@ async fn every_request_rechecks_ownership_expiry_and_revocation(db: Db) {
     assert_eq!(relogin.status(), StatusCode::SEE_OTHER);
     let expired = app.get(&download).await;
     assert_eq!(expired.status(), StatusCode::SEE_OTHER);
+    let expired_qr = app.get(&format!("/annotations/{}/qr.svg", a.code)).await;
+    assert_eq!(
+        expired_qr.status(),
+        StatusCode::SEE_OTHER,
+        "nothing to share once expired"
+    );
     let (_, page) = app.get_text(&format!("/annotations/{}", a.code)).await;
     assert!(inner_text(&page).contains("加注件已过期"));
     let (_, list) = app
@@ -368,6 +473,25 @@ async fn bad_applications_are_refused_with_reasons(db: Db) {
         assert!(
             inner_text(&response.text().await.unwrap()).contains(message),
             "{days}"
+        );
+    }
+    // "Other number of days": the number typed is the one checked, and echoed back.
+    for (other, message) in [("91", "1 至 90 天"), ("", "请填写加注有效期")] {
+        let response = apply_other(&app, &cert, other).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{other}"
+        );
+        let html = response.text().await.unwrap();
+        assert!(inner_text(&html).contains(message), "{other}");
+        assert!(
+            html.contains(&format!(r#"name="validity_other" type="number" min="1" max="90" step="1" inputmode="numeric" value="{other}""#)),
+            "the typed number is kept: {other}"
+        );
+        assert!(
+            html.contains(r#"value="other" checked"#),
+            "other stays chosen"
         );
     }
     let unknown_scenario = app
@@ -598,6 +722,8 @@ on_both_backends!(
     three_within_ninety_days_even_under_parallel_submissions,
     every_request_rechecks_ownership_expiry_and_revocation,
     bad_applications_are_refused_with_reasons,
+    a_validity_other_than_the_choices_is_typed,
+    a_page_waiting_for_its_copy_reloads_itself_without_scripts,
     a_failing_production_is_retried_then_shown_as_failed,
     several_workers_share_one_database_safely,
 );

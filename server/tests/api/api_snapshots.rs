@@ -231,6 +231,44 @@ async fn rate_limited_and_not_found_errors(db: Db) {
     assert_answer!("verification_log_not_found_404", answered(status, body));
 }
 
+/// The two refusals of an API key: unknown or revoked (401), and its daily quota used (429).
+async fn api_key_errors(db: Db) {
+    let app = spawn_app(db).await;
+    let get = |key: String| {
+        let url = app.url("/api/v1/verify/nosuchcode2345678abcdefghij");
+        async move {
+            let response = reqwest::Client::new()
+                .get(url)
+                .header("authorization", format!("Bearer {key}"))
+                .send()
+                .await
+                .unwrap();
+            (response.status(), response.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, body) = get("cvk_nosuchkeynosuchkeynosuch".into()).await;
+    assert_answer!("api_key_invalid_401", answered(status, body));
+
+    let (key, prefix) = app::verification::api_keys::generate();
+    app.state
+        .storage
+        .create_api_key(
+            &app::storage::NewApiKey {
+                name: "snapshot".into(),
+                prefix,
+                key_hash: app::verification::api_keys::key_hash(&key),
+                daily_quota: 1,
+            },
+            app.state.clock.now(),
+            "operator:tester",
+        )
+        .await
+        .unwrap();
+    assert_eq!(get(key.clone()).await.0, StatusCode::OK);
+    let (status, body) = get(key).await;
+    assert_answer!("api_key_quota_exceeded_429", answered(status, body));
+}
+
 async fn the_openapi_document(db: Db) {
     let app: TestApp = spawn_app(db).await;
     let (status, doc) = api_get(&app, "/api/openapi.json").await;
@@ -245,6 +283,7 @@ async fn the_openapi_document(db: Db) {
 }
 
 on_both_backends!(
+    api_key_errors,
     verdicts_by_code,
     manual_and_file_answers,
     rate_limited_and_not_found_errors,

@@ -161,7 +161,7 @@ async fn the_list_explains_revoked_and_empty(db: Db) {
     let (status, html) = app.get_text(&format!("/certificates/{public_id}")).await;
     assert_eq!(status, StatusCode::OK);
     let text = inner_text(&html);
-    assert!(text.contains("2024-03-01") && text.contains("考试违纪"));
+    assert!(text.contains("2024年3月1日") && text.contains("考试违纪"));
 }
 
 async fn details_show_every_field(db: Db) {
@@ -179,7 +179,8 @@ async fn details_show_every_field(db: Db) {
         "中级",
         "儿科学",
         "2023110100123456",
-        "2023-06-30",
+        // Dates in Chinese text are written 年月日.
+        "2023年6月30日",
         "国家卫生健康委员会人才交流服务中心",
         "须经加注",
     ] {

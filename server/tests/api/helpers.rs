@@ -120,6 +120,8 @@ pub struct Options {
     /// The site's address as readers see it (`--public-url`), e.g. an https one in front of
     /// the test's plain-HTTP listener; default: the listening address.
     pub public_url: Option<String>,
+    /// `--verification-log-retention-days`.
+    pub verification_log_retention_days: u32,
 }
 
 impl Default for Options {
@@ -133,6 +135,7 @@ impl Default for Options {
             trusted_proxies: Vec::new(),
             connections: Default::default(),
             public_url: None,
+            verification_log_retention_days: app::state::DEFAULT_VERIFICATION_LOG_RETENTION_DAYS,
         }
     }
 }
@@ -233,6 +236,7 @@ async fn start(
             server::application::Messages::Gateway,
         ),
         demo: true,
+        verification_log_retention_days: options.verification_log_retention_days,
         trusted_proxies: app::infra::TrustedProxies::new(options.trusted_proxies.clone()),
         connections: options.connections.clone(),
     })

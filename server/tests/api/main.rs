@@ -7,6 +7,7 @@ mod helpers;
 
 mod accounts;
 mod annotations;
+mod api_keys;
 mod api_snapshots;
 mod appeals;
 mod browser_hardening;
@@ -22,3 +23,4 @@ mod process;
 mod shell;
 mod storage_story;
 mod verification;
+mod verification_log;

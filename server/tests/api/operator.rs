@@ -554,7 +554,116 @@ async fn an_interrupted_import_is_finished_by_running_it_again(db: Db) {
     storage.close().await;
 }
 
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+/// The rejects file holds ID numbers and names: it is created owner-only, and a cell a
+/// spreadsheet would run as a formula is written with a leading `'`. The SQLite database and
+/// its -wal/-shm are owner-only too (also one that was created readable by others).
+async fn the_rejects_file_and_the_database_are_private_and_run_no_formula(db: Db) {
+    let test_db = TestDb::new(db).await;
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        HEADER.to_string(),
+        good_row("G-0001", 1, "张三"),
+        // Each row is rejected (a bad date at least) and carries a formula-looking cell.
+        good_row("=1+2*cmd|' /C calc'!A0", 2, "李四").replace("2023-06-30", "2023-02-30"),
+        good_row("B-0003", 3, "+cmd|' /C calc'!A0").replace("2023-06-30", "2023-02-30"),
+        good_row("B-0004", 4, "王五")
+            .replace("儿科学", "@SUM(1+1)*cmd|' /C calc'!A0")
+            .replace("2023-06-30", "2023-02-30"),
+        good_row("B-0005", 5, "赵六").replace("2023-06-30", "-2+3"),
+        good_row("B-0006", 6, "孙七")
+            .replace("resident,", "\tresident,")
+            .replace("2023-06-30", "2023-02-30"),
+    ];
+    let file = write(dir.path(), "formulas.csv", &(lines.join("\n") + "\n"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Another run's rejects file, readable by everyone, is replaced by a private one.
+        let stale = dir.path().join("formulas.csv.rejects.csv");
+        std::fs::write(&stale, "old").unwrap();
+        std::fs::set_permissions(&stale, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let output = run(
+        &test_db.url,
+        dir.path(),
+        &["import", file.to_str().unwrap(), "--json"],
+    );
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    let rejects = dir.path().join("formulas.csv.rejects.csv");
+    #[cfg(unix)]
+    assert_eq!(mode(&rejects), 0o600, "the rejects file is owner-only");
+
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(&rejects)
+        .unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 5);
+    let cells: Vec<String> = rows
+        .iter()
+        .flat_map(|r| r.iter().map(str::to_string).collect::<Vec<_>>())
+        .collect();
+    for cell in &cells {
+        assert!(
+            !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+            "a formula cell reached the file: {cell:?}"
+        );
+    }
+    for expected in [
+        "'=1+2*cmd|' /C calc'!A0",
+        "'+cmd|' /C calc'!A0",
+        "'@SUM(1+1)*cmd|' /C calc'!A0",
+        "'-2+3",
+        "'\tresident",
+    ] {
+        assert!(
+            cells.iter().any(|c| c == expected),
+            "{expected:?} not in {cells:?}"
+        );
+    }
+
+    if db == Db::Sqlite {
+        let path = PathBuf::from(test_db.url.trim_start_matches("sqlite://"));
+        let storage = server::open_storage(&test_db.url).await.unwrap();
+        storage
+            .append_audit(&app::domain::AuditEntry {
+                at: 1,
+                actor: "operator:tester".into(),
+                action: "test.write".into(),
+                subject: "test".into(),
+                detail: "{}".into(),
+            })
+            .await
+            .unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            for suffix in ["", "-wal", "-shm"] {
+                let file = PathBuf::from(format!("{}{suffix}", path.display()));
+                assert_eq!(mode(&file), 0o600, "{}", file.display());
+            }
+            storage.close().await;
+            // A database file someone made readable by others is narrowed at the next start.
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+            let storage = server::open_storage(&test_db.url).await.unwrap();
+            assert_eq!(mode(&path), 0o600);
+            storage.close().await;
+        }
+    }
+}
+
 on_both_backends!(
+    the_rejects_file_and_the_database_are_private_and_run_no_formula,
     bad_rows_are_rejected_with_line_column_and_reason,
     a_file_without_required_columns_is_refused_whole,
     reimport_changes_nothing_and_a_correction_updates_with_its_audit_line,

@@ -2,9 +2,10 @@
 //! After a rotation new copies are signed with the new key, and a copy signed with the old
 //! key still verifies against the registry (every registered certificate is trusted).
 
-use crate::helpers::{Db, TestDb};
+use crate::helpers::{spawn_app, Db, TestDb};
 use crate::on_both_backends;
 use crate::operator::{run, stderr, stdout};
+use crate::verification::{api_file, api_get, produced_copy};
 use certpdf::{
     AnnotationFace, CertificateDocument, CertificateFace, IssuerKey, TrustedCert, VerifyError,
 };
@@ -20,7 +21,7 @@ fn fingerprint_in(output: &std::process::Output) -> String {
 
 /// What a server starting now would sign with.
 async fn signing_key(storage: &app::storage::DynStorage, data_dir: &std::path::Path) -> IssuerKey {
-    server::keys::load_active(storage, data_dir, None, None, 0)
+    server::keys::load_active(storage, data_dir, None, None, 0, false)
         .await
         .unwrap()
 }
@@ -193,4 +194,202 @@ async fn rotation_keeps_old_copies_verifying(db: Db) {
     storage.close().await;
 }
 
-on_both_backends!(rotation_keeps_old_copies_verifying);
+/// A development key is generated in a demonstration only; one generated then is refused
+/// when the same data is later served outside a demonstration.
+async fn a_development_key_only_in_a_demonstration(db: Db) {
+    let test_db = TestDb::new(db).await;
+    let data = tempfile::tempdir().unwrap();
+    let storage = server::open_storage(&test_db.url).await.unwrap();
+    let refused = server::keys::load_active(&storage, data.path(), None, None, 0, false)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("--issuer-key") && refused.contains("--demo"),
+        "{refused}"
+    );
+    assert!(storage.signing_keys().await.unwrap().is_empty());
+
+    let dev = server::keys::load_active(&storage, data.path(), None, None, 0, true)
+        .await
+        .unwrap();
+    assert!(server::keys::is_development_key(&dev));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let (key_file, _) =
+            server::keys::store_paths(data.path(), &server::ops::keys::fingerprint(&dev));
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(
+            mode(&key_file),
+            0o600,
+            "the private key is its owner's only"
+        );
+        assert_eq!(
+            mode(key_file.parent().unwrap()),
+            0o700,
+            "so is the key store"
+        );
+    }
+    let refused = server::keys::load_active(&storage, data.path(), None, None, 0, false)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("development key"), "{refused}");
+
+    // An active key whose certificate has expired: what it signed now would never verify.
+    let now = std::time::SystemTime::now();
+    let day = std::time::Duration::from_secs(86_400);
+    let expired =
+        IssuerKey::generate_self_signed_between("已过期", "测试", now - 30 * day, now - day)
+            .unwrap();
+    server::keys::store(&expired, data.path()).unwrap();
+    storage
+        .register_signing_key(&server::keys::record(&expired, true, 1))
+        .await
+        .unwrap();
+    let refused = server::keys::load_active(&storage, data.path(), None, None, 0, true)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("would not verify") && refused.contains("server keys rotate"),
+        "{refused}"
+    );
+
+    // A real key made active: served outside a demonstration, it signs.
+    let rotated = run(&test_db.url, data.path(), &["keys", "rotate"]);
+    assert!(rotated.status.success(), "{}", stderr(&rotated));
+    let real = signing_key(&storage, data.path()).await;
+    assert!(!server::keys::is_development_key(&real));
+    storage.close().await;
+}
+
+/// `keys retire`: refused for the active key; once retired, a copy signed with the key no
+/// longer verifies, by its file or by its code, and the key cannot be made active again.
+async fn a_retired_key_no_longer_verifies(db: Db) {
+    let app = spawn_app(db).await;
+    let data = tempfile::tempdir().unwrap();
+    let (_, code, old_copy) = produced_copy(&app, 67).await;
+    let old = server::ops::keys::fingerprint(&app.issuer);
+    let (_, answer) = api_file(&app, old_copy.clone()).await;
+    assert_eq!(answer["verdict"], "valid");
+
+    let active = run(&app.db_url(), data.path(), &["keys", "retire", &old]);
+    assert_eq!(active.status.code(), Some(1));
+    assert!(
+        stderr(&active).contains("is the active signing key"),
+        "{}",
+        stderr(&active)
+    );
+
+    let rotated = run(&app.db_url(), data.path(), &["keys", "rotate"]);
+    assert!(rotated.status.success(), "{}", stderr(&rotated));
+    let retired = run(
+        &app.db_url(),
+        data.path(),
+        &["keys", "retire", &old[..16], "--reason", "密钥泄露"],
+    );
+    assert!(retired.status.success(), "{}", stderr(&retired));
+    assert!(stdout(&retired).contains("no longer verify as valid"));
+    let again = run(&app.db_url(), data.path(), &["keys", "retire", &old]);
+    assert!(again.status.success());
+    assert!(stdout(&again).contains("already retired"));
+
+    let (_, by_file) = api_file(&app, old_copy).await;
+    assert_eq!(
+        (by_file["verdict"].clone(), by_file["file_problem"].clone()),
+        ("not_genuine".into(), "retired_key".into())
+    );
+    assert!(by_file["certificate"].is_null());
+    let (_, by_code) = api_get(&app, &format!("/api/v1/verify/{code}")).await;
+    assert_eq!(
+        (by_code["verdict"].clone(), by_code["file_problem"].clone()),
+        ("not_genuine".into(), "retired_key".into())
+    );
+    let page = app
+        .get(&format!("/verify/{code}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("签名密钥已被发证机构停用"),
+        "the page says why"
+    );
+
+    let list = stdout(&run(&app.db_url(), data.path(), &["keys", "list"]));
+    assert!(list.contains("(retired "), "{list}");
+    let reactivated = run(&app.db_url(), data.path(), &["keys", "activate", &old]);
+    assert_eq!(reactivated.status.code(), Some(1));
+    assert!(stderr(&reactivated).contains("was retired"));
+
+    let audit = app
+        .state
+        .storage
+        .audit_entries(&format!("signing_key:{old}"))
+        .await
+        .unwrap();
+    let line = audit
+        .iter()
+        .find(|a| a.action == "signing_key.retire")
+        .expect("the retirement is audited");
+    assert_eq!(line.actor, "operator:tester");
+    assert!(line.detail.contains("密钥泄露"));
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|a| a.action == "signing_key.retire")
+            .count(),
+        1,
+        "retiring twice writes one line"
+    );
+}
+
+/// The verifier enforces the signing certificate's dates: a copy signed (by a registered,
+/// trusted key) after its certificate expired is not valid.
+async fn a_signature_outside_the_certificate_dates_is_not_valid(db: Db) {
+    let app = spawn_app(db).await;
+    let (_, code, _) = produced_copy(&app, 68).await;
+    let now = std::time::SystemTime::now();
+    let day = std::time::Duration::from_secs(86_400);
+    let expired = IssuerKey::generate_self_signed_between(
+        "已过期的签名证书",
+        "测试",
+        now - 30 * day,
+        now - day,
+    )
+    .unwrap();
+    app.state
+        .storage
+        .register_signing_key(&server::keys::record(&expired, false, 0))
+        .await
+        .unwrap();
+    let (a, c) = app
+        .state
+        .storage
+        .annotation_with_certificate(&code)
+        .await
+        .unwrap()
+        .unwrap();
+    let doc = server::copy::annotated_copy(
+        &app.state.settings.public_url,
+        &a,
+        &c,
+        a.produced_at.unwrap(),
+        a.valid_until.unwrap(),
+    );
+    let late = certpdf::render_certificate_pdf(&app.state.fonts, &expired, &doc).unwrap();
+    let (_, answer) = api_file(&app, late).await;
+    assert_eq!(
+        (answer["verdict"].clone(), answer["file_problem"].clone()),
+        ("not_genuine".into(), "outside_key_validity".into())
+    );
+}
+
+on_both_backends!(
+    rotation_keeps_old_copies_verifying,
+    a_development_key_only_in_a_demonstration,
+    a_retired_key_no_longer_verifies,
+    a_signature_outside_the_certificate_dates_is_not_valid,
+);

@@ -151,6 +151,59 @@ async fn without_a_message_gateway_only_a_demo_starts(db: Db) {
     assert!(String::from_utf8_lossy(&output.stderr).contains("--aliyun-access-key-secret"));
 }
 
+/// A production start (a real message gateway, no --demo) with no signing key configured
+/// refuses to generate a development key, and says what to pass instead.
+async fn a_development_key_is_refused_outside_a_demo(db: Db) {
+    let test_db = TestDb::new(db).await;
+    let data = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_server"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--database-url",
+            &test_db.url,
+        ])
+        .args([
+            "--sms-gateway",
+            "aliyun",
+            "--aliyun-sms-endpoint",
+            "http://127.0.0.1:9/",
+            "--aliyun-access-key-id",
+            "id",
+            "--aliyun-access-key-secret",
+            "secret",
+            "--aliyun-sms-sign-name",
+            "证书查询",
+            "--aliyun-sms-template-register",
+            "SMS_1",
+            "--aliyun-sms-template-reset",
+            "SMS_2",
+        ])
+        .arg("--data-dir")
+        .arg(data.path())
+        .env("PORTAL_LOG", "warn")
+        .env_remove("PORTAL_DEMO")
+        .env_remove("PORTAL_DEMO_DATA")
+        .env_remove("PORTAL_ISSUER_KEY")
+        .env_remove("PORTAL_ISSUER_CERT")
+        .output()
+        .expect("run the server binary");
+    assert!(!output.status.success(), "refused to start");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("development key")
+            && stderr.contains("--issuer-key")
+            && stderr.contains("server keys import")
+            && stderr.contains("--demo"),
+        "says why and what to pass: {stderr}"
+    );
+    assert!(
+        !data.path().join("keys").exists(),
+        "no development key was generated"
+    );
+}
+
 async fn test_controls_refuse_a_public_listen_address(db: Db) {
     let test_db = TestDb::new(db).await;
     let data = tempfile::tempdir().unwrap();
@@ -177,6 +230,7 @@ async fn test_controls_refuse_a_public_listen_address(db: Db) {
 }
 
 on_both_backends!(
+    a_development_key_is_refused_outside_a_demo,
     test_controls_refuse_a_public_listen_address,
     a_killed_server_loses_and_repeats_nothing,
     sigterm_stops_the_server_cleanly,

@@ -159,7 +159,45 @@ async fn pages_travel_compressed_when_the_browser_accepts_it(db: Db) {
     assert!(body.len() * 2 < plain_len, "{} vs {plain_len}", body.len());
 }
 
+async fn the_sample_copy_and_the_about_page_are_public(db: Db) {
+    let app = spawn_app(db).await;
+    let visitor = crate::helpers::client_for(&app.base);
+    let sample = visitor.get(app.url("/sample")).send().await.unwrap();
+    assert_eq!(sample.status(), StatusCode::OK);
+    let html = sample.text().await.unwrap();
+    assert!(inner_text(&html).contains("加注后的电子证书样式"));
+    assert!(inner_text(&html).contains("不是有效证书"));
+    assert!(html.contains(r#"src="/sample/preview.svg""#));
+
+    let drawing = visitor
+        .get(app.url("/sample/preview.svg"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(drawing.status(), StatusCode::OK);
+    assert_eq!(drawing.headers()["content-type"], "image/svg+xml");
+    let svg = drawing.text().await.unwrap();
+    assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+    assert!(
+        svg.contains("样式 · SAMPLE"),
+        "marked as a sample across its face"
+    );
+    // Drawn once: a second answer is the same drawing.
+    let again = visitor
+        .get(app.url("/sample/preview.svg"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.text().await.unwrap(), svg);
+
+    let about = visitor.get(app.url("/about")).send().await.unwrap();
+    assert_eq!(about.status(), StatusCode::OK);
+    let text = inner_text(&about.text().await.unwrap());
+    assert!(text.contains("关于本系统") && text.contains("MIT 或 Apache-2.0"));
+}
+
 on_both_backends!(
+    the_sample_copy_and_the_about_page_are_public,
     pages_travel_compressed_when_the_browser_accepts_it,
     healthz_reports_the_backend,
     home_page_is_chinese_by_default_and_english_on_request,

@@ -187,6 +187,232 @@ async fn rate_limit_windows_count_restart_and_expire(db: Db) {
     storage.close().await;
 }
 
+/// Signing keys retire once, never the active one; produced files are known per certificate.
+async fn retired_keys_and_produced_files(db: Db) {
+    let test_db = TestDb::new(db).await;
+    let storage = server::open_storage(&test_db.url).await.unwrap();
+    let first = certpdf::IssuerKey::generate_self_signed("第一", "", 30).unwrap();
+    let second = certpdf::IssuerKey::generate_self_signed("第二", "", 30).unwrap();
+    server::keys::register_active(&storage, &first, 1)
+        .await
+        .unwrap();
+    let fp = server::ops::keys::fingerprint(&first);
+    let audit = AuditEntry {
+        at: 2,
+        actor: "operator:story".into(),
+        action: "signing_key.retire".into(),
+        subject: format!("signing_key:{fp}"),
+        detail: "{}".into(),
+    };
+    assert!(matches!(
+        storage.retire_signing_key(&fp, 2, &audit).await,
+        Err(StorageError::Conflict)
+    ));
+    assert!(matches!(
+        storage.retire_signing_key("00ff", 2, &audit).await,
+        Err(StorageError::NotFound)
+    ));
+    server::keys::register_active(&storage, &second, 2)
+        .await
+        .unwrap();
+    assert!(!storage.signing_key_retired(&fp).await.unwrap());
+    assert!(storage.retire_signing_key(&fp, 3, &audit).await.unwrap());
+    assert!(!storage.retire_signing_key(&fp, 4, &audit).await.unwrap());
+    assert!(storage.signing_key_retired(&fp).await.unwrap());
+    assert!(!storage.signing_key_retired("unknown").await.unwrap());
+    let keys = storage.signing_keys().await.unwrap();
+    assert_eq!(keys[0].retired_at, Some(3));
+    assert_eq!(keys[1].retired_at, None);
+    assert_eq!(
+        storage
+            .audit_entries(&format!("signing_key:{fp}"))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let (a, _) = storage
+        .upsert_certificate(&record("2023000000000001", "张三"), 1)
+        .await
+        .unwrap();
+    let (b, _) = storage
+        .upsert_certificate(&record("2023000000000002", "张三"), 1)
+        .await
+        .unwrap();
+    let hash = "ab".repeat(32);
+    assert!(!storage.is_produced_file(&hash, a).await.unwrap());
+    storage.record_produced_file(&hash, a, 5).await.unwrap();
+    storage.record_produced_file(&hash, a, 6).await.unwrap();
+    assert!(storage.is_produced_file(&hash, a).await.unwrap());
+    assert!(
+        !storage.is_produced_file(&hash, b).await.unwrap(),
+        "another certificate's file"
+    );
+    storage.close().await;
+}
+
+async fn api_keys_count_up_to_their_quota_per_day(db: Db) {
+    use app::storage::NewApiKey;
+    let test_db = TestDb::new(db).await;
+    let storage = server::open_storage(&test_db.url).await.unwrap();
+    let new = |prefix: &str| NewApiKey {
+        name: "人事系统".into(),
+        prefix: prefix.into(),
+        key_hash: format!("hash-{prefix}"),
+        daily_quota: 2,
+    };
+    let id = storage
+        .create_api_key(&new("cvk_aaaaaaaa"), 1_000, "operator:t")
+        .await
+        .unwrap();
+    let other = storage
+        .create_api_key(&new("cvk_bbbbbbbb"), 1_000, "operator:t")
+        .await
+        .unwrap();
+    // The same prefix or digest twice is refused.
+    assert!(storage
+        .create_api_key(&new("cvk_aaaaaaaa"), 1_000, "operator:t")
+        .await
+        .is_err());
+    assert!(storage.count_api_key_use(id, 7, 2).await.unwrap());
+    assert!(storage.count_api_key_use(id, 7, 2).await.unwrap());
+    assert!(
+        !storage.count_api_key_use(id, 7, 2).await.unwrap(),
+        "past the quota"
+    );
+    assert!(
+        storage.count_api_key_use(id, 8, 2).await.unwrap(),
+        "a new day"
+    );
+    assert!(
+        storage.count_api_key_use(other, 7, 2).await.unwrap(),
+        "per key"
+    );
+    let found = storage
+        .api_key_by_hash("hash-cvk_aaaaaaaa", 7)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((found.id, found.used, found.revoked_at), (id, 2, None));
+    assert!(storage
+        .api_key_by_hash("hash-nothing", 7)
+        .await
+        .unwrap()
+        .is_none());
+    let revoked = storage
+        .revoke_api_key("cvk_aaaaaaaa", 2_000, "operator:t")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(revoked.revoked_at, Some(2_000));
+    // Again: nothing changes, by id as by prefix.
+    let again = storage
+        .revoke_api_key(&id.to_string(), 3_000, "operator:t")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.revoked_at, Some(2_000));
+    assert!(storage
+        .revoke_api_key("cvk_zzzzzzzz", 3_000, "operator:t")
+        .await
+        .unwrap()
+        .is_none());
+    let listed = storage.api_keys(8).await.unwrap();
+    let used: Vec<(i64, i64)> = listed.iter().map(|k| (k.id, k.used)).collect();
+    assert_eq!(used, [(id, 1), (other, 0)]);
+    assert_eq!(storage.delete_api_key_use_before(8).await.unwrap(), 2);
+    assert_eq!(
+        storage
+            .audit_entries("api_key:cvk_aaaaaaaa")
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    storage.close().await;
+}
+
+async fn the_verification_log_folds_repeats_and_shows_a_few_lines_per_source(db: Db) {
+    use app::domain::{Method, Verdict, VerificationRecord, REPEAT_WINDOW_MS};
+    let test_db = TestDb::new(db).await;
+    let storage = server::open_storage(&test_db.url).await.unwrap();
+    storage
+        .upsert_certificate(&record("2024000000000099", "王五"), 1)
+        .await
+        .unwrap();
+    let certificate = storage
+        .certificate_by_number("2024000000000099")
+        .await
+        .unwrap()
+        .unwrap();
+    let check = |at: i64, source: &str, purpose: &str| VerificationRecord {
+        at,
+        method: Method::ApiCode,
+        certificate: certificate.id,
+        annotation: None,
+        verdict: Verdict::CertificateValid,
+        purpose: Some(purpose.to_string()),
+        source: source.to_string(),
+    };
+    let t = 100 * REPEAT_WINDOW_MS;
+    // A repeat in the batch, and one in a later batch: one line.
+    storage
+        .append_verifications(&[check(t, "a", "入职"), check(t + 1, "a", "入职")])
+        .await
+        .unwrap();
+    storage
+        .append_verifications(&[check(t + 2, "a", "入职"), check(t + 3, "b", "入职")])
+        .await
+        .unwrap();
+    let lines = storage
+        .verifications_of_certificate(certificate.id, 100, 3)
+        .await
+        .unwrap();
+    let shape: Vec<(String, i64)> = lines
+        .iter()
+        .map(|l| (l.record.source.clone(), l.more))
+        .collect();
+    assert_eq!(shape, [("b".to_string(), 0), ("a".to_string(), 2)]);
+    // Five more lines from "c": three are shown, the third counting the other two.
+    let flood: Vec<_> = (0..5)
+        .map(|i| check(t + 10 + i, "c", &format!("p{i}")))
+        .collect();
+    storage.append_verifications(&flood).await.unwrap();
+    let lines = storage
+        .verifications_of_certificate(certificate.id, 100, 3)
+        .await
+        .unwrap();
+    let shape: Vec<(String, i64)> = lines
+        .iter()
+        .map(|l| (l.record.source.clone(), l.more))
+        .collect();
+    let expected = [("c", 0), ("c", 0), ("c", 2), ("b", 0), ("a", 2)];
+    assert_eq!(shape, expected.map(|(s, n)| (s.to_string(), n)));
+    // The limit, and the sweep by age.
+    assert_eq!(
+        storage
+            .verifications_of_certificate(certificate.id, 2, 3)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        storage.delete_verifications_before(t + 10).await.unwrap(),
+        2
+    );
+    assert_eq!(
+        storage
+            .verifications_of_certificate(certificate.id, 100, 10)
+            .await
+            .unwrap()
+            .len(),
+        5
+    );
+    storage.close().await;
+}
+
 /// Appeals: a draft with its photo, filed once; one pending per ID number; approval locks the
 /// account (sessions end, login and sessions skip it) and frees the ID number for a new one;
 /// expired drafts go with their photos.
@@ -327,5 +553,8 @@ on_both_backends!(
     holders_certificates_files_and_audit,
     demo_data_loads_once,
     rate_limit_windows_count_restart_and_expire,
+    retired_keys_and_produced_files,
+    api_keys_count_up_to_their_quota_per_day,
+    the_verification_log_folds_repeats_and_shows_a_few_lines_per_source,
     appeals_lock_the_account_and_free_the_id_number,
 );

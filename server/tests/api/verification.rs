@@ -371,6 +371,97 @@ pub(crate) fn append_page(pdf: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Only e-certificate files the system handed out verify: a file signed with the trusted key
+/// and carrying the certificate's `e-` code, but never downloaded (re-signed, or altered and
+/// re-signed), is "not produced by this system"; a signed file an operator attached verifies.
+async fn only_e_certificate_files_the_system_produced_verify(db: Db) {
+    let app = spawn_app(db).await;
+    let id = resident_id(69);
+    signed_up(&app, &id, NAME).await;
+    app.state
+        .storage
+        .upsert_certificate(&record(&id, date!(2020 - 05 - 01)), 1)
+        .await
+        .unwrap();
+    let certificate = app
+        .state
+        .storage
+        .certificate_by_number(NUMBER)
+        .await
+        .unwrap()
+        .unwrap();
+    let download = format!(
+        "/certificates/{}/e-certificate/download",
+        certificate.public_id
+    );
+    let first = app.get(&download).await.bytes().await.unwrap().to_vec();
+    let second = app.get(&download).await.bytes().await.unwrap().to_vec();
+    assert_ne!(first, second, "each download is signed afresh");
+    for pdf in [first.clone(), second] {
+        let (_, answer) = api_file(&app, pdf).await;
+        assert_eq!(answer["verdict"], "certificate_valid");
+    }
+
+    // The same page signed again with the issuer's own key: never handed out.
+    let doc = server::copy::e_certificate(&app.state.settings.public_url, &certificate);
+    let resigned = certpdf::render_certificate_pdf(&app.state.fonts, &app.issuer, &doc).unwrap();
+    let (_, answer) = api_file(&app, resigned.clone()).await;
+    assert_eq!(
+        (answer["verdict"].clone(), answer["file_problem"].clone()),
+        ("not_genuine".into(), "not_produced".into())
+    );
+    assert!(answer["certificate"].is_null());
+    // Altered (another qualification printed) and re-signed with the trusted key.
+    let mut altered = doc.clone();
+    altered.certificate.qualification = "主任医师".into();
+    let forged = certpdf::render_certificate_pdf(&app.state.fonts, &app.issuer, &altered).unwrap();
+    let (_, answer) = api_file(&app, forged).await;
+    assert_eq!(answer["file_problem"], "not_produced");
+    // A downloaded file with a byte changed: its signature fails first.
+    let mut flipped = first.clone();
+    let middle = flipped.len() / 3;
+    flipped[middle] ^= 0x01;
+    let (_, answer) = api_file(&app, flipped).await;
+    assert_eq!(answer["verdict"], "not_genuine");
+    let page = client_for(&app.base)
+        .post(app.url("/verify"))
+        .multipart(
+            reqwest::multipart::Form::new().part(
+                "file",
+                reqwest::multipart::Part::bytes(resigned.clone())
+                    .file_name("e.pdf")
+                    .mime_str("application/pdf")
+                    .unwrap(),
+            ),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(inner_text(&page.text().await.unwrap()).contains("不是本系统生成的"));
+
+    // What the database holds: one hash per download, never the file.
+    let stored = crate::helpers::scalar_strings(&app, "SELECT sha256 FROM produced_files").await;
+    assert_eq!(stored.len(), 2);
+    assert!(stored.contains(&app::infra::sha256_hex(&first)));
+
+    // A signed file an operator attached to the certificate verifies.
+    let data = tempfile::tempdir().unwrap();
+    let path = data.path().join("电子证书.pdf");
+    std::fs::write(&path, &resigned).unwrap();
+    let attached = crate::operator::run(
+        &app.db_url(),
+        data.path(),
+        &["attach", NUMBER, path.to_str().unwrap()],
+    );
+    assert!(
+        attached.status.success(),
+        "{}",
+        crate::operator::stderr(&attached)
+    );
+    let (_, answer) = api_file(&app, resigned).await;
+    assert_eq!(answer["verdict"], "certificate_valid");
+}
+
 async fn uploaded_files_are_checked_and_tampering_is_refused(db: Db) {
     let app = spawn_app(db).await;
     let (_, code, pdf) = produced_copy(&app, 64).await;
@@ -426,7 +517,7 @@ async fn uploaded_files_are_checked_and_tampering_is_refused(db: Db) {
     // Our own key, but a copy that was never issued (same code, different bytes).
     let replay = certpdf::render_certificate_pdf(&app.state.fonts, &app.issuer, &doc).unwrap();
     let (_, answer) = api_file(&app, replay).await;
-    assert_eq!(answer["file_problem"], "unknown_document");
+    assert_eq!(answer["file_problem"], "not_produced");
 
     let (status, not_pdf) = api_file(&app, b"GIF89a not a pdf".to_vec()).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -560,6 +651,7 @@ on_both_backends!(
     manual_checks_need_both_and_answer_alike_when_they_do_not_match,
     manual_and_file_checks_are_rate_limited_per_address,
     uploaded_files_are_checked_and_tampering_is_refused,
+    only_e_certificate_files_the_system_produced_verify,
     copies_signed_with_an_older_key_keep_verifying,
     the_holder_sees_who_checked_and_why,
     the_api_is_documented_and_open_to_other_sites,

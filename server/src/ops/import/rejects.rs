@@ -5,12 +5,29 @@
 use super::columns::COLUMNS;
 use super::problems::RowProblems;
 use app::i18n::Lang;
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 /// How many rejected rows are echoed on stderr (all are in the rejects file).
 const SAMPLES: usize = 20;
+
+/// A CSV cell as written to the rejects file: one a spreadsheet would take for a formula
+/// (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, so that
+/// opening the file runs nothing (OWASP, CSV injection). The rows that failed are exactly
+/// the ones whose content nobody vouched for.
+fn neutralised(cell: &[u8]) -> Cow<'_, [u8]> {
+    match cell.first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => {
+            let mut safe = Vec::with_capacity(cell.len() + 1);
+            safe.push(b'\'');
+            safe.extend_from_slice(cell);
+            Cow::Owned(safe)
+        }
+        _ => Cow::Borrowed(cell),
+    }
+}
 
 /// The rows that failed, in the input's format with `_line`, `_column` and `_reason` first,
 /// so the file can be corrected and imported again. Created at the first reject.
@@ -83,7 +100,7 @@ impl Rejects {
                     .filter(|(i, _)| !self.ignored.contains(i))
                     .map(|(_, h)| h.as_slice()),
             );
-            writer.write_record(&header)?;
+            writer.write_record(header.iter().map(|h| neutralised(h)))?;
             self.csv = Some(writer);
         }
         let writer = self.csv.as_mut().expect("created above");
@@ -97,7 +114,7 @@ impl Rejects {
                 .filter(|(i, _)| !self.ignored.contains(i))
                 .map(|(_, field)| field),
         );
-        writer.write_record(&fields)?;
+        writer.write_record(fields.iter().map(|f| neutralised(f)))?;
         Ok(())
     }
 
@@ -134,8 +151,9 @@ impl Rejects {
         Ok(())
     }
 
+    /// Owner-only: the rows carry ID numbers and names.
     fn create(&self) -> anyhow::Result<File> {
-        File::create(&self.path)
+        app::infra::create_private(&self.path)
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", self.path.display()))
     }
 
@@ -147,5 +165,32 @@ impl Rejects {
             writer.flush()?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralised;
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        for (cell, written) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+1+1", "'+1+1"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("张三", "张三"),
+            ("2023-06-30", "2023-06-30"),
+            ("", ""),
+            ("a=b", "a=b"),
+        ] {
+            assert_eq!(
+                neutralised(cell.as_bytes()).as_ref(),
+                written.as_bytes(),
+                "{cell:?}"
+            );
+        }
     }
 }
