@@ -84,6 +84,11 @@ pub enum Command {
     /// Manage the API keys of bulk verifiers (HR systems): create, list, revoke.
     #[command(subcommand)]
     ApiKeys(crate::ops::api_keys::ApiKeysCommand),
+    /// Account appeals (账号申诉): list, show (with the ID photo), approve (locks the account
+    /// holding the ID number, ends its sessions, lets the appellant register) or reject with
+    /// a reason the appellant sees. Each decision is audited.
+    #[command(subcommand)]
+    Appeals(crate::ops::appeals::AppealsCommand),
 }
 
 #[derive(Debug, Args)]

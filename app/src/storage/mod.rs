@@ -33,6 +33,7 @@
 mod annotation_queue;
 mod annotations;
 mod api_keys;
+mod appeals;
 mod audit;
 mod blobs;
 mod certificates;
@@ -54,6 +55,7 @@ mod verification_log;
 pub use annotation_queue::AnnotationQueue;
 pub use annotations::{AnnotationStore, DbAnnotation, ANNOTATION_COLUMNS};
 pub use api_keys::{ApiKeyInfo, ApiKeyStore, NewApiKey};
+pub use appeals::{AppealStore, DbAppeal};
 pub use audit::{AuditLine, AuditStore, DbAuditEntry};
 pub use blobs::{BlobStore, DynBlobStore};
 pub use certificates::{
@@ -84,6 +86,7 @@ use std::sync::Arc;
 pub mod prelude {
     pub use super::rows::IntoDomain;
     pub use super::ApiKeyStore;
+    pub use super::AppealStore;
     pub use super::PersonalDataStore;
     pub use super::ProducedFileStore;
     pub use super::{
@@ -150,6 +153,7 @@ pub trait Storage:
     + ProducedFileStore
     + ApiKeyStore
     + PersonalDataStore
+    + AppealStore
 {
     fn backend(&self) -> Backend;
 

@@ -80,7 +80,8 @@ macro_rules! impl_session_store {
             async fn session(&self, token_hash: &str) -> StorageResult<Option<SessionRecord>> {
                 const SQL: &str = "SELECT s.token_hash, s.holder_id, h.id_type, h.id_number, \
                      h.name, h.terms_version, s.created_at, s.last_seen_at, s.expires_at \
-                     FROM sessions s JOIN holders h ON h.id = s.holder_id WHERE s.token_hash = $1";
+                     FROM sessions s JOIN holders h ON h.id = s.holder_id WHERE s.token_hash = $1 \
+                     AND h.locked_at IS NULL";
                 fetch_as!(self.pool(), DbSession, SQL, fetch_optional, token_hash)
             }
 
