@@ -60,7 +60,7 @@ export const test = base.extend<{
 
 /** Responses the tests provoke on purpose (a 404 page, a refused form) log a resource error. */
 function isExpected(text: string): boolean {
-  return /Failed to load resource: the server responded with a status of (404|409|422|429|403)/.test(
+  return /Failed to load resource: the server responded with a status of (400|404|409|413|422|429|403)/.test(
     text,
   );
 }

@@ -326,7 +326,7 @@ messages! {
     CodeDailyLimit { zh: "今日获取验证码次数已达上限，请明天再试", en: "No more codes can be sent today. Please try again tomorrow" }
     CodeNotSent { zh: "短信暂时无法发送，请稍后再试", en: "The text message could not be sent. Please try again later" }
     RegisterTakenTitle { zh: "该证件号码已注册", en: "This ID number is already registered" }
-    RegisterTakenText { zh: "您的手机号已验证，但该证件号码已有账户，未创建新账户。如果是您本人注册的，请直接登录，或通过“忘记密码”重设密码；如果不是您本人注册的，请联系客服提出账号申诉。", en: "Your mobile number is confirmed, but an account for this ID number already exists, so no new account was created. If you registered it, log in or reset your password; if you did not, contact the help desk to appeal." }
+    RegisterTakenText { zh: "您的手机号已验证，但该证件号码已有账户，未创建新账户。如果是您本人注册的，请直接登录，或通过“忘记密码”重设密码；如果不是您本人注册的，请提出账号申诉。", en: "Your mobile number is confirmed, but an account for this ID number already exists, so no new account was created. If you registered it, log in or reset your password; if you did not, file an account appeal." }
     ForgotPasswordLink { zh: "忘记密码？", en: "Forgot your password?" }
     ForgotPasswordTitle { zh: "忘记密码", en: "Forgot password" }
     ForgotPasswordIntro { zh: "请输入证件号码和注册时填写的手机号，我们将向该手机号发送验证码。", en: "Enter your ID number and the mobile number you registered with; a code will be sent to it." }
@@ -630,6 +630,49 @@ messages! {
     AccountDeleted { zh: "您的账号已注销，个人信息已删除。", en: "Your account has been deleted, and your personal data with it." }
     RealNameMismatch { zh: "姓名、证件号码和手机号不属于同一人（运营商实名信息不一致），请核对，并使用本人实名登记的手机号", en: "The name, ID number and mobile number do not belong together according to the mobile operator. Check them, and use a mobile number registered in your own name" }
     RealNameUnavailable { zh: "实名核验暂时无法完成，请稍后再试", en: "The real-name check cannot be completed right now. Please try again later" }
+    // ---- 账号申诉 (appeals) ----
+    AppealTitle { zh: "账号申诉", en: "Account appeal" }
+    AppealIntro { zh: "如果您的证件号码已被他人注册，可在此提出账号申诉：填写您的姓名、证件信息和手机号，说明情况并上传证件照片。手机号通过验证码确认后申诉即提交，工作人员核实后处理。申诉通过后，原账号将被冻结，您可以用该证件号码重新注册。", en: "If someone else registered your ID number, appeal here: give your name, ID document and mobile number, explain what happened and upload a photo of your ID document. The appeal is filed once a code confirms your mobile number, and staff decide it after checking. If it is approved, the other account is frozen and you can register with your ID number." }
+    AppealLink { zh: "证件号码被他人注册？提出账号申诉", en: "Someone else registered your ID number? Appeal" }
+    AppealStatusLink { zh: "查询申诉进度", en: "Check the state of an appeal" }
+    FieldStatement { zh: "申诉说明", en: "Statement" }
+    StatementHint { zh: "请说明您的情况，例如何时发现证件号码已被注册（最多 1000 字）", en: "Explain what happened, e.g. when you found your ID number registered (at most 1000 characters)" }
+    FieldIdPhoto { zh: "证件照片", en: "Photo of your ID document" }
+    IdPhotoHint { zh: "证件正面的照片或扫描件：JPEG、PNG 或 PDF，不超过 5 MB", en: "A photo or scan of the front of your ID document: JPEG, PNG or PDF, at most 5 MB" }
+    AppealSubmit { zh: "获取验证码并提交", en: "Get a code and submit" }
+    AppealStatementMissing { zh: "请填写申诉说明", en: "Enter your statement" }
+    AppealStatementTooLong { zh: "申诉说明最多 1000 字", en: "The statement may have at most 1000 characters" }
+    AppealStatementControlChars { zh: "申诉说明中含有不可见的控制字符", en: "The statement contains invisible control characters" }
+    AppealPhotoMissing { zh: "请选择证件照片（JPEG、PNG 或 PDF）", en: "Choose the photo of your ID document (JPEG, PNG or PDF)" }
+    AppealPhotoType { zh: "证件照片只能是 JPEG、PNG 或 PDF 文件", en: "The photo of your ID document must be a JPEG, PNG or PDF file" }
+    AppealPhotoTooLarge { zh: "证件照片过大：最大 5 MB", en: "The photo of your ID document is too large: at most 5 MB" }
+    AppealRateLimited { zh: "操作过于频繁，请于 {0} 后再试", en: "Too many requests from your address. Try again after {0}" }
+    AppealConfirmTitle { zh: "确认手机号，提交申诉", en: "Confirm your mobile number to file the appeal" }
+    AppealConfirmText { zh: "验证码已发送到您填写的手机号。输入验证码后，申诉即提交。", en: "A code was sent to the mobile number you gave. Enter it to file the appeal." }
+    AppealConfirmSubmit { zh: "提交申诉", en: "File the appeal" }
+    AppealAlreadyOpen { zh: "该证件号码已有一项申诉正在处理中，请等待处理结果，可凭申诉编号查询进度。", en: "An appeal for this ID number is already being handled. Wait for the decision; you can check it with the appeal number." }
+    AppealStatusTitle { zh: "申诉进度查询", en: "State of an appeal" }
+    AppealStatusIntro { zh: "输入申诉编号和申诉时填写的证件号码。", en: "Enter the appeal number and the ID number given in the appeal." }
+    FieldAppealNumber { zh: "申诉编号", en: "Appeal number" }
+    AppealNumberMissing { zh: "请填写申诉编号", en: "Enter the appeal number" }
+    AppealStatusSubmit { zh: "查询", en: "Look up" }
+    AppealNotFound { zh: "未找到该申诉，请核对申诉编号和证件号码", en: "No such appeal. Check the appeal number and the ID number" }
+    AppealFiledTitle { zh: "申诉已提交", en: "Your appeal is filed" }
+    AppealFiledText { zh: "申诉编号：{0}。请牢记申诉编号，凭申诉编号和证件号码可随时查询处理进度。", en: "Appeal number: {0}. Keep it: with it and your ID number you can check the state of the appeal at any time." }
+    AppealUnregisteredTitle { zh: "该证件号码尚未注册", en: "This ID number is not registered" }
+    AppealUnregisteredText { zh: "您的手机号已验证，但该证件号码还没有账户，无需申诉，申诉未提交。您可以直接用该证件号码注册。", en: "Your mobile number is confirmed, but there is no account for this ID number, so no appeal is needed and none was filed. You can simply register with it." }
+    AppealStatePending { zh: "待处理", en: "Pending" }
+    AppealStatePendingText { zh: "工作人员正在核实，请耐心等待。", en: "Staff are checking it; please wait." }
+    AppealStateApproved { zh: "已通过", en: "Approved" }
+    AppealStateApprovedText { zh: "原账号已被冻结，您现在可以用该证件号码注册。", en: "The other account is frozen. You can now register with your ID number." }
+    AppealStateRejected { zh: "未通过", en: "Not approved" }
+    AppealReason { zh: "原因", en: "Reason" }
+    FieldAppealState { zh: "处理状态", en: "State" }
+    FieldFiledAt { zh: "提交时间", en: "Filed" }
+    FieldDecidedAt { zh: "处理时间", en: "Decided" }
+    FaqQ8 { zh: "注册时提示证件号码已注册，但不是我本人注册的，怎么办？", en: "Registration says my ID number is already registered, but I did not register it. What now?" }
+    FaqA8 { zh: "请提出账号申诉：填写姓名、证件信息和手机号，说明情况并上传证件照片。申诉通过后，原账号将被冻结，您可以用该证件号码重新注册；凭申诉编号可随时查询处理进度。", en: "File an account appeal: give your name, ID document and mobile number, explain what happened and upload a photo of your ID document. If it is approved, the other account is frozen and you can register with your ID number; the appeal number lets you check its state at any time." }
+    AccountLockedByAppeal { zh: "该账号已因账号申诉被冻结，如有疑问请联系客服", en: "This account was frozen after an account appeal. If you have questions, contact the help desk" }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod annotations;
+pub mod appeals;
 pub mod certificates;
 pub mod components;
 pub mod domain;
@@ -32,6 +33,7 @@ use crate::pages::{
         AccountConfirmPage, AccountPage, ChangeMobilePage, CorrectNamePage, DeleteAccountPage,
     },
     annotations::{AnnotatePage, AnnotationPage},
+    appeal::{AppealConfirmPage, AppealPage, AppealStatusPage},
     certificates::{CertificateDownloadPage, CertificatePage, CertificatesPage, FileViewPage},
     faq::FaqPage,
     home::HomePage,
@@ -108,6 +110,9 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("account"), StaticSegment("name")) view=CorrectNamePage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("account"), StaticSegment("confirm")) view=AccountConfirmPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("account"), StaticSegment("delete")) view=DeleteAccountPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("appeal") view=AppealPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("appeal"), StaticSegment("confirm")) view=AppealConfirmPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("appeal"), StaticSegment("status")) view=AppealStatusPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("rare-chars") view=RareCharsPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("faq") view=FaqPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("about") view=AboutPage ssr=SsrMode::Async/>

@@ -47,6 +47,12 @@ pub mod route {
     /// The code that confirms either change (`?ticket=`).
     pub const ACCOUNT_CONFIRM: &str = "/account/confirm";
     pub const CERTIFICATES: &str = "/certificates";
+    /// 账号申诉: the appeal form (a Leptos page; its multipart form posts here).
+    pub const APPEAL: &str = "/appeal";
+    /// The code that files an appeal (`?ticket=`).
+    pub const APPEAL_CONFIRM: &str = "/appeal/confirm";
+    /// 申诉进度查询 (a Leptos page; its form posts here).
+    pub const APPEAL_STATUS: &str = "/appeal/status";
 
     /// A certificate's page (a Leptos page).
     pub const CERTIFICATE: &str = "/certificates/{id}";
@@ -236,6 +242,21 @@ pub fn account_changed(what: &str) -> String {
 /// The login page after a password reset, which says so.
 pub fn login_after_reset() -> String {
     [route::LOGIN, "?reset=done"].concat()
+}
+
+/// The code step of an appeal for `ticket`.
+pub fn appeal_confirm(ticket: &str) -> String {
+    [route::APPEAL_CONFIRM, "?ticket=", &encode_component(ticket)].concat()
+}
+
+/// The status page right after an appeal was filed under `number`, which says so.
+pub fn appeal_filed(number: &str) -> String {
+    [route::APPEAL_STATUS, "?filed=", &encode_component(number)].concat()
+}
+
+/// The status page after an appeal for an ID number that has no account: register instead.
+pub fn appeal_unregistered() -> String {
+    [route::APPEAL_STATUS, "?unregistered=1"].concat()
 }
 
 /// The terms page, going on to `next` afterwards.

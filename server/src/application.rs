@@ -218,7 +218,7 @@ impl Application {
 
 /// Every ten minutes removes expired sessions (they are refused anyway), the rate-limit
 /// counters whose window has passed (a new check starts a new window anyway), used or expired
-/// one-time codes and passed login throttles; this keeps the tables small and holds nothing
+/// one-time codes (with the appeal drafts waiting for them) and passed login throttles; this keeps the tables small and holds nothing
 /// longer than it is needed. A row outlives its use by at most the sweep interval.
 fn spawn_sweeper(state: AppState, shutdown: CancellationToken) -> JoinHandle<()> {
     tokio::spawn(async move {
@@ -244,6 +244,17 @@ fn spawn_sweeper(state: AppState, shutdown: CancellationToken) -> JoinHandle<()>
                 Ok(_) => {}
                 Err(err) => {
                     tracing::warn!(error = %app::error::ssr::ErrorChain(&err), "rate-limit sweep failed")
+                }
+            }
+            // Appeal drafts (and their ID photos) go with their expired codes: before the
+            // codes are purged, so that a code just used still keeps the draft it files.
+            match state.storage.purge_appeal_drafts(now).await {
+                Ok(removed) if removed > 0 => {
+                    tracing::info!(removed, "unconfirmed appeals removed")
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    tracing::warn!(error = %app::error::ssr::ErrorChain(&err), "appeal sweep failed")
                 }
             }
             let longest_window = app::accounts::service::ACCOUNT_THROTTLE.window_ms;

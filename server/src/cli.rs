@@ -94,6 +94,11 @@ pub enum Command {
     /// new-data-key, rotate.
     #[command(subcommand)]
     DataKey(crate::data_key::DataKeyCommand),
+    /// Account appeals (账号申诉): list, show (with the ID photo), approve (locks the account
+    /// holding the ID number, ends its sessions, lets the appellant register) or reject with
+    /// a reason the appellant sees. Each decision is audited.
+    #[command(subcommand)]
+    Appeals(crate::ops::appeals::AppealsCommand),
 }
 
 #[derive(Debug, Args)]

@@ -64,7 +64,7 @@ impl Outcome {
     }
 }
 
-fn field(name: &str, msg: Msg) -> FieldError {
+pub(crate) fn field(name: &str, msg: Msg) -> FieldError {
     FieldError {
         field: name.to_string(),
         text: Text::new(msg),
@@ -72,7 +72,7 @@ fn field(name: &str, msg: Msg) -> FieldError {
 }
 
 /// The ID document of a form (type and number), each mistake as its field's error.
-fn parse_id_document(
+pub(crate) fn parse_id_document(
     id_type: &str,
     id_number: &str,
     today: (i32, u8, u8),
@@ -86,7 +86,7 @@ fn parse_id_document(
         .ok()
 }
 
-fn ymd(date: time::Date) -> (i32, u8, u8) {
+pub(crate) fn ymd(date: time::Date) -> (i32, u8, u8) {
     (date.year(), date.month() as u8, date.day())
 }
 
@@ -375,7 +375,7 @@ pub async fn reset_password(
 /// account's is keyed ([`DataKeys::lookup_hash`]): ID numbers are few enough to try them all.
 ///
 /// [`DataKeys::lookup_hash`]: crate::storage::DataKeys::lookup_hash
-pub(super) fn account_key(keys: &crate::storage::DataKeys, id: &IdNumber) -> String {
+pub(crate) fn account_key(keys: &crate::storage::DataKeys, id: &IdNumber) -> String {
     keys.lookup_hash(
         "account",
         &format!("{}:{}", id.id_type().code(), id.as_str()),
@@ -436,8 +436,15 @@ pub async fn login(
     }
 
     let holder = state.storage.holder_by_login(&id_number).await?;
+    // An account an approved appeal locked: its owner is told why, once the password shows
+    // that they are its owner (anyone else learns nothing).
+    let locked_holder = match holder {
+        Some(_) => None,
+        None => state.storage.locked_holder_by_login(&id_number).await?,
+    };
     let stored_hash = holder
         .as_ref()
+        .or(locked_holder.as_ref())
         .map(|h| h.password_hash.clone())
         .unwrap_or_else(|| decoy_hash().to_string());
     let candidate = form.password.clone();
@@ -445,6 +452,13 @@ pub async fn login(
         .hashing
         .run(move || verify_password(&stored_hash, &candidate))
         .await?;
+    if let Some(locked) = locked_holder.filter(|_| matches) {
+        tracing::info!(
+            holder = locked.id.0,
+            "login refused: account locked by an appeal"
+        );
+        return Err(AppError::Refused(Text::new(Msg::AccountLockedByAppeal)));
+    }
 
     let Some(holder) = holder.filter(|_| matches) else {
         let mut locked_until = None;

@@ -12,6 +12,7 @@ pub use contact::{Mobile, NewPassword};
 pub use identity::{mask_id_number, IdNumber, IdType};
 pub use name::HolderName;
 pub mod account;
+pub mod appeal;
 pub mod audit;
 pub mod certificate;
 pub mod issuer;

@@ -11,7 +11,12 @@ use std::net::IpAddr;
 pub const MANUAL_LIMIT: u32 = 20;
 /// …and file checks (heavier: the signature is verified).
 pub const FILE_LIMIT: u32 = 10;
-/// The window both limits count in.
+/// Appeals (账号申诉) submitted per client address and window (each stores an upload and
+/// sends a text message)…
+pub const APPEAL_LIMIT: u32 = 10;
+/// …and lookups of an appeal's state (a number and an ID number are guessed together).
+pub const APPEAL_STATUS_LIMIT: u32 = 20;
+/// The window every limit counts in.
 pub const LIMIT_WINDOW_MS: i64 = 10 * 60 * 1000;
 
 /// The longest window any counter of the rate-limit store uses (the real-name check's day;
@@ -24,6 +29,8 @@ pub const LONGEST_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
 pub enum LimitKind {
     Manual,
     File,
+    Appeal,
+    AppealStatus,
 }
 
 impl LimitKind {
@@ -31,6 +38,8 @@ impl LimitKind {
         match self {
             LimitKind::Manual => "manual",
             LimitKind::File => "file",
+            LimitKind::Appeal => "appeal",
+            LimitKind::AppealStatus => "appeal_status",
         }
     }
 
@@ -38,6 +47,8 @@ impl LimitKind {
         match self {
             LimitKind::Manual => MANUAL_LIMIT,
             LimitKind::File => FILE_LIMIT,
+            LimitKind::Appeal => APPEAL_LIMIT,
+            LimitKind::AppealStatus => APPEAL_STATUS_LIMIT,
         }
     }
 }

@@ -53,9 +53,15 @@ const ENTRIES: &[Entry] = &[
         question: Msg::FaqQ7,
         answer: &[Msg::FaqA7],
     },
+    Entry {
+        anchor: "faq-taken",
+        question: Msg::FaqQ8,
+        answer: &[Msg::FaqA8],
+    },
 ];
 
-/// 常见问题: the six questions of the guide (and one on corrected data), with the help line.
+/// 常见问题: the six questions of the guide (and ones on corrected data and on an ID number
+/// someone else registered), with the help line.
 #[component]
 pub fn FaqPage() -> impl IntoView {
     view! {
@@ -68,6 +74,13 @@ pub fn FaqPage() -> impl IntoView {
                     {e.answer.iter().map(|a| view! { <p>{t(*a)}</p> }).collect_view()}
                     {(e.anchor == "faq-rare-chars").then(|| view! {
                         <p><a href="/rare-chars">{t(Msg::RareCharTitle)}</a></p>
+                    })}
+                    {(e.anchor == "faq-taken").then(|| view! {
+                        <p>
+                            <a href=crate::urls::route::APPEAL data-testid="faq-appeal">{t(Msg::AppealTitle)}</a>
+                            " · "
+                            <a href=crate::urls::route::APPEAL_STATUS>{t(Msg::AppealStatusLink)}</a>
+                        </p>
                     })}
                 </section>
             }).collect_view()}

@@ -36,6 +36,9 @@ pub fn LoginPage() -> impl IntoView {
             <p class="form-footer">
                 <A href=crate::urls::route::FORGOT_PASSWORD>{t(Msg::ForgotPasswordLink)}</A>
             </p>
+            <p class="form-footer">
+                <A href=crate::urls::route::APPEAL>{t(Msg::AppealLink)}</A>
+            </p>
             <p class="form-footer">{t(Msg::NoAccount)} " " <A href="/register">{t(Msg::NavRegister)}</A></p>
         </section>
     }

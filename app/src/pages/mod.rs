@@ -1,6 +1,7 @@
 pub mod about;
 pub mod account;
 pub mod annotations;
+pub mod appeal;
 pub mod certificates;
 pub mod faq;
 pub mod home;

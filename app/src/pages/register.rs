@@ -111,6 +111,8 @@ pub fn RegisterTakenPage() -> impl IntoView {
                 <A href=crate::urls::route::LOGIN>{t(Msg::NavLogin)}</A>
                 " · "
                 <A href=crate::urls::route::FORGOT_PASSWORD>{t(Msg::ForgotPasswordTitle)}</A>
+                " · "
+                <A href=crate::urls::route::APPEAL>{t(Msg::AppealTitle)}</A>
             </p>
         </section>
     }

@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod annotations;
+pub mod appeals;
 pub mod certificates;
 pub mod rare_chars;
 pub mod verification;

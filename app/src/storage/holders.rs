@@ -11,10 +11,16 @@ use async_trait::async_trait;
 
 #[async_trait]
 pub trait HolderStore: Send + Sync {
-    /// Inserts a new holder; `Conflict` if an account with that ID type and number exists.
+    /// Inserts a new holder; `Conflict` if an account with that ID type and number exists
+    /// that is not locked.
     async fn insert_holder(&self, holder: &NewHolder) -> StorageResult<HolderId>;
 
+    /// The account that may sign in with this ID document (never a locked one).
     async fn holder_by_login(&self, id: &IdNumber) -> StorageResult<Option<Holder>>;
+
+    /// The most recently locked account of this ID document (an approved appeal locked it),
+    /// so that its owner is told why the login is refused.
+    async fn locked_holder_by_login(&self, id: &IdNumber) -> StorageResult<Option<Holder>>;
 
     async fn holder(&self, id: HolderId) -> StorageResult<Holder>;
 
@@ -150,7 +156,22 @@ macro_rules! impl_holder_store {
             #[tracing::instrument(skip_all)]
             async fn holder_by_login(&self, id: &IdNumber) -> StorageResult<Option<Holder>> {
                 let sql = format!(
-                    "SELECT {HOLDER_COLUMNS} FROM holders WHERE id_type = $1 AND id_number = $2"
+                    "SELECT {HOLDER_COLUMNS} FROM holders WHERE id_type = $1 AND id_number = $2 \
+                     AND locked_at IS NULL"
+                );
+                let row: Option<DbHolder> = sqlx::query_as(&sql)
+                    .bind(id.id_type().code())
+                    .bind(self.keys().id_lookup(id))
+                    .fetch_optional(self.pool())
+                    .await?;
+                row.map(|row| row.into_holder(self.keys())).transpose()
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn locked_holder_by_login(&self, id: &IdNumber) -> StorageResult<Option<Holder>> {
+                let sql = format!(
+                    "SELECT {HOLDER_COLUMNS} FROM holders WHERE id_type = $1 AND id_number = $2 \
+                     AND locked_at IS NOT NULL ORDER BY locked_at DESC, id DESC LIMIT 1"
                 );
                 let row: Option<DbHolder> = sqlx::query_as(&sql)
                     .bind(id.id_type().code())

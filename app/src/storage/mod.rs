@@ -33,6 +33,7 @@
 mod annotation_queue;
 mod annotations;
 mod api_keys;
+mod appeals;
 mod audit;
 mod blobs;
 mod certificates;
@@ -55,6 +56,7 @@ mod verification_log;
 pub use annotation_queue::AnnotationQueue;
 pub use annotations::{AnnotationStore, DbAnnotation, ANNOTATION_COLUMNS};
 pub use api_keys::{ApiKeyInfo, ApiKeyStore, NewApiKey};
+pub use appeals::{AppealStore, DbAppeal};
 pub use audit::{AuditLine, AuditStore, DbAuditEntry};
 pub use blobs::{BlobStore, DynBlobStore};
 pub use certificates::{
@@ -86,6 +88,7 @@ use std::sync::Arc;
 pub mod prelude {
     pub use super::rows::IntoDomain;
     pub use super::ApiKeyStore;
+    pub use super::AppealStore;
     pub use super::DataKeyStore;
     pub use super::PersonalDataStore;
     pub use super::ProducedFileStore;
@@ -154,6 +157,7 @@ pub trait Storage:
     + ApiKeyStore
     + DataKeyStore
     + PersonalDataStore
+    + AppealStore
 {
     fn backend(&self) -> Backend;
 

@@ -84,7 +84,8 @@ macro_rules! impl_session_store {
             async fn session(&self, token_hash: &str) -> StorageResult<Option<SessionRecord>> {
                 const SQL: &str = "SELECT s.token_hash, s.holder_id, h.id_type, h.id_number, \
                      h.id_number_enc, h.name, h.terms_version, s.created_at, s.last_seen_at, s.expires_at \
-                     FROM sessions s JOIN holders h ON h.id = s.holder_id WHERE s.token_hash = $1";
+                     FROM sessions s JOIN holders h ON h.id = s.holder_id WHERE s.token_hash = $1 \
+                     AND h.locked_at IS NULL";
                 let row: Option<DbSession> = sqlx::query_as(SQL)
                     .bind(token_hash)
                     .fetch_optional(self.pool())

@@ -33,12 +33,37 @@ impl SqliteStorage {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         private_database_files(options.get_filename())?;
+        // Migrations run on a connection of their own with foreign keys off, as SQLite's
+        // documented way of rebuilding a table that others refer to requires (the pragma
+        // cannot change inside the transaction each migration runs in); afterwards every
+        // reference is checked.
+        {
+            use sqlx::Connection;
+            let mut conn =
+                sqlx::SqliteConnection::connect_with(&options.clone().foreign_keys(false)).await?;
+            let before = applied_migrations(&mut conn).await;
+            sqlx::migrate!("./migrations/sqlite").run(&mut conn).await?;
+            // The check reads every reference: only after a migration ran.
+            let broken = if applied_migrations(&mut conn).await != before {
+                sqlx::query("PRAGMA foreign_key_check")
+                    .fetch_all(&mut conn)
+                    .await?
+            } else {
+                Vec::new()
+            };
+            conn.close().await?;
+            if !broken.is_empty() {
+                return Err(super::StorageError::Corrupt(format!(
+                    "{} rows refer to missing rows after the migrations",
+                    broken.len()
+                )));
+            }
+        }
         let pool = SqlitePoolOptions::new()
             .acquire_timeout(Duration::from_secs(10))
             .max_connections(8)
             .connect_with(options)
             .await?;
-        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         let storage = SqliteStorage { pool, keys };
         super::open_keys(&storage).await?;
         Ok(storage)
@@ -68,6 +93,14 @@ fn private_database_files(path: &Path) -> StorageResult<()> {
         }
     }
     Ok(())
+}
+
+/// How many migrations the database has had (none before the first run).
+async fn applied_migrations(conn: &mut sqlx::SqliteConnection) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
+        .fetch_one(conn)
+        .await
+        .unwrap_or(0)
 }
 
 impl Dialect for SqliteStorage {

@@ -63,7 +63,7 @@ async function expectNoViolations(page: Page, violations: Violation[]) {
 test("the public pages work under the policy", async ({ page, jsEnabled }) => {
   const violations = await watchPolicy(page);
   const shell = new Shell(page, jsEnabled);
-  for (const path of ["/", "/login", "/verify", "/faq", "/about", "/sample", "/rare-chars?q=yan3"]) {
+  for (const path of ["/", "/login", "/verify", "/faq", "/about", "/sample", "/rare-chars?q=yan3", "/appeal", "/appeal/status"]) {
     await visit(shell, path);
   }
   await visit(shell, "/no/such/page", 404);

@@ -276,3 +276,11 @@ pub async fn apply_annotation(
     )
     .await
 }
+
+#[tracing::instrument(skip_all)]
+pub async fn confirm_appeal(State(state): State<ServerState>, request: Request<Body>) -> Response {
+    let action = |app, _, Anyone, form: app::appeals::forms::ConfirmAppealForm| async move {
+        app::appeals::service::confirm(&app, form).await
+    };
+    handle(state, request, "appeal_confirm", action).await
+}

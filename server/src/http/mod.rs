@@ -2,6 +2,7 @@
 //! request passes through.
 
 mod account;
+mod appeals;
 mod client;
 mod copies;
 pub mod extract;
@@ -238,6 +239,10 @@ fn plain_routes() -> Vec<(&'static str, MethodRouter<ServerState>)> {
         // The holder's personal data: a copy of it, and the account's deletion.
         (r::ACCOUNT_EXPORT, get(account::export)),
         (r::ACCOUNT_DELETE, post(forms::delete_account)),
+        // 账号申诉: the appeal (with its ID photo), its code, its state.
+        (r::APPEAL, post(appeals::submit).layer(upload)),
+        (r::APPEAL_CONFIRM, post(forms::confirm_appeal)),
+        (r::APPEAL_STATUS, post(appeals::status)),
     ]
 }
 

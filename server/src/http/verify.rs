@@ -24,7 +24,7 @@ use serde_json::json;
 
 /// Whether the request says its body is longer than `limit` (a body without a length is cut
 /// off while it is read instead).
-fn declares_too_large(headers: &HeaderMap, limit: usize) -> bool {
+pub(crate) fn declares_too_large(headers: &HeaderMap, limit: usize) -> bool {
     headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())

@@ -1,6 +1,7 @@
 //! The operator commands (the issuer's side, docs/domain.md, "Actors"): bulk import of certificate
 //! records, revoking and reinstating, electronic files, signing keys, failed annotations, and
-//! the generator of import files for tests and benchmarks, and the development outbox.
+//! the generator of import files for tests and benchmarks, the development outbox, and the
+//! decisions on account appeals (账号申诉).
 //!
 //! Each command opens the database like the server does, so it can run while servers run
 //! (SQLite in WAL mode with a busy timeout; PostgreSQL transactions). Every change is written
@@ -9,6 +10,7 @@
 
 pub mod annotations;
 pub mod api_keys;
+pub mod appeals;
 pub mod certificates;
 pub mod gen;
 pub mod import;
@@ -96,6 +98,7 @@ pub async fn run(
         Command::Annotations(args) => annotations::run(url, args).await,
         Command::Outbox(args) => outbox::run(url, args).await,
         Command::ApiKeys(command) => api_keys::run(url, command).await,
+        Command::Appeals(command) => appeals::run(url, command).await,
         Command::Serve(_) | Command::Migrate | Command::DemoData | Command::DataKey(_) => {
             unreachable!("handled by main")
         }

@@ -9,6 +9,7 @@ mod accounts;
 mod annotations;
 mod api_keys;
 mod api_snapshots;
+mod appeals;
 mod at_rest;
 mod browser_hardening;
 mod certificates;

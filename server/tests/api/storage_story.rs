@@ -507,6 +507,144 @@ async fn deleting_a_holder_keeps_the_certificates(db: Db) {
     storage.close().await;
 }
 
+/// Appeals: a draft with its photo, filed once; one pending per ID number; approval locks the
+/// account (sessions end, login and sessions skip it) and frees the ID number for a new one;
+/// expired drafts go with their photos.
+async fn appeals_lock_the_account_and_free_the_id_number(db: Db) {
+    use app::domain::appeal::{AppealDecision, AppealState, NewAppealDraft, PhotoType};
+    let test_db = TestDb::new(db).await;
+    let storage = server::open_storage(&test_db.url, crate::helpers::data_keys())
+        .await
+        .unwrap();
+    let squatter = NewHolder {
+        id_number: id("11010519491231002X"),
+        name: HolderName::parse("冒用").unwrap(),
+        mobile: Mobile::parse("13800138000").unwrap(),
+        password_hash: "$argon2id$placeholder".into(),
+        created_at: 1,
+    };
+    let squatter_id = storage.insert_holder(&squatter).await.unwrap();
+    storage
+        .create_session(&app::domain::NewSession {
+            token_hash: "tok".into(),
+            holder: squatter_id,
+            created_at: 1,
+            expires_at: i64::MAX / 2,
+        })
+        .await
+        .unwrap();
+    let draft = |ticket: &str| NewAppealDraft {
+        ticket: ticket.into(),
+        id_number: id("11010519491231002X"),
+        name: HolderName::parse("张三").unwrap(),
+        mobile: Mobile::parse("13900139000").unwrap(),
+        statement: "不是我注册的".into(),
+        photo_type: PhotoType::Png,
+        created_at: 2,
+    };
+    let first = storage
+        .insert_appeal_draft(&draft("t1"), b"\x89PNG one")
+        .await
+        .unwrap();
+    let second = storage
+        .insert_appeal_draft(&draft("t2"), b"\x89PNG two")
+        .await
+        .unwrap();
+    assert!(
+        storage.appeals(None, 10).await.unwrap().is_empty(),
+        "drafts are not listed"
+    );
+    storage.file_appeal(first, "AAAAAAAAAA", 3).await.unwrap();
+    assert!(matches!(
+        storage.file_appeal(second, "BBBBBBBBBB", 3).await,
+        Err(StorageError::Conflict)
+    ));
+    assert!(matches!(
+        storage.file_appeal(first, "CCCCCCCCCC", 3).await,
+        Err(StorageError::NotFound)
+    ));
+    let filed = storage
+        .appeal_by_number("AAAAAAAAAA")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((filed.id, filed.state), (first, AppealState::Pending));
+    assert_eq!(filed.photo_type, PhotoType::Png);
+
+    let decided = storage
+        .decide_appeal(
+            first,
+            &AppealDecision::Approve { note: None },
+            "operator:t",
+            4,
+        )
+        .await
+        .unwrap();
+    assert_eq!(decided.locked_holder, Some(squatter_id));
+    assert_eq!(decided.sessions_ended, 1);
+    assert!(matches!(
+        storage
+            .decide_appeal(
+                first,
+                &AppealDecision::Reject { reason: "x".into() },
+                "operator:t",
+                5
+            )
+            .await,
+        Err(StorageError::Conflict)
+    ));
+    assert!(storage.session("tok").await.unwrap().is_none());
+    let id_number = id("11010519491231002X");
+    assert!(storage.holder_by_login(&id_number).await.unwrap().is_none());
+    let locked = storage
+        .locked_holder_by_login(&id_number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(locked.id, squatter_id);
+    // The ID number registers again; once more is a conflict.
+    let owner = NewHolder {
+        name: HolderName::parse("张三").unwrap(),
+        ..squatter.clone()
+    };
+    let owner_id = storage.insert_holder(&owner).await.unwrap();
+    assert_ne!(owner_id, squatter_id);
+    assert!(matches!(
+        storage.insert_holder(&owner).await,
+        Err(StorageError::Conflict)
+    ));
+    assert_eq!(
+        storage
+            .holder_by_login(&id_number)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        owner_id
+    );
+    let audit = storage.audit_entries("appeal:AAAAAAAAAA").await.unwrap();
+    assert_eq!(audit[0].action, "appeal.approved");
+    assert_eq!(
+        storage
+            .audit_entries(&format!("holder:{}", squatter_id.0))
+            .await
+            .unwrap()[0]
+            .action,
+        "holder.locked"
+    );
+
+    // The second draft (its code gone) and its photo are swept; the filed one's photo stays.
+    let photo_two = app::infra::sha256_hex(b"\x89PNG two");
+    assert_eq!(storage.purge_appeal_drafts(10).await.unwrap(), 1);
+    assert!(storage.get_blob(&photo_two).await.unwrap().is_none());
+    assert!(storage
+        .get_blob(&filed.photo_sha256)
+        .await
+        .unwrap()
+        .is_some());
+    storage.close().await;
+}
+
 on_both_backends!(
     holders_certificates_files_and_audit,
     demo_data_loads_once,
@@ -514,5 +652,6 @@ on_both_backends!(
     retired_keys_and_produced_files,
     api_keys_count_up_to_their_quota_per_day,
     the_verification_log_folds_repeats_and_shows_a_few_lines_per_source,
-    deleting_a_holder_keeps_the_certificates
+    deleting_a_holder_keeps_the_certificates,
+    appeals_lock_the_account_and_free_the_id_number,
 );
