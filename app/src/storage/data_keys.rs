@@ -340,28 +340,31 @@ macro_rules! impl_data_key_store {
             async fn encrypt_clear_holders(&self) -> StorageResult<u64> {
                 let keys = self.keys();
                 let mut done = 0;
+                // Read, then write the batch in a transaction that is always committed (no
+                // transaction is left open); each update applies only to the row as read.
                 loop {
-                    let mut tx = self.pool().begin_with(<Self as super::Dialect>::BEGIN_WRITE).await?;
                     let rows: Vec<DbSealedHolder> = sqlx::query_as(
                         "SELECT id, id_type, id_number, id_number_enc, mobile FROM holders \
                          WHERE id_number_enc IS NULL ORDER BY id LIMIT $1",
                     )
                     .bind(BATCH)
-                    .fetch_all(&mut *tx)
+                    .fetch_all(self.pool())
                     .await?;
                     if rows.is_empty() {
                         return Ok(done);
                     }
+                    let mut tx = self.pool().begin_with(<Self as super::Dialect>::BEGIN_WRITE).await?;
                     for row in rows {
                         let id = IdNumber::from_trusted(id_type(&row.id_type)?, row.id_number);
                         execute!(
                             &mut *tx,
                             "UPDATE holders SET id_number = $1, id_number_enc = $2, mobile = $3 \
-                             WHERE id = $4 AND id_number_enc IS NULL",
+                             WHERE id = $4 AND id_number_enc IS NULL AND mobile = $5",
                             keys.id_lookup(&id),
                             keys.seal(HOLDER_ID_NUMBER, id.as_str()),
                             keys.seal(HOLDER_MOBILE, &row.mobile),
-                            row.id
+                            row.id,
+                            &row.mobile
                         );
                         done += 1;
                     }
@@ -374,17 +377,17 @@ macro_rules! impl_data_key_store {
                 let keys = self.keys();
                 let (mut after, mut done) = (0i64, 0);
                 loop {
-                    let mut tx = self.pool().begin_with(<Self as super::Dialect>::BEGIN_WRITE).await?;
                     let rows: Vec<DbSealedHolder> = sqlx::query_as(
                         "SELECT id, id_type, id_number, id_number_enc, mobile FROM holders \
                          WHERE id > $1 AND id_number_enc IS NOT NULL ORDER BY id LIMIT $2",
                     )
                     .bind(after)
                     .bind(BATCH)
-                    .fetch_all(&mut *tx)
+                    .fetch_all(self.pool())
                     .await?;
                     let Some(last) = rows.last() else { break };
                     after = last.id;
+                    let mut tx = self.pool().begin_with(<Self as super::Dialect>::BEGIN_WRITE).await?;
                     for row in rows {
                         let sealed = row.id_number_enc.unwrap_or_default();
                         if keys.is_current(&sealed) && keys.is_current(&row.mobile) {
@@ -392,14 +395,18 @@ macro_rules! impl_data_key_store {
                         }
                         let number = keys.open(HOLDER_ID_NUMBER, &sealed)?;
                         let mobile = keys.open(HOLDER_MOBILE, &row.mobile)?;
-                        execute!(
+                        // Only the row as read: a mobile number changed meanwhile is already
+                        // sealed with the current key.
+                        done += execute!(
                             &mut *tx,
-                            "UPDATE holders SET id_number_enc = $1, mobile = $2 WHERE id = $3",
+                            "UPDATE holders SET id_number_enc = $1, mobile = $2 \
+                             WHERE id = $3 AND id_number_enc = $4 AND mobile = $5",
                             keys.seal(HOLDER_ID_NUMBER, &number),
                             keys.seal(HOLDER_MOBILE, &mobile),
-                            row.id
+                            row.id,
+                            &sealed,
+                            &row.mobile
                         );
-                        done += 1;
                     }
                     tx.commit().await?;
                 }

@@ -314,7 +314,11 @@ async fn the_whole_story_from_appeal_to_certificate(db: Db) {
     // Both accounts are kept: the locked one for the audit trail.
     let names = scalar_strings(
         &app,
-        &format!("SELECT name FROM holders WHERE id_number = '{id}' ORDER BY id"),
+        // Accounts are stored under the lookup hash of their ID number (`DataKeys`).
+        &format!(
+            "SELECT name FROM holders WHERE id_number = '{}' ORDER BY id",
+            crate::helpers::data_keys().id_lookup(&crate::fixtures::id_number(&id))
+        ),
     )
     .await;
     assert_eq!(names, ["冒用者", "李四"]);

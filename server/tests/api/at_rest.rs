@@ -178,6 +178,10 @@ async fn rotation_reencrypts_and_the_new_key_alone_then_reads_everything(db: Db)
         },
     )
     .await;
+    // Every instance runs with the new file before `rotate` (the README's step 2): the one
+    // with the old file alone stops.
+    app.stop();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     let newer = resident_id(722);
     let response = register(&second, &newer, "钱七").await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -192,6 +196,11 @@ async fn rotation_reencrypts_and_the_new_key_alone_then_reads_everything(db: Db)
     assert!(mobiles[1].starts_with(&format!("v1.{}.", keys.current_id())));
 
     // Step 2: `server data-key rotate` re-encrypts what the old key sealed.
+    let before = scalar_strings(
+        &app,
+        "SELECT CAST(id AS TEXT) || ' ' || mobile FROM holders ORDER BY id",
+    )
+    .await;
     let key_file = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(key_file.path(), &text).unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
@@ -219,7 +228,7 @@ async fn rotation_reencrypts_and_the_new_key_alone_then_reads_everything(db: Db)
         for value in scalar_strings(&app, &format!("SELECT {column}")).await {
             assert!(
                 value.starts_with(&format!("v1.{}.", keys.current_id())),
-                "{value}"
+                "{column}: {value} (old {old_id}, new {}, said {said}) before {before:?} after {:?}", keys.current_id(), scalar_strings(&app, "SELECT CAST(id AS TEXT) || ' ' || mobile FROM holders ORDER BY id").await
             );
         }
     }

@@ -328,6 +328,12 @@ pub async fn scalar_strings(app: &TestApp, sql: &str) -> Vec<String> {
 }
 
 impl TestApp {
+    /// Stops the app's server and background work (its database stays), as a process is
+    /// stopped for a restart.
+    pub fn stop(&self) {
+        self.shutdown.cancel();
+    }
+
     pub fn db_url(&self) -> String {
         self.db_url.clone()
     }
