@@ -448,6 +448,8 @@ messages! {
     FilesTitle { zh: "证书电子文件", en: "Certificate electronic files" }
     NoFiles { zh: "该证书暂无电子文件。", en: "This certificate has no electronic files." }
     ViewFileTitle { zh: "查看文件", en: "View file" }
+    OfdExplained { zh: "这是 OFD 格式的文件。OFD 是我国电子证照和电子公文使用的版式文件格式，浏览器不能直接显示。请点击[下载文件]，然后用 OFD 阅读器打开（各地政务服务平台和常用版式办公软件均提供 OFD 阅读器）。", en: "This is an OFD file, China's standard layout format for e-licences and official e-documents, which browsers cannot show. Press [Download file] and open it with an OFD reader (government service platforms and common office suites provide one)." }
+    OfdCheckSum { zh: "下载后可用上面的 SHA-256 校验值核对文件是否完整、未被改动。", en: "After downloading, the SHA-256 value above tells whether the file is complete and unchanged." }
     PdfFallback { zh: "您的浏览器无法在页面中直接显示此文件（手机浏览器常见），请下载后查看。", en: "Your browser cannot show this file inside the page (common on phones); download it to view it." }
 
     // ---- FAQ ----

@@ -261,7 +261,7 @@ async fn files_are_served_with_type_name_length_and_ranges(db: Db) {
     let app = spawn_app(db).await;
     let id = resident_id(27);
     signed_up(&app, &id, "孙三").await;
-    add_certificate(&app, &record("C-FILES", &id, "孙三")).await;
+    let certificate = add_certificate(&app, &record("C-FILES", &id, "孙三")).await;
     let pdf: Vec<u8> = (0..=255u8).cycle().take(5000).collect();
     let file_id = add_file(&app, "C-FILES", "证书 扫描件.pdf", "application/pdf", &pdf).await;
 
@@ -371,6 +371,24 @@ async fn files_are_served_with_type_name_length_and_ranges(db: Db) {
             .unwrap()
             .starts_with("attachment;"),
         "OFD is always a download"
+    );
+    // [查看文件] of an OFD says how to open it, with the download and the checksum.
+    let (status, page) = app
+        .get_text(&format!("/certificates/{certificate}/files/{ofd}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let text = inner_text(&page);
+    assert!(
+        text.contains("OFD 阅读器") && text.contains("SHA-256"),
+        "{text}"
+    );
+    assert!(page.contains(&format!("/files/{ofd}/download")));
+    let (_, list) = app
+        .get_text(&format!("/certificates/{certificate}/download"))
+        .await;
+    assert!(
+        list.contains(&format!("/certificates/{certificate}/files/{ofd}")),
+        "an OFD has [查看文件] too"
     );
 }
 
