@@ -246,7 +246,7 @@ fn DownloadSections(details: CertificateDetails) -> impl IntoView {
         </section>
         <section class="panel" aria-labelledby="ecert-title" data-testid="e-certificate">
             <h2 id="ecert-title">{t(Msg::ECertificateTitle)}</h2>
-            <p>{t(e_certificate_text(c.e_certificate))}</p>
+            <p>{e_certificate_text(c.e_certificate)}</p>
             {crate::pages::annotations::ecertificate_section(c.clone())}
         </section>
         <section class="panel" aria-labelledby="files-title" data-testid="files">

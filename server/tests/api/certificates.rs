@@ -443,7 +443,38 @@ async fn corrupted_file_bytes_are_never_served(db: Db) {
     assert!(!body.contains("blob"), "no internals");
 }
 
+async fn the_annotation_cut_off_is_a_setting_and_the_texts_say_it(db: Db) {
+    // An operator moves the day to 2024-06-01: a pharmacist's e-certificate issued on
+    // 2024-01-12 is then viewed directly, and every text names the day configured.
+    let app = crate::helpers::spawn_app_with(
+        db,
+        crate::helpers::Options {
+            annotation_cutoff: Some(date!(2024 - 06 - 01)),
+            ..Default::default()
+        },
+    )
+    .await;
+    let id = resident_id(29);
+    signed_up(&app, &id, "吴九").await;
+    let certificate = add_certificate(&app, &example_record().holder(&id, "吴九").build()).await;
+    let (_, page) = app
+        .get_text(&format!("/certificates/{certificate}/download"))
+        .await;
+    let text = inner_text(&page);
+    assert!(
+        text.contains("电子证书（2024年6月1日之前制发），可直接查看和下载"),
+        "{text}"
+    );
+    assert!(page.contains(r#"<meta name="annotation-cutoff" content="2024-06-01">"#));
+    let refused = crate::annotations::apply(&app, &app.client, &certificate, "90").await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    assert!(inner_text(&refused.text().await.unwrap()).contains("2024年6月1日之前制发的电子证书"));
+    let (_, terms) = app.get_text("/terms").await;
+    assert!(inner_text(&terms).contains("2024年6月1日（含）以后制发的电子证书"));
+}
+
 on_both_backends!(
+    the_annotation_cut_off_is_a_setting_and_the_texts_say_it,
     certificates_belong_to_the_matching_id_and_name,
     first_generation_id_numbers_find_the_same_certificates,
     residence_permit_holders_register_and_find_theirs,

@@ -122,6 +122,8 @@ pub struct Options {
     pub public_url: Option<String>,
     /// `--verification-log-retention-days`.
     pub verification_log_retention_days: u32,
+    /// `--annotation-cutoff`; the national 2021-12-17 when `None`.
+    pub annotation_cutoff: Option<time::Date>,
     /// A real-name check (`--real-name-check`); none by default.
     pub real_name: Option<std::sync::Arc<dyn app::infra::RealNameCheck>>,
 }
@@ -138,6 +140,7 @@ impl Default for Options {
             connections: Default::default(),
             public_url: None,
             verification_log_retention_days: app::state::DEFAULT_VERIFICATION_LOG_RETENTION_DAYS,
+            annotation_cutoff: None,
             real_name: None,
         }
     }
@@ -240,6 +243,7 @@ async fn start(
         ),
         demo: true,
         verification_log_retention_days: options.verification_log_retention_days,
+        annotation_cutoff: options.annotation_cutoff,
         real_name: options.real_name.clone(),
         trusted_proxies: app::infra::TrustedProxies::new(options.trusted_proxies.clone()),
         connections: options.connections.clone(),
