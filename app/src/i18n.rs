@@ -364,7 +364,7 @@ messages! {
     TermsIntro { zh: "首次登录请认真阅读以下服务须知，点击[同意]后方可使用本系统。", en: "Please read these terms before using the system for the first time, then press [Agree]." }
     Terms1 { zh: "本系统供持证人查询、下载本人持有的专业技术人员职业资格证书及其电子证书、证书电子文件，并供用人单位等验证方查询验证证书。", en: "This system lets holders find and download their own professional qualification certificates, e-certificates and certificate electronic files, and lets employers and other verifiers check certificates." }
     Terms2 { zh: "请使用本人证件注册并妥善保管密码，不得将账户转借他人。因个人原因造成的信息泄露由本人负责。", en: "Register with your own ID document and keep your password safe; do not let others use your account. You are responsible for any disclosure of your information caused by your own actions." }
-    Terms3 { zh: "2021年12月17日（含）以后制发的电子证书，须经加注并在加注有效期内查看、下载和使用；每次加注有效期最长 90 天，同一证书 90 日内最多存在 3 次加注。", en: "E-certificates issued on or after 17 December 2021 can only be viewed, downloaded and used through an annotation within its validity; an annotation lasts at most 90 days, and one certificate can have at most 3 annotations within 90 days." }
+    Terms3 { zh: "{0}（含）以后制发的电子证书，须经加注并在加注有效期内查看、下载和使用；每次加注有效期最长 90 天，同一证书 90 日内最多存在 3 次加注。", en: "E-certificates issued on or after {0} can only be viewed, downloaded and used through an annotation within its validity; an annotation lasts at most 90 days, and one certificate can have at most 3 annotations within 90 days." }
     Terms4 { zh: "加注件带有证书发放机构的电子印章和数字签名，任何修改都会使其失效。验证方扫描二维码或上传文件即可核验。", en: "Annotated copies carry the issuer's electronic seal and digital signature; any change invalidates them. Verifiers check them by scanning the QR code or uploading the file." }
     Terms5 { zh: "您的证书被验证时，系统会记录验证时间、方式和验证方填写的用途，您可以在证书页面查看。", en: "When your certificate is verified, the system records when, how and for what stated purpose; you can see this on your certificate page." }
     Terms6 { zh: "证书信息以证书发放机构的记录为准。如有疑问，请联系证书发放机构或拨打咨询电话。", en: "The issuing authority's records are authoritative. If in doubt, contact the issuing authority or call the help line." }
@@ -412,8 +412,8 @@ messages! {
     FaqLinkRevoked { zh: "什么是“已撤销”？", en: "What does “revoked” mean?" }
     FaqLinkBlank { zh: "为什么页面显示为空白？", en: "Why is my list empty?" }
     ECertNone { zh: "该证书没有电子证书（纸质证书）。证书电子文件（如有）列在“证书电子文件”栏目中。", en: "This certificate has no electronic certificate (paper only). Its electronic files, if any, are listed under “Certificate electronic files”." }
-    ECertDirect { zh: "电子证书（2021年12月17日之前制发），可直接查看和下载。", en: "Electronic certificate issued before 17 December 2021: it can be viewed and downloaded directly." }
-    ECertNeedsAnnotation { zh: "电子证书（2021年12月17日（含）以后制发），须经加注并在加注有效期内查看、下载和使用。", en: "Electronic certificate issued on or after 17 December 2021: it can only be viewed, downloaded and used through an annotation, within its validity period." }
+    ECertDirect { zh: "电子证书（{0}之前制发），可直接查看和下载。", en: "Electronic certificate issued before {0}: it can be viewed and downloaded directly." }
+    ECertNeedsAnnotation { zh: "电子证书（{0}（含）以后制发），须经加注并在加注有效期内查看、下载和使用。", en: "Electronic certificate issued on or after {0}: it can only be viewed, downloaded and used through an annotation, within its validity period." }
     ECertShortNone { zh: "无（纸质证书）", en: "None (paper certificate)" }
     ECertShortDirect { zh: "有，可直接查看和下载", en: "Yes; view and download it directly" }
     ECertShortNeedsAnnotation { zh: "有，须经加注后使用", en: "Yes; used through an annotation" }
@@ -448,6 +448,8 @@ messages! {
     FilesTitle { zh: "证书电子文件", en: "Certificate electronic files" }
     NoFiles { zh: "该证书暂无电子文件。", en: "This certificate has no electronic files." }
     ViewFileTitle { zh: "查看文件", en: "View file" }
+    OfdExplained { zh: "这是 OFD 格式的文件。OFD 是我国电子证照和电子公文使用的版式文件格式，浏览器不能直接显示。请点击[下载文件]，然后用 OFD 阅读器打开（各地政务服务平台和常用版式办公软件均提供 OFD 阅读器）。", en: "This is an OFD file, China's standard layout format for e-licences and official e-documents, which browsers cannot show. Press [Download file] and open it with an OFD reader (government service platforms and common office suites provide one)." }
+    OfdCheckSum { zh: "下载后可用上面的 SHA-256 校验值核对文件是否完整、未被改动。", en: "After downloading, the SHA-256 value above tells whether the file is complete and unchanged." }
     PdfFallback { zh: "您的浏览器无法在页面中直接显示此文件（手机浏览器常见），请下载后查看。", en: "Your browser cannot show this file inside the page (common on phones); download it to view it." }
 
     // ---- FAQ ----
@@ -483,7 +485,7 @@ messages! {
     ValidityNotWholeDays { zh: "加注有效期须为整数天", en: "The validity must be a whole number of days" }
     ValidityOutOfRange { zh: "加注有效期须为 1 至 90 天", en: "The validity must be between 1 and 90 days" }
     AnnotateRevokedRefused { zh: "该证书已撤销，不能加注、查看或下载。", en: "This certificate has been revoked; it cannot be annotated, viewed or downloaded." }
-    AnnotateNotNeeded { zh: "该证书不需要加注：2021年12月17日之前制发的电子证书可直接查看和下载。", en: "This certificate needs no annotation: e-certificates issued before 17 December 2021 can be viewed and downloaded directly." }
+    AnnotateNotNeeded { zh: "该证书不需要加注：{0}之前制发的电子证书可直接查看和下载。", en: "This certificate needs no annotation: e-certificates issued before {0} can be viewed and downloaded directly." }
     QuotaReached { zh: "同一证书 {0} 日内最多可有 3 次加注，本证书已达上限。最早可于 {1} 再次申请。", en: "A certificate can have at most 3 annotations within {0} days and this one has reached the limit. You can apply again from {1}." }
     CopyGenerating { zh: "证书生成中，请稍候。", en: "The annotated copy is still being generated; please wait." }
     CopyFailed { zh: "加注件生成失败，请重新申请加注。", en: "The annotated copy could not be produced; please apply again." }

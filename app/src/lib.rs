@@ -63,6 +63,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#8a1c1c"/>
+                // The day e-certificates start to need an annotation, for the texts the browser
+                // renders (components::certificate::annotation_cutoff).
+                <meta name="annotation-cutoff" content=crate::components::certificate::annotation_cutoff()/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>

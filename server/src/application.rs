@@ -53,6 +53,8 @@ pub struct Config {
     pub verification_log_retention_days: u32,
     /// The keys of the personal numbers at rest (`crate::data_key::resolve`).
     pub data_keys: Arc<app::storage::DataKeys>,
+    /// E-certificates issued on or after this day need an annotation; default 2021-12-17.
+    pub annotation_cutoff: Option<time::Date>,
     /// The real-name check before registration and mobile-number codes (`None`: off).
     pub real_name: Option<Arc<dyn app::infra::RealNameCheck>>,
 }
@@ -100,6 +102,9 @@ impl Application {
             public_url: public_url.clone(),
             trusted_proxies: config.trusted_proxies,
             verification_log_retention_days: config.verification_log_retention_days,
+            annotation_cutoff: config
+                .annotation_cutoff
+                .unwrap_or(Settings::default().annotation_cutoff),
             ..Settings::default()
         };
         let mut state = crate::app_state(storage.clone(), settings)?;

@@ -199,6 +199,12 @@ pub struct ServeArgs {
     )]
     pub verification_log_retention_days: u32,
 
+    /// E-certificates issued on or after this day (YYYY-MM-DD) are used through an annotation
+    /// (加注); earlier ones are viewed and downloaded directly. The pages and texts say this
+    /// day. Default: 2021-12-17, the national rule.
+    #[arg(long, env = "PORTAL_ANNOTATION_CUTOFF", value_parser = parse_day)]
+    pub annotation_cutoff: Option<time::Date>,
+
     /// Test only (needs --enable-test-controls): milliseconds each production takes.
     #[arg(long, env = "PORTAL_TEST_PRODUCTION_DELAY_MS", hide = true)]
     pub test_production_delay_ms: Option<u64>,
@@ -207,4 +213,10 @@ pub struct ServeArgs {
 /// One `--trusted-proxy` value: a CIDR network or a single address.
 fn parse_network(text: &str) -> Result<ipnet::IpNet, String> {
     app::infra::TrustedProxies::parse_one(text)
+}
+
+/// A calendar day written `YYYY-MM-DD`.
+fn parse_day(text: &str) -> Result<time::Date, String> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(text, format).map_err(|_| format!("{text:?} is not a day written YYYY-MM-DD"))
 }

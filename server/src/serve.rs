@@ -59,6 +59,7 @@ pub async fn run(url: &str, global: &GlobalArgs, args: ServeArgs) -> anyhow::Res
         real_name: args.real_name.check(&args.sms)?,
         demo: args.demo,
         verification_log_retention_days: args.verification_log_retention_days,
+        annotation_cutoff: args.annotation_cutoff,
         trusted_proxies: app::infra::TrustedProxies::new(args.trusted_proxies.clone()),
         connections: crate::connections::ConnectionLimits {
             max_connections: args.max_connections,

@@ -145,7 +145,10 @@ pub async fn apply(
     }
     if certificate.e_certificate(state.settings.annotation_cutoff) != ECertificate::NeedsAnnotation
     {
-        return Err(AppError::Refused(Text::new(Msg::AnnotateNotNeeded)));
+        return Err(AppError::Refused(Text::with(
+            Msg::AnnotateNotNeeded,
+            [state.settings.annotation_cutoff.to_string()],
+        )));
     }
     let now = state.clock.now();
     let today = state.clock.today();

@@ -46,7 +46,10 @@ pub struct CertificateList {
 pub enum FileKind {
     Pdf,
     Image,
-    /// OFD and anything else browsers cannot show: download only.
+    /// OFD (China's standard layout format for e-documents and e-licences): no browser shows
+    /// it, so [查看文件] explains how to open it and offers the download.
+    Ofd,
+    /// Anything else browsers cannot show: download only.
     DownloadOnly,
 }
 
@@ -55,6 +58,7 @@ impl FileKind {
         match content_type {
             "application/pdf" => FileKind::Pdf,
             "image/png" | "image/jpeg" => FileKind::Image,
+            "application/ofd" => FileKind::Ofd,
             _ => FileKind::DownloadOnly,
         }
     }
@@ -107,6 +111,6 @@ mod tests {
         assert_eq!(human_size(3 * 1024 * 1024), "3.0 MB");
         assert_eq!(FileKind::of("application/pdf"), FileKind::Pdf);
         assert_eq!(FileKind::of("image/jpeg"), FileKind::Image);
-        assert_eq!(FileKind::of("application/ofd"), FileKind::DownloadOnly);
+        assert_eq!(FileKind::of("application/ofd"), FileKind::Ofd);
     }
 }

@@ -35,14 +35,50 @@ pub fn RevokedNote(issuer: String) -> impl IntoView {
     }
 }
 
-/// How the e-certificate of this certificate is obtained, in words.
-pub fn e_certificate_text(e: ECertificate) -> Msg {
-    match e {
+/// How the e-certificate of this certificate is obtained, in words (naming the cut-off day).
+pub fn e_certificate_text(e: ECertificate) -> String {
+    let msg = match e {
         ECertificate::None => Msg::ECertNone,
         ECertificate::Direct => Msg::ECertDirect,
         ECertificate::NeedsAnnotation => Msg::ECertNeedsAnnotation,
+    };
+    tf(msg, &[&annotation_cutoff()])
+}
+
+/// The day from which e-certificates need an annotation (`--annotation-cutoff`), as
+/// `YYYY-MM-DD`. The server reads its settings and writes the day into the page's
+/// `<meta name="annotation-cutoff">`, which the browser reads back, so that both render the
+/// same text.
+pub fn annotation_cutoff() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        crate::state::use_app_state()
+            .map(|s| s.settings.annotation_cutoff.to_string())
+            .unwrap_or_else(|_| DEFAULT_ANNOTATION_CUTOFF.to_string())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        #[cfg(feature = "hydrate")]
+        {
+            web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| {
+                    d.query_selector("meta[name=annotation-cutoff]")
+                        .ok()
+                        .flatten()
+                })
+                .and_then(|m| m.get_attribute("content"))
+                .unwrap_or_else(|| DEFAULT_ANNOTATION_CUTOFF.to_string())
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            DEFAULT_ANNOTATION_CUTOFF.to_string()
+        }
     }
 }
+
+/// The national rule's day, when nothing else is known.
+pub const DEFAULT_ANNOTATION_CUTOFF: &str = "2021-12-17";
 
 /// The same in a few words, for the list of a certificate's fields (the download page says the
 /// whole sentence once, in its e-certificate section).

@@ -246,7 +246,7 @@ fn DownloadSections(details: CertificateDetails) -> impl IntoView {
         </section>
         <section class="panel" aria-labelledby="ecert-title" data-testid="e-certificate">
             <h2 id="ecert-title">{t(Msg::ECertificateTitle)}</h2>
-            <p>{t(e_certificate_text(c.e_certificate))}</p>
+            <p>{e_certificate_text(c.e_certificate)}</p>
             {crate::pages::annotations::ecertificate_section(c.clone())}
         </section>
         <section class="panel" aria-labelledby="files-title" data-testid="files">
@@ -277,7 +277,12 @@ fn FileItem(f: FileView, certificate_id: String) -> impl IntoView {
         <li class="file-list__item" data-testid="file" data-name=f.file_name.clone()>
             <div class="file-list__name">
                 <span class="file-list__icon" aria-hidden="true">
-                    {match f.kind { FileKind::Pdf => "PDF", FileKind::Image => "IMG", FileKind::DownloadOnly => "FILE" }}
+                    {match f.kind {
+                        FileKind::Pdf => "PDF",
+                        FileKind::Image => "IMG",
+                        FileKind::Ofd => "OFD",
+                        FileKind::DownloadOnly => "FILE",
+                    }}
                 </span>
                 <span>{f.file_name.clone()}</span>
             </div>
@@ -338,11 +343,20 @@ fn FileViewContent() -> impl IntoView {
                                 <a href=download.clone() class="button" download=file.file_name.clone() rel="external">
                                     {t(Msg::ActionDownloadFile)}
                                 </a>
-                                <a href=src.clone() class="button button--secondary" target="_blank" rel="external noopener">
-                                    {t(Msg::OpenInNewTab)}
-                                </a>
+                                {(file.kind != FileKind::Ofd).then(|| view! {
+                                    <a href=src.clone() class="button button--secondary" target="_blank" rel="external noopener">
+                                        {t(Msg::OpenInNewTab)}
+                                    </a>
+                                })}
                             </p>
                             {match file.kind {
+                                FileKind::Ofd => view! {
+                                    <section class="panel" data-testid="ofd-explained">
+                                        <p>{t(Msg::OfdExplained)}</p>
+                                        <p class="mono small">"SHA-256 " {file.sha256.clone()}</p>
+                                        <p>{t(Msg::OfdCheckSum)}</p>
+                                    </section>
+                                }.into_any(),
                                 FileKind::Image => view! {
                                     <img class="file-viewer file-viewer--image" src=src alt=file.file_name.clone()/>
                                 }.into_any(),

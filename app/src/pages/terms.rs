@@ -1,6 +1,6 @@
 use crate::components::guards::RequireSignedIn;
 use crate::forms::{FormNotice, FormState, SubmitButton};
-use crate::i18n::{t, Msg};
+use crate::i18n::{t, tf, Msg};
 use crate::server_fns::accounts::{accept_terms, log_out};
 use crate::session::use_session;
 use leptos::prelude::*;
@@ -40,7 +40,10 @@ fn TermsContent() -> impl IntoView {
             <h1 id="terms-title">{t(Msg::TermsTitle)}</h1>
             <p class="lead">{t(Msg::TermsIntro)}</p>
             <ol class="terms__list">
-                {TERMS.iter().map(|m| view! { <li>{t(*m)}</li> }).collect_view()}
+                {TERMS
+                    .iter()
+                    .map(|m| view! { <li>{tf(*m, &[&crate::components::certificate::annotation_cutoff()])}</li> })
+                    .collect_view()}
             </ol>
             {accepted.then(|| view! {
                 <div class="notice notice--ok" role="status">

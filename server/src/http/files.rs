@@ -103,7 +103,11 @@ async fn serve(request: Owned, attachment: bool) -> Response {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
     }
     // OFD and unknown types are never rendered by the browser, only saved.
-    let disposition = if attachment || FileKind::of(&meta.content_type) == FileKind::DownloadOnly {
+    let disposition = if attachment
+        || matches!(
+            FileKind::of(&meta.content_type),
+            FileKind::DownloadOnly | FileKind::Ofd
+        ) {
         "attachment"
     } else {
         "inline"

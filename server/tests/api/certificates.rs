@@ -261,7 +261,7 @@ async fn files_are_served_with_type_name_length_and_ranges(db: Db) {
     let app = spawn_app(db).await;
     let id = resident_id(27);
     signed_up(&app, &id, "孙三").await;
-    add_certificate(&app, &record("C-FILES", &id, "孙三")).await;
+    let certificate = add_certificate(&app, &record("C-FILES", &id, "孙三")).await;
     let pdf: Vec<u8> = (0..=255u8).cycle().take(5000).collect();
     let file_id = add_file(&app, "C-FILES", "证书 扫描件.pdf", "application/pdf", &pdf).await;
 
@@ -372,6 +372,24 @@ async fn files_are_served_with_type_name_length_and_ranges(db: Db) {
             .starts_with("attachment;"),
         "OFD is always a download"
     );
+    // [查看文件] of an OFD says how to open it, with the download and the checksum.
+    let (status, page) = app
+        .get_text(&format!("/certificates/{certificate}/files/{ofd}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let text = inner_text(&page);
+    assert!(
+        text.contains("OFD 阅读器") && text.contains("SHA-256"),
+        "{text}"
+    );
+    assert!(page.contains(&format!("/files/{ofd}/download")));
+    let (_, list) = app
+        .get_text(&format!("/certificates/{certificate}/download"))
+        .await;
+    assert!(
+        list.contains(&format!("/certificates/{certificate}/files/{ofd}")),
+        "an OFD has [查看文件] too"
+    );
 }
 
 async fn files_of_revoked_certificates_are_withdrawn(db: Db) {
@@ -425,7 +443,38 @@ async fn corrupted_file_bytes_are_never_served(db: Db) {
     assert!(!body.contains("blob"), "no internals");
 }
 
+async fn the_annotation_cut_off_is_a_setting_and_the_texts_say_it(db: Db) {
+    // An operator moves the day to 2024-06-01: a pharmacist's e-certificate issued on
+    // 2024-01-12 is then viewed directly, and every text names the day configured.
+    let app = crate::helpers::spawn_app_with(
+        db,
+        crate::helpers::Options {
+            annotation_cutoff: Some(date!(2024 - 06 - 01)),
+            ..Default::default()
+        },
+    )
+    .await;
+    let id = resident_id(29);
+    signed_up(&app, &id, "吴九").await;
+    let certificate = add_certificate(&app, &example_record().holder(&id, "吴九").build()).await;
+    let (_, page) = app
+        .get_text(&format!("/certificates/{certificate}/download"))
+        .await;
+    let text = inner_text(&page);
+    assert!(
+        text.contains("电子证书（2024年6月1日之前制发），可直接查看和下载"),
+        "{text}"
+    );
+    assert!(page.contains(r#"<meta name="annotation-cutoff" content="2024-06-01">"#));
+    let refused = crate::annotations::apply(&app, &app.client, &certificate, "90").await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    assert!(inner_text(&refused.text().await.unwrap()).contains("2024年6月1日之前制发的电子证书"));
+    let (_, terms) = app.get_text("/terms").await;
+    assert!(inner_text(&terms).contains("2024年6月1日（含）以后制发的电子证书"));
+}
+
 on_both_backends!(
+    the_annotation_cut_off_is_a_setting_and_the_texts_say_it,
     certificates_belong_to_the_matching_id_and_name,
     first_generation_id_numbers_find_the_same_certificates,
     residence_permit_holders_register_and_find_theirs,

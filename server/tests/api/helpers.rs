@@ -124,6 +124,8 @@ pub struct Options {
     pub verification_log_retention_days: u32,
     /// The data keys (default: [`data_keys`], the tests' fixed key file).
     pub data_keys: Option<std::sync::Arc<app::storage::DataKeys>>,
+    /// `--annotation-cutoff`; the national 2021-12-17 when `None`.
+    pub annotation_cutoff: Option<time::Date>,
     /// A real-name check (`--real-name-check`); none by default.
     pub real_name: Option<std::sync::Arc<dyn app::infra::RealNameCheck>>,
 }
@@ -141,6 +143,7 @@ impl Default for Options {
             public_url: None,
             verification_log_retention_days: app::state::DEFAULT_VERIFICATION_LOG_RETENTION_DAYS,
             data_keys: None,
+            annotation_cutoff: None,
             real_name: None,
         }
     }
@@ -243,6 +246,7 @@ async fn start(
         ),
         demo: true,
         verification_log_retention_days: options.verification_log_retention_days,
+        annotation_cutoff: options.annotation_cutoff,
         real_name: options.real_name.clone(),
         trusted_proxies: app::infra::TrustedProxies::new(options.trusted_proxies.clone()),
         connections: options.connections.clone(),

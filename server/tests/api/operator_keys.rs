@@ -318,7 +318,7 @@ async fn a_retired_key_no_longer_verifies(db: Db) {
         .await
         .unwrap();
     assert!(
-        page.contains("签名密钥已被发证机构停用"),
+        page.contains("签名密钥已被证书发放机构停用"),
         "the page says why"
     );
 
