@@ -132,10 +132,11 @@ pub enum CodeIntent {
     Resend,
 }
 
-/// The second step of registration: the code sent to the mobile number.
+/// A code step, whatever the code unlocks: the ticket of the pending action, the code typed,
+/// and whether it is entered or a new one is asked for ([重新获取验证码]).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ConfirmRegistrationForm {
+pub struct CodeStepForm {
     pub ticket: String,
     #[serde(default)]
     pub code: String,
@@ -143,11 +144,14 @@ pub struct ConfirmRegistrationForm {
     pub intent: CodeIntent,
 }
 
-impl EchoValues for ConfirmRegistrationForm {
+impl EchoValues for CodeStepForm {
     fn echo_values(&self) -> Vec<(String, String)> {
         vec![("code".into(), self.code.clone())]
     }
 }
+
+/// The second step of registration: the code sent to the mobile number.
+pub type ConfirmRegistrationForm = CodeStepForm;
 
 /// 忘记密码, first step: the account and its registered mobile number.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -248,22 +252,8 @@ impl EchoValues for CorrectNameForm {
     }
 }
 
-/// The code that confirms a change of the account (mobile number or name).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ConfirmAccountChangeForm {
-    pub ticket: String,
-    #[serde(default)]
-    pub code: String,
-    #[serde(default)]
-    pub intent: CodeIntent,
-}
-
-impl EchoValues for ConfirmAccountChangeForm {
-    fn echo_values(&self) -> Vec<(String, String)> {
-        vec![("code".into(), self.code.clone())]
-    }
-}
+/// The code that confirms a change of the account (mobile number, name, deletion).
+pub type ConfirmAccountChangeForm = CodeStepForm;
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,5 @@
 //! The appeal forms, exactly as posted; parsing happens in the service.
 
-use crate::accounts::forms::CodeIntent;
 use crate::forms::EchoValues;
 use serde::{Deserialize, Serialize};
 
@@ -29,21 +28,7 @@ impl EchoValues for AppealForm {
 }
 
 /// The code that files the appeal, or [重新获取验证码].
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ConfirmAppealForm {
-    pub ticket: String,
-    #[serde(default)]
-    pub code: String,
-    #[serde(default)]
-    pub intent: CodeIntent,
-}
-
-impl EchoValues for ConfirmAppealForm {
-    fn echo_values(&self) -> Vec<(String, String)> {
-        vec![("code".into(), self.code.clone())]
-    }
-}
+pub type ConfirmAppealForm = crate::accounts::forms::CodeStepForm;
 
 /// 申诉进度查询: the appeal number and the ID document it was filed for.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
