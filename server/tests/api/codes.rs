@@ -9,7 +9,7 @@ use crate::accounts::{
 use crate::helpers::{client_for, inner_text, spawn_app, spawn_app_with, Db, Options, TestApp};
 use crate::on_both_backends;
 use reqwest::StatusCode;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// An app with room for a burst's 300 connections from one address: the bursts here are
 /// about the counters, not the connection cap (tested in `limits.rs`).
@@ -428,7 +428,7 @@ async fn throttles_and_codes_keep_no_clear_numbers(db: Db) {
 }
 
 /// The requests a fake provider received, as their parameters.
-type Received = Arc<Mutex<Vec<std::collections::BTreeMap<String, String>>>>;
+type Received = crate::helpers::AliyunReceived;
 
 /// A stand-in for Alibaba Cloud SMS: checks each SendSms request as the provider's
 /// documentation describes it and answers as the provider does.
@@ -448,45 +448,30 @@ async fn fake_aliyun() -> FakeAliyun {
         State(received): State<Received>,
         RawQuery(query): RawQuery,
     ) -> axum::response::Response {
-        let params: std::collections::BTreeMap<String, String> =
-            serde_urlencoded::from_str(&query.unwrap_or_default()).unwrap();
-        let mut unsigned: std::collections::BTreeMap<&str, &str> = params
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        let Some(signature) = unsigned.remove("Signature") else {
-            return (S::BAD_REQUEST, r#"{"Code":"MissingSignature","Message":"Signature is mandatory for this action.","RequestId":"r0"}"#).into_response();
+        let params = match crate::helpers::aliyun_signed_params(
+            query,
+            &[
+                ("Action", Some("SendSms")),
+                ("Version", Some("2017-05-25")),
+                ("SignatureMethod", Some("HMAC-SHA1")),
+                ("SignatureVersion", Some("1.0")),
+                ("Format", Some("JSON")),
+                ("RegionId", Some("cn-hangzhou")),
+                ("AccessKeyId", Some("testId")),
+                ("SignName", Some("电子证书服务")),
+                ("SignatureNonce", None),
+                ("Timestamp", None),
+                ("PhoneNumbers", None),
+                ("TemplateCode", None),
+                ("TemplateParam", None),
+            ],
+            TEST_SECRET,
+        ) {
+            Ok(params) => params,
+            Err(answer) => return *answer,
         };
-        for (name, value) in [
-            ("Action", Some("SendSms")),
-            ("Version", Some("2017-05-25")),
-            ("SignatureMethod", Some("HMAC-SHA1")),
-            ("SignatureVersion", Some("1.0")),
-            ("Format", Some("JSON")),
-            ("RegionId", Some("cn-hangzhou")),
-            ("AccessKeyId", Some("testId")),
-            ("SignName", Some("电子证书服务")),
-            ("SignatureNonce", None),
-            ("Timestamp", None),
-            ("PhoneNumbers", None),
-            ("TemplateCode", None),
-            ("TemplateParam", None),
-        ] {
-            let given = unsigned.get(name);
-            assert!(given.is_some(), "{name} is missing");
-            if let Some(expected) = value {
-                assert_eq!(given, Some(&expected), "{name}");
-            }
-        }
-        assert_eq!(
-            unsigned["Timestamp"].len(),
-            20,
-            "ISO 8601 UTC to the second"
-        );
-        if server::sms::aliyun::signature(&unsigned, TEST_SECRET) != signature {
-            return (S::BAD_REQUEST, r#"{"Code":"SignatureDoesNotMatch","Message":"Specified signature is not matched with our calculation.","RequestId":"r1"}"#).into_response();
-        }
-        let phone = unsigned["PhoneNumbers"].to_string();
+        assert_eq!(params["Timestamp"].len(), 20, "ISO 8601 UTC to the second");
+        let phone = params["PhoneNumbers"].to_string();
         received.lock().unwrap().push(params);
         if phone == "13700000009" {
             return (S::OK, r#"{"Code":"isv.BUSINESS_LIMIT_CONTROL","Message":"触发小时级流控Permits:5","RequestId":"r2"}"#).into_response();
@@ -500,9 +485,7 @@ async fn fake_aliyun() -> FakeAliyun {
     let router = axum::Router::new()
         .route("/", axum::routing::get(send_sms))
         .with_state(received.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}/", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let base = crate::helpers::serve_stand_in(router).await;
     FakeAliyun { base, received }
 }
 

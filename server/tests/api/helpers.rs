@@ -418,3 +418,48 @@ pub fn data_key_file() -> &'static std::path::Path {
 pub fn data_keys() -> std::sync::Arc<app::storage::DataKeys> {
     std::sync::Arc::new(app::storage::DataKeys::parse(TEST_DATA_KEYS).expect("test data keys"))
 }
+
+/// What a stand-in for an Alibaba Cloud service received: each request's parameters.
+pub type AliyunReceived =
+    std::sync::Arc<std::sync::Mutex<Vec<std::collections::BTreeMap<String, String>>>>;
+
+/// Checks a request to a stand-in for an Alibaba Cloud RPC API as the documentation describes
+/// it: every `expected` parameter present (with its value, where one is given) and signature
+/// version 1.0 over the others with `secret`. The parameters when it holds; otherwise the
+/// service's own error answer (missing or wrong signature).
+pub fn aliyun_signed_params(
+    query: Option<String>,
+    expected: &[(&str, Option<&str>)],
+    secret: &str,
+) -> Result<std::collections::BTreeMap<String, String>, Box<axum::response::Response>> {
+    use axum::http::StatusCode as S;
+    use axum::response::IntoResponse;
+    let params: std::collections::BTreeMap<String, String> =
+        serde_urlencoded::from_str(&query.unwrap_or_default()).unwrap();
+    let mut unsigned: std::collections::BTreeMap<&str, &str> = params
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let Some(signature) = unsigned.remove("Signature") else {
+        return Err(Box::new((S::BAD_REQUEST, r#"{"Code":"MissingSignature","Message":"Signature is mandatory for this action.","RequestId":"r0"}"#).into_response()));
+    };
+    for (name, value) in expected {
+        let given = unsigned.get(name);
+        assert!(given.is_some(), "{name} is missing");
+        if let Some(expected) = value {
+            assert_eq!(given, Some(expected), "{name}");
+        }
+    }
+    if server::sms::aliyun::signature(&unsigned, secret) != signature {
+        return Err(Box::new((S::BAD_REQUEST, r#"{"Code":"SignatureDoesNotMatch","Message":"Specified signature is not matched with our calculation.","RequestId":"r1"}"#).into_response()));
+    }
+    Ok(params)
+}
+
+/// Serves a stand-in on a free loopback port; its base address, with a trailing slash.
+pub async fn serve_stand_in(router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    base
+}

@@ -11,7 +11,7 @@ use crate::on_both_backends;
 use crate::verification::{api_get, produced_copy, NAME, NUMBER};
 use reqwest::StatusCode;
 use serde_json::Value;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The export as `client` downloads it: status, headers checked, the document.
@@ -433,7 +433,7 @@ async fn deleting_the_account_removes_it_and_keeps_the_issuers_records(db: Db) {
 }
 
 /// The requests the stand-in provider received, as their parameters.
-type Received = Arc<Mutex<Vec<std::collections::BTreeMap<String, String>>>>;
+type Received = crate::helpers::AliyunReceived;
 
 const TEST_SECRET: &str = "testSecret";
 const AUTH_CODE: &str = "QASDW-test";
@@ -453,44 +453,33 @@ async fn fake_dytns() -> (String, Received) {
         State(received): State<Received>,
         RawQuery(query): RawQuery,
     ) -> axum::response::Response {
-        let params: std::collections::BTreeMap<String, String> =
-            serde_urlencoded::from_str(&query.unwrap_or_default()).unwrap();
-        let mut unsigned: std::collections::BTreeMap<&str, &str> = params
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        let Some(signature) = unsigned.remove("Signature") else {
-            return (S::BAD_REQUEST, r#"{"Code":"MissingSignature","Message":"Signature is mandatory for this action.","RequestId":"r0"}"#).into_response();
+        let params = match crate::helpers::aliyun_signed_params(
+            query,
+            &[
+                ("Action", Some("ThreeElementsVerification")),
+                ("Version", Some("2020-02-17")),
+                ("SignatureMethod", Some("HMAC-SHA1")),
+                ("SignatureVersion", Some("1.0")),
+                ("Format", Some("JSON")),
+                ("AccessKeyId", Some("testId")),
+                ("AuthCode", Some(AUTH_CODE)),
+                ("Mask", Some("NORMAL")),
+                ("SignatureNonce", None),
+                ("Timestamp", None),
+                ("InputNumber", None),
+                ("CertCode", None),
+                ("Name", None),
+            ],
+            TEST_SECRET,
+        ) {
+            Ok(params) => params,
+            Err(answer) => return *answer,
         };
-        for (name, value) in [
-            ("Action", Some("ThreeElementsVerification")),
-            ("Version", Some("2020-02-17")),
-            ("SignatureMethod", Some("HMAC-SHA1")),
-            ("SignatureVersion", Some("1.0")),
-            ("Format", Some("JSON")),
-            ("AccessKeyId", Some("testId")),
-            ("AuthCode", Some(AUTH_CODE)),
-            ("Mask", Some("NORMAL")),
-            ("SignatureNonce", None),
-            ("Timestamp", None),
-            ("InputNumber", None),
-            ("CertCode", None),
-            ("Name", None),
-        ] {
-            let given = unsigned.get(name);
-            assert!(given.is_some(), "{name} is missing");
-            if let Some(expected) = value {
-                assert_eq!(given, Some(&expected), "{name}");
-            }
-        }
-        assert_eq!(unsigned.len(), 13, "no other parameters: {unsigned:?}");
-        if server::sms::aliyun::signature(&unsigned, TEST_SECRET) != signature {
-            return (S::BAD_REQUEST, r#"{"Code":"SignatureDoesNotMatch","Message":"Specified signature is not matched with our calculation.","RequestId":"r1"}"#).into_response();
-        }
+        assert_eq!(params.len(), 14, "no other parameters: {params:?}");
         let (number, id, name) = (
-            unsigned["InputNumber"],
-            unsigned["CertCode"],
-            unsigned["Name"],
+            params["InputNumber"].as_str(),
+            params["CertCode"].as_str(),
+            params["Name"].as_str(),
         );
         let consistent = number == mobile_for(id) && name != "冒名";
         let limited = number == LIMITED_MOBILE;
@@ -509,10 +498,7 @@ async fn fake_dytns() -> (String, Received) {
     let router = axum::Router::new()
         .route("/", axum::routing::get(verify))
         .with_state(received.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}/", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    (base, received)
+    (crate::helpers::serve_stand_in(router).await, received)
 }
 
 fn dytns(endpoint: &str, secret: &str) -> Arc<dyn app::infra::RealNameCheck> {
