@@ -252,16 +252,23 @@ async fn time_until_closed(stream: &mut TcpStream, limit: Duration) -> Option<Du
     }
 }
 
+/// The answer to one request, or the error that ended the connection (a connection the server
+/// refused at its cap is reset, possibly before the request is even written).
 async fn send_request(stream: &mut TcpStream) -> String {
-    stream
+    if let Err(error) = stream
         .write_all(b"GET /healthz HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
         .await
-        .unwrap();
+    {
+        return format!("not sent: {error}");
+    }
     let mut answer = Vec::new();
-    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer))
-        .await
-        .expect("answered")
-        .unwrap();
+    if let Err(error) =
+        tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer))
+            .await
+            .expect("answered")
+    {
+        return format!("no answer: {error}");
+    }
     String::from_utf8_lossy(&answer).to_string()
 }
 
