@@ -35,7 +35,7 @@ pub struct GlobalArgs {
     #[arg(long, env = "PORTAL_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
 
-    /// The data key file: the keys that seal holders' ID and mobile numbers at rest (see
+    /// The data key file: the keys that seal ID and mobile numbers at rest (see
     /// `server data-key --help` and the README, Deploying). Without it, only a demonstration
     /// runs, on a development key generated in the data directory.
     #[arg(long, env = "PORTAL_DATA_KEY_FILE", global = true)]

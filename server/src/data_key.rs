@@ -1,6 +1,6 @@
-//! The data key file (`--data-key-file`): the keys that seal holders' ID and mobile numbers
-//! at rest and hash ID numbers for lookups ([`app::storage::DataKeys`]), and the operator's
-//! `server data-key` commands.
+//! The data key file (`--data-key-file`): the keys that seal ID and mobile numbers at rest
+//! (holders, certificates, appeals, pending codes) and hash ID numbers and addresses for
+//! lookups ([`app::storage::DataKeys`]), and the operator's `server data-key` commands.
 //!
 //! Without `--data-key-file`, a demonstration (`--demo`, `--demo-data`, test controls, the
 //! `demo-data` command) uses a development key file generated once in the data directory;
@@ -143,7 +143,7 @@ pub async fn run(
             let changed = storage.reencrypt_all().await?;
             storage.close().await;
             println!(
-                "re-encrypted {changed} rows (holders and pending codes) under data key {}; no \
+                "re-encrypted {changed} rows (holders, certificates, appeals, pending codes) under data key {}; no \
                  value needs another key now",
                 keys.current_id()
             );

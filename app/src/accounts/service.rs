@@ -387,11 +387,12 @@ pub(crate) fn account_key(keys: &crate::storage::DataKeys, id: &IdNumber) -> Str
 ///
 /// [`ThrottleStore::clear_throttles_of`]: crate::storage::ThrottleStore::clear_throttles_of
 fn account_client_key(keys: &crate::storage::DataKeys, id: &IdNumber, client: &str) -> String {
-    format!("{}/{}", account_key(keys, id), client_key(client))
+    format!("{}/{}", account_key(keys, id), client_key(keys, client))
 }
 
-fn client_key(client: &str) -> String {
-    sha256_hex(format!("client:{client}").as_bytes())
+/// A client address's throttle key: keyed too, as all 2^32 IPv4 addresses are few.
+fn client_key(keys: &crate::storage::DataKeys, client: &str) -> String {
+    keys.lookup_hash("client", client)
 }
 
 /// Login (登录) with throttling per account and per client address. Every wrong combination
@@ -426,7 +427,7 @@ pub async fn login(
     if let Some(client) = &client {
         let account_client = account_client_key(keys, &id_number, client);
         throttles.insert(0, (account_client, ACCOUNT_FROM_CLIENT_THROTTLE, true));
-        throttles.push((client_key(client), CLIENT_THROTTLE, false));
+        throttles.push((client_key(keys, client), CLIENT_THROTTLE, false));
     }
     for (key, policy, _) in &throttles {
         if let Err(until) = state.storage.reserve_attempt(key, now, *policy).await? {

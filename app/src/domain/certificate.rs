@@ -103,8 +103,11 @@ pub struct CertificateRecord {
 #[cfg(feature = "ssr")]
 impl CertificateRecord {
     /// A digest of every field, so that re-importing an unchanged record is recognised as such
-    /// without comparing column by column.
-    pub fn content_hash(&self) -> String {
+    /// without comparing column by column. The ID number enters as its keyed lookup hash
+    /// (`DataKeys::id_lookup`, passed as `id_lookup`), never in clear: an unkeyed digest of the
+    /// row's other fields and the number could be reversed by trying every birth date and
+    /// sequence number, so the stored hash would give the number away.
+    pub fn content_hash(&self, id_lookup: &str) -> String {
         use sha2::{Digest, Sha256};
         let mut hasher = Sha256::new();
         let (status, revoked_on, reason) = match &self.status {
@@ -116,7 +119,7 @@ impl CertificateRecord {
         for field in [
             self.number.as_str(),
             self.holder_id.id_type().code(),
-            self.holder_id.as_str(),
+            id_lookup,
             self.holder_name.as_str(),
             self.qualification.as_str(),
             self.level.as_str(),

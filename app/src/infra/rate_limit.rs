@@ -1,10 +1,11 @@
 //! Per-client limits on the public checks that cost the server most. The counters live in
 //! the database (`storage::RateLimitStore`), so every server process on it shares them; a
 //! client is counted by [`limit_key`](super::limit_key) (its IPv4 address, or its IPv6 /64),
-//! and only a digest of that key is stored.
+//! and only a keyed hash of that key is stored (with the deployment's lookup key, so the
+//! table cannot be turned back into addresses by hashing all 2^32 of them).
 
 use crate::domain::Millis;
-use crate::storage::{DynStorage, StorageResult};
+use crate::storage::{DataKeys, DynStorage, StorageResult};
 use std::net::IpAddr;
 
 /// Manual checks per client address and window…
@@ -53,10 +54,14 @@ impl LimitKind {
     }
 }
 
-/// The stored key of a client's counter for one kind of check: a SHA-256 digest, so the
-/// table holds no addresses.
-pub fn counter_key(client: IpAddr, kind: LimitKind) -> String {
-    super::sha256_hex(format!("{}:{}", kind.code(), super::limit_key(client)).as_bytes())
+/// The stored key of a client's counter for one kind of check: a keyed hash
+/// ([`DataKeys::lookup_hash`]), so the table holds no addresses nor anything that leads back
+/// to one without the key.
+pub fn counter_key(keys: &DataKeys, client: IpAddr, kind: LimitKind) -> String {
+    keys.lookup_hash(
+        "limit",
+        &format!("{}:{}", kind.code(), super::limit_key(client)),
+    )
 }
 
 /// Counts one check of `client`: `Ok(Ok(()))` when it may go ahead, `Ok(Err(retry_at))` when
@@ -68,7 +73,11 @@ pub async fn count_check(
     now: Millis,
 ) -> StorageResult<Result<(), Millis>> {
     let counted = storage
-        .count_check(&counter_key(client, kind), now, LIMIT_WINDOW_MS)
+        .count_check(
+            &counter_key(storage.data_keys(), client, kind),
+            now,
+            LIMIT_WINDOW_MS,
+        )
         .await?;
     Ok(if counted.count > i64::from(kind.limit()) {
         Err(counted.window_start + LIMIT_WINDOW_MS)
@@ -82,20 +91,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn counter_keys_are_digests_per_kind_and_client() {
+    fn counter_keys_are_keyed_digests_per_kind_and_client() {
+        let keys = DataKeys::parse(&DataKeys::generate_text()).unwrap();
+        let other = DataKeys::parse(&DataKeys::generate_text()).unwrap();
         let ip: IpAddr = "203.0.113.7".parse().unwrap();
-        let key = counter_key(ip, LimitKind::Manual);
+        let key = counter_key(&keys, ip, LimitKind::Manual);
         assert_eq!(key.len(), 64);
         assert!(!key.contains("203"));
-        assert_ne!(key, counter_key(ip, LimitKind::File));
+        assert_ne!(key, counter_key(&keys, ip, LimitKind::File));
+        assert_ne!(key, counter_key(&other, ip, LimitKind::Manual));
+        // Not the unkeyed digest of before, which all 2^32 addresses reverse.
+        assert_ne!(key, crate::infra::sha256_hex(b"manual:203.0.113.7"));
         assert_ne!(
             key,
-            counter_key("203.0.113.8".parse().unwrap(), LimitKind::Manual)
+            counter_key(&keys, "203.0.113.8".parse().unwrap(), LimitKind::Manual)
         );
         // One IPv6 /64 is one client.
         assert_eq!(
-            counter_key("2001:db8::1".parse().unwrap(), LimitKind::File),
-            counter_key("2001:db8::ffff:1".parse().unwrap(), LimitKind::File)
+            counter_key(&keys, "2001:db8::1".parse().unwrap(), LimitKind::File),
+            counter_key(&keys, "2001:db8::ffff:1".parse().unwrap(), LimitKind::File)
         );
     }
 }

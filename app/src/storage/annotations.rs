@@ -3,7 +3,9 @@
 //! [`super::annotation_queue`].
 
 use super::certificates::DbCertificate;
-use super::rows::{date, execute, fetch_as, IntoDomain};
+use super::rows::{
+    date, execute, fetch_as, fetch_opened, FromSealedRow, IntoDomain, IntoDomainWith,
+};
 use super::{Dialect, PgStorage, SqliteStorage, StorageError, StorageResult};
 use crate::domain::annotation::{quota_of, Quota, Scenario, ValidityDays, WINDOW_DAYS};
 use crate::domain::time::Millis;
@@ -130,6 +132,7 @@ struct DbAnnotationWithCertificate {
     c_cert_number: String,
     c_holder_id_type: String,
     c_holder_id_number: String,
+    c_holder_id_number_enc: Option<String>,
     c_holder_name: String,
     c_qualification: String,
     c_level: String,
@@ -151,6 +154,7 @@ const ANNOTATION_WITH_CERTIFICATE: &str = "SELECT a.id, a.code, \
      c.id AS c_id, \
      c.public_id AS c_public_id, c.cert_number AS c_cert_number, \
      c.holder_id_type AS c_holder_id_type, c.holder_id_number AS c_holder_id_number, \
+     c.holder_id_number_enc AS c_holder_id_number_enc, \
      c.holder_name AS c_holder_name, c.qualification AS c_qualification, c.level AS c_level, \
      c.specialty AS c_specialty, c.issued_on AS c_issued_on, c.issuer AS c_issuer, \
      c.electronic AS c_electronic, c.status AS c_status, c.revoked_on AS c_revoked_on, \
@@ -158,16 +162,18 @@ const ANNOTATION_WITH_CERTIFICATE: &str = "SELECT a.id, a.code, \
      c.updated_at AS c_updated_at FROM annotations a JOIN certificates c \
      ON c.id = a.certificate_id WHERE a.code = $1";
 
-impl TryFrom<DbAnnotationWithCertificate> for (Annotation, Certificate) {
-    type Error = StorageError;
-
-    fn try_from(row: DbAnnotationWithCertificate) -> StorageResult<(Annotation, Certificate)> {
-        let certificate = Certificate::try_from(DbCertificate {
+impl FromSealedRow<DbAnnotationWithCertificate> for (Annotation, Certificate) {
+    fn from_sealed_row(
+        row: DbAnnotationWithCertificate,
+        keys: &super::DataKeys,
+    ) -> StorageResult<(Annotation, Certificate)> {
+        let certificate = DbCertificate {
             id: row.c_id,
             public_id: row.c_public_id,
             cert_number: row.c_cert_number,
             holder_id_type: row.c_holder_id_type,
             holder_id_number: row.c_holder_id_number,
+            holder_id_number_enc: row.c_holder_id_number_enc,
             holder_name: row.c_holder_name,
             qualification: row.c_qualification,
             level: row.c_level,
@@ -180,7 +186,8 @@ impl TryFrom<DbAnnotationWithCertificate> for (Annotation, Certificate) {
             revoke_reason: row.c_revoke_reason,
             created_at: row.c_created_at,
             updated_at: row.c_updated_at,
-        })?;
+        }
+        .into_certificate(keys)?;
         Ok((Annotation::try_from(row.annotation)?, certificate))
     }
 }
@@ -252,7 +259,7 @@ macro_rules! impl_annotation_store {
             #[tracing::instrument(skip_all, fields(code = %code))]
             async fn annotation_with_certificate(&self, code: &str) -> StorageResult<Option<(Annotation, Certificate)>> {
                 let sql = ANNOTATION_WITH_CERTIFICATE;
-                fetch_as!(self.pool(), DbAnnotationWithCertificate, sql, fetch_optional, code)
+                fetch_opened!(self.keys(), self.pool(), DbAnnotationWithCertificate, sql, fetch_optional, code)
             }
 
             #[tracing::instrument(skip_all, fields(certificate = certificate.0, number = %number))]

@@ -1,8 +1,9 @@
 //! Appeals (账号申诉): drafts waiting for their code with the ID photo, filed appeals, the
 //! operator's decisions, and the account an approval locks.
 
-use super::rows::{execute, fetch_as, id_type, IntoDomain};
-use super::{AuditLine, Dialect, PgStorage, SqliteStorage, StorageError, StorageResult};
+use super::data_keys::{APPEAL_ID_NUMBER, APPEAL_MOBILE};
+use super::rows::{execute, fetch_opened, id_type, FromSealedRow, IntoDomainWith};
+use super::{AuditLine, DataKeys, Dialect, PgStorage, SqliteStorage, StorageError, StorageResult};
 use crate::domain::appeal::{
     Appeal, AppealDecided, AppealDecision, AppealState, NewAppealDraft, PhotoType,
 };
@@ -52,7 +53,10 @@ pub trait AppealStore: Send + Sync {
     async fn purge_appeal_drafts(&self, now: Millis) -> StorageResult<u64>;
 }
 
-/// An appeal as read.
+/// An appeal as read. Like a holder's, its ID number is stored as the keyed lookup hash
+/// (`id_number`, which the one-pending-appeal index compares) and sealed (`id_number_enc`),
+/// and its mobile number sealed; rows written before that and not converted yet have them
+/// in clear and `id_number_enc` empty.
 #[derive(sqlx::FromRow)]
 pub struct DbAppeal {
     id: i64,
@@ -60,6 +64,7 @@ pub struct DbAppeal {
     ticket: String,
     id_type: String,
     id_number: String,
+    id_number_enc: Option<String>,
     name: String,
     mobile: String,
     statement: String,
@@ -75,21 +80,27 @@ pub struct DbAppeal {
     locked_holder: Option<i64>,
 }
 
-const APPEAL_COLUMNS: &str = "id, appeal_number, ticket, id_type, id_number, name, mobile, \
+const APPEAL_COLUMNS: &str = "id, appeal_number, ticket, id_type, id_number, id_number_enc, \
+     name, mobile, \
      statement, photo_sha256, photo_type, photo_size, state, created_at, filed_at, decided_at, \
      decided_by, decision_note, locked_holder";
 
-impl TryFrom<DbAppeal> for Appeal {
-    type Error = StorageError;
-
-    fn try_from(row: DbAppeal) -> StorageResult<Appeal> {
+impl FromSealedRow<DbAppeal> for Appeal {
+    fn from_sealed_row(row: DbAppeal, keys: &DataKeys) -> StorageResult<Appeal> {
+        let (id_number, mobile) = match row.id_number_enc {
+            Some(sealed) => (
+                keys.open(APPEAL_ID_NUMBER, &sealed)?,
+                keys.open(APPEAL_MOBILE, &row.mobile)?,
+            ),
+            None => (row.id_number, row.mobile),
+        };
         Ok(Appeal {
             id: row.id,
             number: row.appeal_number,
             ticket: row.ticket,
-            id_number: IdNumber::from_trusted(id_type(&row.id_type)?, row.id_number),
+            id_number: IdNumber::from_trusted(id_type(&row.id_type)?, id_number),
             name: HolderName::from_trusted(row.name),
-            mobile: Mobile::from_trusted(row.mobile),
+            mobile: Mobile::from_trusted(mobile),
             statement: row.statement,
             photo_sha256: row.photo_sha256,
             photo_type: PhotoType::from_content_type(&row.photo_type)
@@ -132,21 +143,23 @@ macro_rules! impl_appeal_store {
                     photo.len() as i64,
                     photo,
                 );
+                let id_number = self.keys().seal_id(APPEAL_ID_NUMBER, &draft.id_number);
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO appeals (ticket, id_type, id_number, name, mobile, statement, \
-                     photo_sha256, photo_type, photo_size, state, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10) RETURNING id",
+                     photo_sha256, photo_type, photo_size, state, created_at, id_number_enc) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10, $11) RETURNING id",
                 )
                 .bind(&draft.ticket)
                 .bind(draft.id_number.id_type().code())
-                .bind(draft.id_number.as_str())
+                .bind(&id_number.lookup)
                 .bind(draft.name.as_str())
-                .bind(draft.mobile.as_str())
+                .bind(self.keys().seal(APPEAL_MOBILE, draft.mobile.as_str()))
                 .bind(&draft.statement)
                 .bind(&sha256)
                 .bind(draft.photo_type.content_type())
                 .bind(photo.len() as i64)
                 .bind(draft.created_at)
+                .bind(&id_number.sealed)
                 .fetch_one(&mut *tx)
                 .await?;
                 tx.commit().await?;
@@ -158,7 +171,7 @@ macro_rules! impl_appeal_store {
                 let sql = format!(
                     "SELECT {APPEAL_COLUMNS} FROM appeals WHERE ticket = $1 AND state = 'draft'"
                 );
-                fetch_as!(self.pool(), DbAppeal, &sql, fetch_optional, ticket)
+                fetch_opened!(self.keys(), self.pool(), DbAppeal, &sql, fetch_optional, ticket)
             }
 
             #[tracing::instrument(skip_all, fields(appeal = id))]
@@ -199,7 +212,7 @@ macro_rules! impl_appeal_store {
                     "SELECT {APPEAL_COLUMNS} FROM appeals WHERE appeal_number = $1 \
                      AND state <> 'draft'"
                 );
-                fetch_as!(self.pool(), DbAppeal, &sql, fetch_optional, number)
+                fetch_opened!(self.keys(), self.pool(), DbAppeal, &sql, fetch_optional, number)
             }
 
             #[tracing::instrument(skip_all, fields(appeal = id))]
@@ -207,7 +220,7 @@ macro_rules! impl_appeal_store {
                 let sql = format!(
                     "SELECT {APPEAL_COLUMNS} FROM appeals WHERE id = $1 AND state <> 'draft'"
                 );
-                fetch_as!(self.pool(), DbAppeal, &sql, fetch_optional, id)
+                fetch_opened!(self.keys(), self.pool(), DbAppeal, &sql, fetch_optional, id)
             }
 
             #[tracing::instrument(skip_all, fields(limit))]
@@ -220,7 +233,7 @@ macro_rules! impl_appeal_store {
                     "SELECT {APPEAL_COLUMNS} FROM appeals WHERE state <> 'draft' \
                      AND ($1 IS NULL OR state = $1) ORDER BY id LIMIT $2"
                 );
-                fetch_as!(self.pool(), DbAppeal, &sql, fetch_all, state.map(|s| s.code()), limit)
+                fetch_opened!(self.keys(), self.pool(), DbAppeal, &sql, fetch_all, state.map(|s| s.code()), limit)
             }
 
             #[tracing::instrument(skip_all, fields(appeal = id))]
@@ -233,13 +246,13 @@ macro_rules! impl_appeal_store {
             ) -> StorageResult<AppealDecided> {
                 let mut tx = self.pool().begin_with(<Self as Dialect>::BEGIN_WRITE).await?;
                 let sql = format!(
-                    "SELECT state, appeal_number, id_type, id_number FROM appeals \
+                    "SELECT state, appeal_number, id_type, id_number, id_number_enc FROM appeals \
                      WHERE id = $1 AND state <> 'draft'{}",
                     <Self as Dialect>::FOR_UPDATE
                 );
-                let row: Option<(String, Option<String>, String, String)> =
+                let row: Option<(String, Option<String>, String, String, Option<String>)> =
                     sqlx::query_as(&sql).bind(id).fetch_optional(&mut *tx).await?;
-                let Some((state, number, id_type, id_number)) = row else {
+                let Some((state, number, id_type, id_number, id_number_enc)) = row else {
                     return Err(StorageError::NotFound);
                 };
                 if state != AppealState::Pending.code() {
@@ -255,11 +268,15 @@ macro_rules! impl_appeal_store {
                         )
                         .bind(now)
                         .bind(&id_type)
-                        // Accounts are found by the lookup hash of their ID (`DataKeys`).
-                        .bind(self.keys().id_lookup(&crate::domain::IdNumber::from_trusted(
-                            super::rows::id_type(&id_type)?,
-                            id_number,
-                        )))
+                        // Accounts are found by the lookup hash of their ID (`DataKeys`), which
+                        // the appeal stores too (a row not converted yet: its number in clear).
+                        .bind(match id_number_enc {
+                            Some(_) => id_number,
+                            None => self.keys().id_lookup(&IdNumber::from_trusted(
+                                super::rows::id_type(&id_type)?,
+                                id_number,
+                            )),
+                        })
                         .fetch_optional(&mut *tx)
                         .await?;
                         if let Some(holder) = locked {

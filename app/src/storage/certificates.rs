@@ -3,8 +3,9 @@
 //! code in the server and reuse [`DbCertificate`], [`CERTIFICATE_COLUMNS`], [`status_columns`]
 //! and [`CertificateContent`] from here.
 
-use super::rows::{date, fetch_as, id_type, IntoDomain};
-use super::{Dialect, PgStorage, SqliteStorage, StorageError, StorageResult};
+use super::data_keys::{SealedId, CERTIFICATE_ID_NUMBER};
+use super::rows::{date, fetch_opened, id_type, FromSealedRow, IntoDomainWith};
+use super::{DataKeys, Dialect, PgStorage, SqliteStorage, StorageError, StorageResult};
 use crate::domain::{
     Certificate, CertificateId, CertificateRecord, CertificateStatus, HolderName, IdNumber, Millis,
     Owner, UpsertOutcome,
@@ -54,7 +55,11 @@ pub struct DbCertificate {
     pub(crate) public_id: String,
     pub(crate) cert_number: String,
     pub(crate) holder_id_type: String,
+    /// The keyed lookup hash of the holder's ID (in clear only in rows written before
+    /// encryption at rest and not converted yet, whose `holder_id_number_enc` is empty).
     pub(crate) holder_id_number: String,
+    /// The holder's ID number, sealed ([`CERTIFICATE_ID_NUMBER`]).
+    pub(crate) holder_id_number_enc: Option<String>,
     pub(crate) holder_name: String,
     pub(crate) qualification: String,
     pub(crate) level: String,
@@ -71,13 +76,17 @@ pub struct DbCertificate {
 
 /// The columns [`DbCertificate`] reads, in its order.
 pub const CERTIFICATE_COLUMNS: &str = "id, public_id, cert_number, holder_id_type, \
-     holder_id_number, holder_name, qualification, level, specialty, issued_on, issuer, \
+     holder_id_number, holder_id_number_enc, holder_name, qualification, level, specialty, issued_on, issuer, \
      electronic, status, revoked_on, revoke_reason, created_at, updated_at";
 
-impl TryFrom<DbCertificate> for Certificate {
-    type Error = StorageError;
-
-    fn try_from(row: DbCertificate) -> StorageResult<Certificate> {
+impl DbCertificate {
+    /// The certificate, its holder's ID number opened with `keys`.
+    pub fn into_certificate(self, keys: &DataKeys) -> StorageResult<Certificate> {
+        let row = self;
+        let holder_id_number = match row.holder_id_number_enc {
+            Some(sealed) => keys.open(CERTIFICATE_ID_NUMBER, &sealed)?,
+            None => row.holder_id_number,
+        };
         let status = match (row.status.as_str(), row.revoked_on) {
             ("valid", _) => CertificateStatus::Valid,
             ("revoked", Some(on)) => CertificateStatus::Revoked {
@@ -91,10 +100,7 @@ impl TryFrom<DbCertificate> for Certificate {
             public_id: row.public_id,
             record: CertificateRecord {
                 number: row.cert_number,
-                holder_id: IdNumber::from_trusted(
-                    id_type(&row.holder_id_type)?,
-                    row.holder_id_number,
-                ),
+                holder_id: IdNumber::from_trusted(id_type(&row.holder_id_type)?, holder_id_number),
                 holder_name: HolderName::from_trusted(row.holder_name),
                 qualification: row.qualification,
                 level: row.level,
@@ -110,6 +116,12 @@ impl TryFrom<DbCertificate> for Certificate {
     }
 }
 
+impl FromSealedRow<DbCertificate> for Certificate {
+    fn from_sealed_row(row: DbCertificate, keys: &DataKeys) -> StorageResult<Certificate> {
+        row.into_certificate(keys)
+    }
+}
+
 /// A certificate with the number of its electronic files.
 #[derive(sqlx::FromRow)]
 pub struct DbCertificateWithCount {
@@ -118,23 +130,25 @@ pub struct DbCertificateWithCount {
     pub file_count: i64,
 }
 
-impl TryFrom<DbCertificateWithCount> for (Certificate, i64) {
-    type Error = StorageError;
-
-    fn try_from(row: DbCertificateWithCount) -> StorageResult<(Certificate, i64)> {
-        Ok((row.certificate.try_into()?, row.file_count))
+impl FromSealedRow<DbCertificateWithCount> for (Certificate, i64) {
+    fn from_sealed_row(
+        row: DbCertificateWithCount,
+        keys: &DataKeys,
+    ) -> StorageResult<(Certificate, i64)> {
+        Ok((row.certificate.into_certificate(keys)?, row.file_count))
     }
 }
 
 /// The condition "belongs to this holder" on `certificates`, with parameters `$1`–`$3` from
-/// [`owner_params`]: a record names its holder by ID type, ID number and name.
+/// [`owner_params`]: a record names its holder by ID type, ID number (its keyed lookup hash,
+/// the same as the holder's, so the match stays an indexed equality) and name.
 pub const OWNED_BY: &str = "holder_id_type = $1 AND holder_id_number = $2 AND holder_name = $3";
 
 /// The parameters of [`OWNED_BY`].
-pub fn owner_params(owner: &Owner) -> (&'static str, &str, &str) {
+pub fn owner_params<'a>(keys: &DataKeys, owner: &'a Owner) -> (&'static str, String, &'a str) {
     (
         owner.id_number.id_type().code(),
-        owner.id_number.as_str(),
+        keys.id_lookup(&owner.id_number),
         owner.name.as_str(),
     )
 }
@@ -161,11 +175,13 @@ pub enum ContentTarget<'a> {
     NumberIfChanged(&'a str),
 }
 
-/// A record's new content, its hash (`record.content_hash()`) and when it changed.
+/// A record's new content, its holder's ID as stored (`keys.seal_id(CERTIFICATE_ID_NUMBER, …)`),
+/// its hash (`record.content_hash(&holder.lookup)`) and when it changed.
 #[derive(Clone, Copy, Debug)]
 pub struct ContentUpdate<'a> {
     pub target: ContentTarget<'a>,
     pub record: &'a CertificateRecord,
+    pub holder: &'a SealedId,
     pub hash: &'a str,
     pub now: Millis,
 }
@@ -179,15 +195,16 @@ pub trait CertificateContent {
         -> StorageResult<u64>;
 }
 
-/// Binds the twelve content columns of a record, from `holder_id_type` to `revoke_reason`, in
-/// the order both the insert and the update name them.
+/// Binds the thirteen content columns of a record, from `holder_id_type` to `revoke_reason`
+/// and then `holder_id_number_enc`, in the order both the insert and the update name them.
 macro_rules! bind_content {
-    ($query:expr, $record:expr) => {{
+    ($query:expr, $record:expr, $holder:expr) => {{
         let record: &CertificateRecord = $record;
+        let holder: &SealedId = $holder;
         let (status, revoked_on, reason) = status_columns(&record.status);
         $query
             .bind(record.holder_id.id_type().code())
-            .bind(record.holder_id.as_str())
+            .bind(&holder.lookup)
             .bind(record.holder_name.as_str())
             .bind(&record.qualification)
             .bind(&record.level)
@@ -198,17 +215,19 @@ macro_rules! bind_content {
             .bind(status)
             .bind(revoked_on)
             .bind(reason)
+            .bind(&holder.sealed)
     }};
 }
 
-/// Every content column (`$1`–`$14`), then the target's `WHERE` clause (from `$15`).
+/// Every content column (`$1`–`$15`), then the target's `WHERE` clause (from `$16`).
 macro_rules! update_content_sql {
     ($where:literal) => {
         concat!(
             "UPDATE certificates SET holder_id_type = $1, holder_id_number = $2, \
              holder_name = $3, qualification = $4, level = $5, specialty = $6, \
              issued_on = $7, issuer = $8, electronic = $9, status = $10, revoked_on = $11, \
-             revoke_reason = $12, content_hash = $13, updated_at = $14 WHERE ",
+             revoke_reason = $12, holder_id_number_enc = $13, content_hash = $14, \
+             updated_at = $15 WHERE ",
             $where
         )
     };
@@ -226,16 +245,19 @@ macro_rules! impl_certificate_content {
                 let ContentUpdate {
                     target,
                     record,
+                    holder,
                     hash,
                     now,
                 } = update;
                 let sql = match target {
-                    ContentTarget::Id(_) => update_content_sql!("id = $15"),
+                    ContentTarget::Id(_) => update_content_sql!("id = $16"),
                     ContentTarget::NumberIfChanged(_) => {
-                        update_content_sql!("cert_number = $15 AND content_hash <> $13")
+                        update_content_sql!("cert_number = $16 AND content_hash <> $14")
                     }
                 };
-                let query = bind_content!(sqlx::query(sql), record).bind(hash).bind(now);
+                let query = bind_content!(sqlx::query(sql), record, holder)
+                    .bind(hash)
+                    .bind(now);
                 let query = match target {
                     ContentTarget::Id(id) => query.bind(id),
                     ContentTarget::NumberIfChanged(number) => query.bind(number),
@@ -259,7 +281,8 @@ macro_rules! impl_certificate_store {
                 record: &CertificateRecord,
                 now: Millis,
             ) -> StorageResult<(CertificateId, UpsertOutcome)> {
-                let hash = record.content_hash();
+                let holder = self.keys().seal_id(CERTIFICATE_ID_NUMBER, &record.holder_id);
+                let hash = record.content_hash(&holder.lookup);
                 let mut tx = self.pool().begin_with(<Self as Dialect>::BEGIN_WRITE).await?;
                 let existing: Option<(i64, String)> = sqlx::query_as(
                     "SELECT id, content_hash FROM certificates WHERE cert_number = $1",
@@ -273,7 +296,13 @@ macro_rules! impl_certificate_store {
                     }
                     Some((id, _)) => {
                         let target = ContentTarget::Id(id);
-                        let update = ContentUpdate { target, record, hash: &hash, now };
+                        let update = ContentUpdate {
+                            target,
+                            record,
+                            holder: &holder,
+                            hash: &hash,
+                            now,
+                        };
                         tx.update_certificate_content(update).await?;
                         (CertificateId(id), UpsertOutcome::Updated)
                     }
@@ -282,12 +311,12 @@ macro_rules! impl_certificate_store {
                         let insert = sqlx::query_scalar(
                             "INSERT INTO certificates (holder_id_type, holder_id_number, \
                              holder_name, qualification, level, specialty, issued_on, issuer, \
-                             electronic, status, revoked_on, revoke_reason, content_hash, \
-                             created_at, updated_at, public_id, cert_number) \
+                             electronic, status, revoked_on, revoke_reason, holder_id_number_enc, \
+                             content_hash, created_at, updated_at, public_id, cert_number) \
                              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
-                             $14, $15, $16) RETURNING id",
+                             $15, $15, $16, $17) RETURNING id",
                         );
-                        let id: i64 = bind_content!(insert, record)
+                        let id: i64 = bind_content!(insert, record, &holder)
                             .bind(&hash)
                             .bind(now)
                             .bind(new_public_id())
@@ -304,14 +333,14 @@ macro_rules! impl_certificate_store {
             #[tracing::instrument(skip_all, fields(number = %number))]
             async fn certificate_by_number(&self, number: &str) -> StorageResult<Option<Certificate>> {
                 let sql = format!("SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE cert_number = $1");
-                fetch_as!(self.pool(), DbCertificate, &sql, fetch_optional, number)
+                fetch_opened!(self.keys(), self.pool(), DbCertificate, &sql, fetch_optional, number)
             }
 
             #[tracing::instrument(skip_all, fields(certificate = id.0))]
             async fn certificate_by_id(&self, id: CertificateId) -> StorageResult<Certificate> {
                 let sql = format!("SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE id = $1");
                 let found: Option<Certificate> =
-                    fetch_as!(self.pool(), DbCertificate, &sql, fetch_optional, id.0)?;
+                    fetch_opened!(self.keys(), self.pool(), DbCertificate, &sql, fetch_optional, id.0)?;
                 found.ok_or(StorageError::NotFound)
             }
 
@@ -322,8 +351,8 @@ macro_rules! impl_certificate_store {
                      WHERE f.certificate_id = certificates.id) AS file_count \
                      FROM certificates WHERE {OWNED_BY} ORDER BY issued_on DESC, id DESC"
                 );
-                let (id_type, id_number, name) = owner_params(owner);
-                fetch_as!(self.pool(), DbCertificateWithCount, &sql, fetch_all, id_type, id_number, name)
+                let (id_type, id_number, name) = owner_params(self.keys(), owner);
+                fetch_opened!(self.keys(), self.pool(), DbCertificateWithCount, &sql, fetch_all, id_type, id_number, name)
             }
 
             #[tracing::instrument(skip_all, fields(public_id = %public_id))]
@@ -331,8 +360,8 @@ macro_rules! impl_certificate_store {
                 let sql = format!(
                     "SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE {OWNED_BY} AND public_id = $4"
                 );
-                let (id_type, id_number, name) = owner_params(owner);
-                fetch_as!(self.pool(), DbCertificate, &sql, fetch_optional, id_type, id_number, name, public_id)
+                let (id_type, id_number, name) = owner_params(self.keys(), owner);
+                fetch_opened!(self.keys(), self.pool(), DbCertificate, &sql, fetch_optional, id_type, id_number, name, public_id)
             }
 
             #[tracing::instrument(skip_all, fields(number = %number))]
@@ -341,13 +370,13 @@ macro_rules! impl_certificate_store {
                     "SELECT {CERTIFICATE_COLUMNS} FROM certificates \
                      WHERE cert_number = $1 AND holder_name = $2"
                 );
-                fetch_as!(self.pool(), DbCertificate, &sql, fetch_optional, number, name)
+                fetch_opened!(self.keys(), self.pool(), DbCertificate, &sql, fetch_optional, number, name)
             }
 
             #[tracing::instrument(skip_all, fields(public_id = %public_id))]
             async fn certificate_by_public_id(&self, public_id: &str) -> StorageResult<Option<Certificate>> {
                 let sql = format!("SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE public_id = $1");
-                fetch_as!(self.pool(), DbCertificate, &sql, fetch_optional, public_id)
+                fetch_opened!(self.keys(), self.pool(), DbCertificate, &sql, fetch_optional, public_id)
             }
         }
     };

@@ -18,6 +18,7 @@
 //! database keeps the ids of the keys its values are sealed with (table `data_keys`), so a
 //! key file without them refuses to start instead of failing on the first read.
 
+use super::certificates::{DbCertificate, CERTIFICATE_COLUMNS};
 use super::rows::{execute, id_type};
 use super::{PgStorage, SqliteStorage, StorageError, StorageResult};
 use crate::domain::IdNumber;
@@ -36,13 +37,25 @@ pub const HOLDER_ID_NUMBER: &str = "holders.id_number_enc";
 pub const HOLDER_MOBILE: &str = "holders.mobile";
 pub const CODE_MOBILE: &str = "one_time_codes.mobile";
 pub const CODE_PAYLOAD: &str = "one_time_codes.payload";
+pub const CERTIFICATE_ID_NUMBER: &str = "certificates.holder_id_number_enc";
+pub const APPEAL_ID_NUMBER: &str = "appeals.id_number_enc";
+pub const APPEAL_MOBILE: &str = "appeals.mobile";
 
 /// Rows converted or re-encrypted per transaction.
 pub const BATCH: i64 = 500;
 
 const SEALED_PREFIX: &str = "v1.";
 
+/// An ID number as a row stores it: its keyed lookup hash ([`DataKeys::id_lookup`]), which
+/// equality and the indexes compare, and the number sealed for its column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SealedId {
+    pub lookup: String,
+    pub sealed: String,
+}
+
 /// The keys of one process: the lookup key, the current data key and older data keys.
+#[derive(Clone)]
 pub struct DataKeys {
     lookup: [u8; 32],
     lookup_id: String,
@@ -50,6 +63,7 @@ pub struct DataKeys {
     previous: Vec<DataKey>,
 }
 
+#[derive(Clone)]
 struct DataKey {
     id: String,
     cipher: Aes256Gcm,
@@ -192,6 +206,14 @@ impl DataKeys {
         self.lookup_hash("id", &format!("{}:{}", id.id_type().code(), id.as_str()))
     }
 
+    /// An ID number as the row of `column` stores it: one HMAC and one AES-GCM.
+    pub fn seal_id(&self, column: &str, id: &IdNumber) -> SealedId {
+        SealedId {
+            lookup: self.id_lookup(id),
+            sealed: self.seal(column, id.as_str()),
+        }
+    }
+
     /// A keyed hash (hex) of `value` for the purpose `what`, for any key that must not be
     /// reversible by trying every number (limit and throttle keys).
     pub fn lookup_hash(&self, what: &str, value: &str) -> String {
@@ -275,9 +297,17 @@ pub trait DataKeyStore: Send + Sync {
     /// encryption at rest), in batches; returns how many rows it converted. Idempotent.
     async fn encrypt_clear_holders(&self) -> StorageResult<u64>;
 
+    /// Stores the holder's ID number of certificates still in clear (written before
+    /// encryption at rest) as its lookup hash and sealed, with the content hash recomputed
+    /// (it is keyed too), in batches; returns how many rows it converted. Idempotent.
+    async fn encrypt_clear_certificates(&self) -> StorageResult<u64>;
+
+    /// The same for appeals: ID number as lookup hash and sealed, mobile number sealed.
+    async fn encrypt_clear_appeals(&self) -> StorageResult<u64>;
+
     /// Re-seals under the current data key every value sealed with another one (holders,
-    /// in batches, and pending codes), then forgets the other keys' ids; returns how many
-    /// rows it changed.
+    /// certificates and appeals in batches, and pending codes), then forgets the other keys'
+    /// ids; returns how many rows it changed.
     /// Idempotent: run it again after an interruption.
     async fn reencrypt_all(&self) -> StorageResult<u64>;
 
@@ -410,6 +440,8 @@ macro_rules! impl_data_key_store {
                     }
                     tx.commit().await?;
                 }
+                done += self.reseal_certificates().await?;
+                done += self.reseal_appeals().await?;
                 done += self.seal_codes(true).await?;
                 execute!(
                     self.pool(),
@@ -417,6 +449,79 @@ macro_rules! impl_data_key_store {
                     keys.current_id()
                 );
                 Ok(done)
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn encrypt_clear_certificates(&self) -> StorageResult<u64> {
+                let keys = self.keys();
+                let mut done = 0;
+                loop {
+                    let sql = format!(
+                        "SELECT {CERTIFICATE_COLUMNS} FROM certificates \
+                         WHERE holder_id_number_enc IS NULL ORDER BY id LIMIT $1"
+                    );
+                    let rows: Vec<DbCertificate> =
+                        sqlx::query_as(&sql).bind(BATCH).fetch_all(self.pool()).await?;
+                    if rows.is_empty() {
+                        return Ok(done);
+                    }
+                    let mut tx = self.pool().begin_with(<Self as super::Dialect>::BEGIN_WRITE).await?;
+                    for row in rows {
+                        let clear = row.holder_id_number.clone();
+                        let certificate = row.into_certificate(keys)?;
+                        let record = &certificate.record;
+                        let holder = keys.seal_id(CERTIFICATE_ID_NUMBER, &record.holder_id);
+                        // Only the row as read: a writer meanwhile stored it sealed already.
+                        execute!(
+                            &mut *tx,
+                            "UPDATE certificates SET holder_id_number = $1, \
+                             holder_id_number_enc = $2, content_hash = $3 WHERE id = $4 \
+                             AND holder_id_number_enc IS NULL AND holder_id_number = $5",
+                            &holder.lookup,
+                            &holder.sealed,
+                            record.content_hash(&holder.lookup),
+                            certificate.id.0,
+                            clear
+                        );
+                        done += 1;
+                    }
+                    tx.commit().await?;
+                }
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn encrypt_clear_appeals(&self) -> StorageResult<u64> {
+                let keys = self.keys();
+                let mut done = 0;
+                loop {
+                    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+                        "SELECT id, id_type, id_number, mobile FROM appeals \
+                         WHERE id_number_enc IS NULL ORDER BY id LIMIT $1",
+                    )
+                    .bind(BATCH)
+                    .fetch_all(self.pool())
+                    .await?;
+                    if rows.is_empty() {
+                        return Ok(done);
+                    }
+                    let mut tx = self.pool().begin_with(<Self as super::Dialect>::BEGIN_WRITE).await?;
+                    for (id, kind, number, mobile) in rows {
+                        let number = IdNumber::from_trusted(id_type(&kind)?, number);
+                        let sealed = keys.seal_id(APPEAL_ID_NUMBER, &number);
+                        execute!(
+                            &mut *tx,
+                            "UPDATE appeals SET id_number = $1, id_number_enc = $2, mobile = $3 \
+                             WHERE id = $4 AND id_number_enc IS NULL AND mobile = $5",
+                            &sealed.lookup,
+                            &sealed.sealed,
+                            keys.seal(APPEAL_MOBILE, &mobile),
+                            id,
+                            &mobile
+                        );
+                        done += 1;
+                    }
+                    tx.commit().await?;
+                }
             }
 
             #[tracing::instrument(skip_all)]
@@ -456,6 +561,94 @@ macro_rules! impl_data_key_store {
 
 impl_data_key_store!(SqliteStorage);
 impl_data_key_store!(PgStorage);
+
+/// Re-encryption of the sealed columns of certificates and appeals under the current key, in
+/// batches by id; each update applies only to the row as read.
+macro_rules! impl_reseal {
+    ($store:ty) => {
+        impl $store {
+            async fn reseal_certificates(&self) -> StorageResult<u64> {
+                let keys = self.keys();
+                let (mut after, mut done) = (0i64, 0);
+                loop {
+                    let rows: Vec<(i64, String)> = sqlx::query_as(
+                        "SELECT id, holder_id_number_enc FROM certificates WHERE id > $1 \
+                         AND holder_id_number_enc IS NOT NULL ORDER BY id LIMIT $2",
+                    )
+                    .bind(after)
+                    .bind(BATCH)
+                    .fetch_all(self.pool())
+                    .await?;
+                    let Some(last) = rows.last() else { break };
+                    after = last.0;
+                    let mut tx = self
+                        .pool()
+                        .begin_with(<Self as super::Dialect>::BEGIN_WRITE)
+                        .await?;
+                    for (id, sealed) in rows {
+                        if keys.is_current(&sealed) {
+                            continue;
+                        }
+                        let number = keys.open(CERTIFICATE_ID_NUMBER, &sealed)?;
+                        done += execute!(
+                            &mut *tx,
+                            "UPDATE certificates SET holder_id_number_enc = $1 \
+                             WHERE id = $2 AND holder_id_number_enc = $3",
+                            keys.seal(CERTIFICATE_ID_NUMBER, &number),
+                            id,
+                            &sealed
+                        );
+                    }
+                    tx.commit().await?;
+                }
+                Ok(done)
+            }
+
+            async fn reseal_appeals(&self) -> StorageResult<u64> {
+                let keys = self.keys();
+                let (mut after, mut done) = (0i64, 0);
+                loop {
+                    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+                        "SELECT id, id_number_enc, mobile FROM appeals WHERE id > $1 \
+                         AND id_number_enc IS NOT NULL ORDER BY id LIMIT $2",
+                    )
+                    .bind(after)
+                    .bind(BATCH)
+                    .fetch_all(self.pool())
+                    .await?;
+                    let Some(last) = rows.last() else { break };
+                    after = last.0;
+                    let mut tx = self
+                        .pool()
+                        .begin_with(<Self as super::Dialect>::BEGIN_WRITE)
+                        .await?;
+                    for (id, sealed, mobile) in rows {
+                        if keys.is_current(&sealed) && keys.is_current(&mobile) {
+                            continue;
+                        }
+                        let number = keys.open(APPEAL_ID_NUMBER, &sealed)?;
+                        let clear_mobile = keys.open(APPEAL_MOBILE, &mobile)?;
+                        done += execute!(
+                            &mut *tx,
+                            "UPDATE appeals SET id_number_enc = $1, mobile = $2 \
+                             WHERE id = $3 AND id_number_enc = $4 AND mobile = $5",
+                            keys.seal(APPEAL_ID_NUMBER, &number),
+                            keys.seal(APPEAL_MOBILE, &clear_mobile),
+                            id,
+                            &sealed,
+                            &mobile
+                        );
+                    }
+                    tx.commit().await?;
+                }
+                Ok(done)
+            }
+        }
+    };
+}
+
+impl_reseal!(SqliteStorage);
+impl_reseal!(PgStorage);
 
 #[cfg(test)]
 mod tests {

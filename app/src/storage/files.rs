@@ -1,7 +1,7 @@
 //! The electronic files attached to certificates (their bytes are in the [`super::BlobStore`]).
 
 use super::certificates::{owner_params, DbCertificate, CERTIFICATE_COLUMNS, OWNED_BY};
-use super::rows::{fetch_as, IntoDomain};
+use super::rows::{fetch_as, fetch_opened, IntoDomain, IntoDomainWith};
 use super::{PgStorage, SqliteStorage, StorageError, StorageResult};
 use crate::domain::{Certificate, CertificateId, FileMeta, NewCertificateFile, Owner};
 use crate::infra::new_public_id;
@@ -121,9 +121,9 @@ macro_rules! impl_file_store {
                 let sql = format!(
                     "SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE {OWNED_BY} AND id = $4"
                 );
-                let (id_type, id_number, name) = owner_params(owner);
-                let certificate: Option<Certificate> = fetch_as!(
-                    self.pool(), DbCertificate, &sql, fetch_optional, id_type, id_number, name, certificate_id
+                let (id_type, id_number, name) = owner_params(self.keys(), owner);
+                let certificate: Option<Certificate> = fetch_opened!(
+                    self.keys(), self.pool(), DbCertificate, &sql, fetch_optional, id_type, id_number, name, certificate_id
                 )?;
                 certificate
                     .map(|c| Ok((FileMeta::try_from(meta)?, c)))

@@ -64,7 +64,7 @@ pub use certificates::{
     DbCertificate, DbCertificateWithCount, CERTIFICATE_COLUMNS,
 };
 pub use codes::{CodeStore, OutboxMessage, SendLimit, StoredCode};
-pub use data_keys::{DataKeyStore, DataKeys};
+pub use data_keys::{DataKeyStore, DataKeys, SealedId, CERTIFICATE_ID_NUMBER};
 pub use error::{StorageError, StorageResult};
 pub use files::{DbFileMeta, FileStore, FILE_COLUMNS};
 pub use holders::{DbHolder, HolderDetail, HolderStore};
@@ -215,11 +215,14 @@ pub async fn connect(url: &str, keys: Arc<DataKeys>) -> StorageResult<DynStorage
 /// After the migrations: the key check and the conversion of rows still in clear.
 async fn open_keys<S: DataKeyStore>(store: &S) -> StorageResult<()> {
     store.check_data_keys().await?;
-    let converted = store.encrypt_clear_holders().await? + store.seal_codes(false).await?;
+    let converted = store.encrypt_clear_holders().await?
+        + store.encrypt_clear_certificates().await?
+        + store.encrypt_clear_appeals().await?
+        + store.seal_codes(false).await?;
     if converted > 0 {
         tracing::info!(
             converted,
-            "sealed the ID and mobile numbers of rows stored in clear"
+            "sealed the ID and mobile numbers of rows stored in clear (holders, certificates, appeals, codes)"
         );
     }
     Ok(())

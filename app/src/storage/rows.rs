@@ -23,6 +23,33 @@ impl<R, T: TryFrom<R, Error = StorageError>> IntoDomain<Vec<T>> for Vec<R> {
     }
 }
 
+/// The conversion of a row that holds sealed columns ([`DataKeys`]): it needs the keys to
+/// open them.
+///
+/// [`DataKeys`]: super::DataKeys
+pub trait FromSealedRow<R>: Sized {
+    fn from_sealed_row(row: R, keys: &super::DataKeys) -> StorageResult<Self>;
+}
+
+/// [`IntoDomain`] for rows with sealed columns.
+pub trait IntoDomainWith<T> {
+    fn into_domain_with(self, keys: &super::DataKeys) -> StorageResult<T>;
+}
+
+impl<R, T: FromSealedRow<R>> IntoDomainWith<Option<T>> for Option<R> {
+    fn into_domain_with(self, keys: &super::DataKeys) -> StorageResult<Option<T>> {
+        self.map(|row| T::from_sealed_row(row, keys)).transpose()
+    }
+}
+
+impl<R, T: FromSealedRow<R>> IntoDomainWith<Vec<T>> for Vec<R> {
+    fn into_domain_with(self, keys: &super::DataKeys) -> StorageResult<Vec<T>> {
+        self.into_iter()
+            .map(|row| T::from_sealed_row(row, keys))
+            .collect()
+    }
+}
+
 pub(super) fn id_type(code: &str) -> StorageResult<IdType> {
     IdType::from_code(code).ok_or_else(|| StorageError::Corrupt(format!("id type {code:?}")))
 }
@@ -46,6 +73,20 @@ macro_rules! fetch_as {
 }
 
 pub(crate) use fetch_as;
+
+/// [`fetch_as!`] for rows with sealed columns, opened with `$keys`:
+/// `fetch_opened!(self.keys(), self.pool(), DbAppeal, &sql, fetch_optional, id)`.
+macro_rules! fetch_opened {
+    ($keys:expr, $exec:expr, $row:ty, $sql:expr, $fetch:ident $(, $param:expr)* $(,)?) => {
+        sqlx::query_as::<_, $row>($sql)
+            $(.bind($param))*
+            .$fetch($exec)
+            .await?
+            .into_domain_with($keys)
+    };
+}
+
+pub(crate) use fetch_opened;
 
 /// Runs a statement with the parameters and evaluates to the number of rows it changed:
 /// `execute!(self.pool(), "DELETE FROM sessions WHERE token_hash = $1", token_hash)`.

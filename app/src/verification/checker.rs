@@ -3,6 +3,7 @@
 //! link preview is not), and whether an API key's quota admitted it instead of the
 //! per-address limits.
 
+use crate::storage::DataKeys;
 use std::net::IpAddr;
 
 /// The maker of one check.
@@ -41,15 +42,17 @@ impl Checker {
         Checker::new(client, &parts.method, agent)
     }
 
-    /// The source its checks are logged under: a digest of the API key, or of the client's
-    /// address (an IPv6 client by its /64, as the limits count it), never the address itself.
-    pub fn source(&self) -> String {
+    /// The source its checks are logged under: a keyed hash ([`DataKeys::lookup_hash`]) of
+    /// the API key, or of the client's address (an IPv6 client by its /64, as the limits count
+    /// it), never the address itself; keyed, so that a year of log cannot be turned back into
+    /// addresses by hashing all 2^32 IPv4 addresses.
+    pub fn source(&self, keys: &DataKeys) -> String {
         let who = match (self.api_key, self.client) {
             (Some(key), _) => format!("api-key:{key}"),
             (None, Some(ip)) => format!("address:{}", crate::infra::limit_key(ip)),
             (None, None) => "unknown".to_string(),
         };
-        crate::infra::sha256_hex(format!("verification-log:{who}").as_bytes())
+        keys.lookup_hash("verification-log", &who)
     }
 }
 
@@ -131,20 +134,28 @@ mod tests {
     }
 
     #[test]
-    fn sources_are_digests_of_the_key_or_the_client() {
+    fn sources_are_keyed_digests_of_the_key_or_the_client() {
+        let keys = DataKeys::parse(&DataKeys::generate_text()).unwrap();
+        let other = DataKeys::parse(&DataKeys::generate_text()).unwrap();
+        let keys = &keys;
         let ip = |s: &str| Some(s.parse::<IpAddr>().unwrap());
         let get = http::Method::GET;
         let a = Checker::new(ip("203.0.113.7"), &get, None);
-        assert_eq!(a.source().len(), 64);
-        assert!(!a.source().contains("203"));
+        assert_eq!(a.source(keys).len(), 64);
+        assert!(!a.source(keys).contains("203"));
+        assert_ne!(a.source(keys), a.source(&other));
         assert_ne!(
-            a.source(),
-            Checker::new(ip("203.0.113.8"), &get, None).source()
+            a.source(keys),
+            crate::infra::sha256_hex(b"verification-log:address:203.0.113.7")
+        );
+        assert_ne!(
+            a.source(keys),
+            Checker::new(ip("203.0.113.8"), &get, None).source(keys)
         );
         // One IPv6 /64 is one source.
         assert_eq!(
-            Checker::new(ip("2001:db8::1"), &get, None).source(),
-            Checker::new(ip("2001:db8::ffff:1"), &get, None).source()
+            Checker::new(ip("2001:db8::1"), &get, None).source(keys),
+            Checker::new(ip("2001:db8::ffff:1"), &get, None).source(keys)
         );
         // A key is its own source wherever it calls from.
         let keyed = |addr| Checker {
@@ -152,9 +163,9 @@ mod tests {
             ..Checker::new(ip(addr), &get, None)
         };
         assert_eq!(
-            keyed("203.0.113.7").source(),
-            keyed("198.51.100.1").source()
+            keyed("203.0.113.7").source(keys),
+            keyed("198.51.100.1").source(keys)
         );
-        assert_ne!(keyed("203.0.113.7").source(), a.source());
+        assert_ne!(keyed("203.0.113.7").source(keys), a.source(keys));
     }
 }

@@ -146,7 +146,7 @@ fn answer(
             annotation: annotation.map(|a| a.id),
             verdict,
             purpose,
-            source: checker.source(),
+            source: checker.source(state.storage.data_keys()),
         });
     }
     let genuine = verdict != Verdict::NotGenuine;
@@ -182,7 +182,7 @@ fn withdrawn(
             annotation: None,
             verdict: Verdict::Withdrawn,
             purpose,
-            source: checker.source(),
+            source: checker.source(state.storage.data_keys()),
         });
     }
     VerificationResult {

@@ -143,8 +143,8 @@ async fn data(
         let chunk_end = (chunk_start + 500).min(certificates);
         let mut sql = String::from(
             "INSERT INTO certificates (public_id, cert_number, holder_id_type, holder_id_number, \
-             holder_name, qualification, level, specialty, issued_on, issuer, electronic, status, \
-             content_hash, created_at, updated_at) VALUES ",
+             holder_id_number_enc, holder_name, qualification, level, specialty, issued_on, \
+             issuer, electronic, status, content_hash, created_at, updated_at) VALUES ",
         );
         for n in chunk_start..chunk_end {
             let (id_number, name) = if n < 20 {
@@ -152,11 +152,17 @@ async fn data(
             } else {
                 (format!("B{n:017}"), format!("持证人{n}"))
             };
+            // Stored as the portal stores it: the keyed lookup hash and the sealed number.
+            let holder = storage.keys().seal_id(
+                app::storage::CERTIFICATE_ID_NUMBER,
+                &IdNumber::from_trusted(IdType::ResidentIdCard, id_number),
+            );
+            let (lookup, sealed) = (holder.lookup, holder.sealed);
             if n > chunk_start {
                 sql.push(',');
             }
             sql.push_str(&format!(
-                "('{}', 'BENCH{n:011}', 'resident', '{id_number}', '{name}', '卫生专业技术资格', \
+                "('{}', 'BENCH{n:011}', 'resident', '{lookup}', '{sealed}', '{name}', '卫生专业技术资格', \
                  '中级', '儿科学', '2023-06-30', '国家卫生健康委员会人才交流服务中心', 1, 'valid', \
                  'h{n}', 0, 0)",
                 app::infra::new_public_id()

@@ -90,7 +90,7 @@ async fn status(
 }
 
 /// Appeals and files with the code sent to `mobile`; answers the appeal number.
-async fn filed_appeal(
+pub(crate) async fn filed_appeal(
     client: &reqwest::Client,
     app: &TestApp,
     id: &str,

@@ -1,7 +1,10 @@
-//! Personal numbers at rest: holders' ID and mobile numbers are sealed in the database, the
-//! login and the uniqueness rule work on the keyed lookup hash, rows written in clear are
-//! converted when the database is opened, `data-key rotate` re-encrypts, and a wrong key
-//! file refuses to open the database. Every look at the tables is a raw query.
+//! Personal numbers at rest: holders', certificates' and appeals' ID and mobile numbers are
+//! sealed in the database, the login, owner matching and the uniqueness rules work on the
+//! keyed lookup hash, no table holds a number in clear after an import, a registration and
+//! an appeal (every text column is scanned), the verification log and the limits hold keyed
+//! hashes of addresses, rows written in clear are converted when the database is opened,
+//! `data-key rotate` re-encrypts, and a wrong key file refuses to open the database. Every
+//! look at the tables is a raw query.
 
 use crate::accounts::{
     code_sent_to, confirm_step, location, login, mobile_for, register, register_step, resident_id,
@@ -23,7 +26,258 @@ on_both_backends!(
     rotation_reencrypts_and_the_new_key_alone_then_reads_everything,
     a_wrong_key_file_refuses_to_open_the_database,
     a_pending_registration_and_its_limits_hold_no_clear_numbers,
+    no_table_holds_a_clear_number_after_import_registration_and_appeal,
+    certificates_and_appeals_written_in_clear_are_sealed_when_the_database_opens,
 );
+
+/// Every text value of every table, as `(table, value)`: the tables and their text columns
+/// from the database's own catalogue, so that a column added later is scanned too.
+async fn every_text_value(app: &crate::helpers::TestApp) -> Vec<(String, String)> {
+    let columns: Vec<String> = if app.db_url().starts_with("postgres") {
+        scalar_strings(
+            app,
+            "SELECT table_name || '.' || column_name FROM information_schema.columns \
+             WHERE table_schema = current_schema() \
+             AND data_type IN ('text', 'character varying', 'character')",
+        )
+        .await
+    } else {
+        scalar_strings(
+            app,
+            "SELECT m.name || '.' || p.name FROM sqlite_master m, pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND upper(p.type) LIKE '%TEXT%'",
+        )
+        .await
+    };
+    assert!(columns.len() > 40, "{columns:?}");
+    let mut all = Vec::new();
+    for column in columns {
+        let (table, name) = column.split_once('.').unwrap();
+        let sql = format!("SELECT COALESCE({name}, '') FROM {table}");
+        for value in scalar_strings(app, &sql).await {
+            all.push((column.clone(), value));
+        }
+    }
+    all
+}
+
+/// Waits until the verification log's writer has stored `n` lines.
+async fn logged_lines(app: &crate::helpers::TestApp, n: usize) -> Vec<String> {
+    for _ in 0..100 {
+        let sources = scalar_strings(app, "SELECT source FROM verification_log").await;
+        if sources.len() >= n {
+            return sources;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the verification log did not get {n} lines");
+}
+
+async fn no_table_holds_a_clear_number_after_import_registration_and_appeal(db: Db) {
+    use crate::operator::{counts, good_row, resident_id as rid, run, summary, write, HEADER};
+    let app = spawn_app(db).await;
+    let (number, other) = (rid(751), rid(752));
+    let mobile = mobile_for(&number);
+    let appellant_mobile = mobile_for(&rid(753));
+
+    // The operator imports two records through the real binary.
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "at-rest.csv",
+        &format!(
+            "{HEADER}\n{}\n{}\n",
+            good_row("AT-751-1", 751, "吴十"),
+            good_row("AT-752-1", 752, "郑一")
+        ),
+    );
+    let out = run(
+        &app.db_url(),
+        dir.path(),
+        &["import", file.to_str().unwrap(), "--json"],
+    );
+    assert_eq!(counts(&summary(&out)), [2, 0, 0, 0]);
+
+    // The holder registers: owner matching finds the imported record by the lookup hash.
+    signed_up(&app, &number, "吴十").await;
+    let (status, html) = app.get_text("/certificates").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("AT-751-1") && !html.contains("AT-752-1"));
+    // The export holds the number in full (it is the holder's own copy).
+    let export = crate::personal_data::export_of(&app, &app.client)
+        .await
+        .to_string();
+    assert!(
+        export.contains("AT-751-1") && export.contains(&number),
+        "{export}"
+    );
+    assert!(!export.contains(&other));
+
+    // A verifier's manual check: the record opens, its number shown masked.
+    let (status, answer) = crate::verification::api_manual(
+        &app,
+        &reqwest::Client::new(),
+        serde_json::json!({ "certificate_number": "AT-751-1", "holder_name": "吴十" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["verdict"], "certificate_valid");
+    assert_eq!(
+        answer["certificate"]["masked_id_number"],
+        app::domain::mask_id_number(&number)
+    );
+
+    // Someone appeals for the ID number (another phone); the appeal reads back whole.
+    let appeal_number = crate::appeals::filed_appeal(
+        &crate::helpers::client_for(&app.base),
+        &app,
+        &number,
+        "吴十",
+        &appellant_mobile,
+    )
+    .await;
+    let appeal = app
+        .state
+        .storage
+        .appeal_by_number(&appeal_number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(appeal.id_number.as_str(), number);
+    assert_eq!(appeal.mobile.as_str(), appellant_mobile);
+
+    // The lookups are the keyed hash shared with the holder's; the content hash is keyed.
+    let lookup = data_keys().id_lookup(&id(&number));
+    assert_eq!(
+        scalar_strings(
+            &app,
+            "SELECT holder_id_number FROM certificates WHERE cert_number = 'AT-751-1'"
+        )
+        .await,
+        vec![lookup.clone()]
+    );
+    assert_eq!(
+        scalar_strings(&app, "SELECT id_number FROM appeals").await,
+        vec![lookup.clone()]
+    );
+    let stored_hash = scalar_strings(
+        &app,
+        "SELECT content_hash FROM certificates WHERE cert_number = 'AT-751-1'",
+    )
+    .await;
+    let record = app
+        .state
+        .storage
+        .certificate_by_number("AT-751-1")
+        .await
+        .unwrap()
+        .unwrap()
+        .record;
+    assert_eq!(stored_hash, vec![record.content_hash(&lookup)]);
+    // The log's source and the limit's counter are keyed hashes of the address.
+    let sources = logged_lines(&app, 1).await;
+    assert_eq!(
+        sources,
+        vec![data_keys().lookup_hash("verification-log", "address:127.0.0.1")]
+    );
+    let counters = scalar_strings(&app, "SELECT limit_key FROM rate_limits").await;
+    assert!(
+        counters.contains(&data_keys().lookup_hash("limit", "manual:127.0.0.1")),
+        "{counters:?}"
+    );
+
+    // No text column of any table holds an ID number, a mobile number or an address in
+    // clear, except the message outbox of the stand-in SMS gateway (demonstrations and
+    // tests only: a real gateway's messages are sent, not kept).
+    let secrets = [
+        number.as_str(),
+        &other,
+        &mobile,
+        &appellant_mobile,
+        "127.0.0.1",
+    ];
+    let mut found = Vec::new();
+    for (column, value) in every_text_value(&app).await {
+        if let Some(secret) = secrets.iter().find(|s| value.contains(*s)) {
+            found.push(format!("{column}: {secret} in {value}"));
+        }
+    }
+    assert!(
+        found.iter().all(|f| f.starts_with("message_outbox.")),
+        "{found:#?}"
+    );
+    assert!(!found.is_empty(), "the outbox holds the texts sent");
+}
+
+async fn certificates_and_appeals_written_in_clear_are_sealed_when_the_database_opens(db: Db) {
+    let app = spawn_app(db).await;
+    let number = resident_id(761);
+    // Rows as written before encryption at rest: the numbers in clear.
+    raw_execute(
+        &app.db_url(),
+        &format!(
+            "INSERT INTO certificates (public_id, cert_number, holder_id_type, holder_id_number, \
+             holder_name, qualification, level, specialty, issued_on, issuer, electronic, status, \
+             content_hash, created_at, updated_at) VALUES ('clearcert761', 'CLEAR-761', \
+             'resident', '{number}', '冯二', '卫生专业技术资格', '中级', '儿科学', '2023-06-30', \
+             '国家卫生健康委员会人才交流服务中心', TRUE, 'valid', 'old-hash', 1, 1)"
+        ),
+    )
+    .await;
+    raw_execute(
+        &app.db_url(),
+        &format!(
+            "INSERT INTO appeals (appeal_number, ticket, id_type, id_number, name, mobile, \
+             statement, photo_sha256, photo_type, photo_size, state, created_at, filed_at) \
+             VALUES ('SS-CLEAR-761', 'clear-ticket-761', 'resident', '{number}', '冯二', \
+             '13912345761', '不是我注册的', 'x', 'image/jpeg', 4, 'pending', 1, 1)"
+        ),
+    )
+    .await;
+
+    // Opening the database (start-up, `server migrate`) converts them, once.
+    let storage = server::open_storage(&app.db_url(), data_keys())
+        .await
+        .unwrap();
+    let lookup = data_keys().id_lookup(&id(&number));
+    assert_eq!(
+        scalar_strings(&app, "SELECT holder_id_number FROM certificates").await,
+        vec![lookup.clone()]
+    );
+    assert_eq!(
+        scalar_strings(&app, "SELECT id_number FROM appeals").await,
+        vec![lookup]
+    );
+    for (column, value) in every_text_value(&app).await {
+        assert!(
+            !value.contains(&number) && !value.contains("13912345761"),
+            "{column}: {value}"
+        );
+    }
+    let certificate = storage
+        .certificate_by_number("CLEAR-761")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(certificate.record.holder_id.as_str(), number);
+    let appeal = storage
+        .appeal_by_number("SS-CLEAR-761")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(appeal.id_number.as_str(), number);
+    assert_eq!(appeal.mobile.as_str(), "13912345761");
+    assert_eq!(storage.encrypt_clear_certificates().await.unwrap(), 0);
+    assert_eq!(storage.encrypt_clear_appeals().await.unwrap(), 0);
+
+    // The holder who registers with the number finds the converted record.
+    signed_up(&app, &number, "冯二").await;
+    let (_, html) = app.get_text("/certificates").await;
+    assert!(
+        html.contains("CLEAR-761"),
+        "owner matching on the lookup hash"
+    );
+}
 
 fn id(number: &str) -> IdNumber {
     IdNumber::from_trusted(IdType::ResidentIdCard, number.to_string())
@@ -164,6 +418,23 @@ async fn rotation_reencrypts_and_the_new_key_alone_then_reads_everything(db: Db)
     let app = spawn_app(db).await;
     let number = resident_id(721);
     signed_up(&app, &number, "赵六").await;
+    crate::certificates::add_certificate(
+        &app,
+        &example_record()
+            .health_professional()
+            .number("AT-REST-0721")
+            .holder(&number, "赵六")
+            .build(),
+    )
+    .await;
+    let appeal_number = crate::appeals::filed_appeal(
+        &crate::helpers::client_for(&app.base),
+        &app,
+        &number,
+        "赵六",
+        &mobile_for(&resident_id(723)),
+    )
+    .await;
     let old_id = data_keys().current_id().to_string();
 
     // Step 1: a server with the new key file (new `data`, old `previous`) reads old rows and
@@ -224,6 +495,9 @@ async fn rotation_reencrypts_and_the_new_key_alone_then_reads_everything(db: Db)
         "id_number_enc FROM holders",
         "mobile FROM one_time_codes",
         "payload FROM one_time_codes",
+        "holder_id_number_enc FROM certificates",
+        "id_number_enc FROM appeals",
+        "mobile FROM appeals",
     ] {
         for value in scalar_strings(&app, &format!("SELECT {column}")).await {
             assert!(
@@ -246,6 +520,19 @@ async fn rotation_reencrypts_and_the_new_key_alone_then_reads_everything(db: Db)
         let holder = storage.holder_by_login(&id(n)).await.unwrap().unwrap();
         assert_eq!(holder.mobile.as_str(), mobile_for(n));
     }
+    let certificate = storage
+        .certificate_by_number("AT-REST-0721")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(certificate.record.holder_id.as_str(), number);
+    let appeal = storage
+        .appeal_by_number(&appeal_number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(appeal.id_number.as_str(), number);
+    assert_eq!(appeal.mobile.as_str(), mobile_for(&resident_id(723)));
     let refused = server::open_storage(&app.db_url(), data_keys())
         .await
         .err()

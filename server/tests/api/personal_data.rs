@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The export as `client` downloads it: status, headers checked, the document.
-async fn export_of(app: &TestApp, client: &reqwest::Client) -> Value {
+pub(crate) async fn export_of(app: &TestApp, client: &reqwest::Client) -> Value {
     let response = client
         .get(app.url("/account/export.json"))
         .send()

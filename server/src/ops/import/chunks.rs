@@ -85,6 +85,8 @@ pub(super) struct Chunker<'a> {
     pub(super) rows_read: u64,
     seen: Seen,
     today: Date,
+    /// The keys each valid row's holder ID is hashed and sealed with.
+    keys: &'a app::storage::DataKeys,
 }
 
 impl<'a> Chunker<'a> {
@@ -94,8 +96,10 @@ impl<'a> Chunker<'a> {
         stop: &'a AtomicBool,
         size: usize,
         today: Date,
+        keys: &'a app::storage::DataKeys,
     ) -> Self {
         Chunker {
+            keys,
             tx,
             stop,
             size,
@@ -118,10 +122,14 @@ impl<'a> Chunker<'a> {
             Ok(record) => match duplicate {
                 Some(first) => Some(vec![(Column::CertNumber, Problem::Duplicate(first))]),
                 None => {
-                    let hash = record.content_hash();
+                    let holder = self
+                        .keys
+                        .seal_id(app::storage::CERTIFICATE_ID_NUMBER, &record.holder_id);
+                    let hash = record.content_hash(&holder.lookup);
                     self.rows.push(ImportRow {
                         line,
                         record,
+                        holder,
                         hash,
                         public_id: app::infra::new_public_id(),
                     });

@@ -210,6 +210,7 @@ pub async fn import(
             rejects_path: rejects_path.clone(),
             lang,
             today,
+            keys: storage.data_keys().clone(),
         };
         std::thread::Builder::new()
             .name("import-reader".into())

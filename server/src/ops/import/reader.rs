@@ -26,6 +26,8 @@ pub(super) struct ReaderConfig {
     pub(super) lang: Lang,
     /// Dates after this day are refused.
     pub(super) today: Date,
+    /// The keys each row's holder ID is sealed and hashed with.
+    pub(super) keys: app::storage::DataKeys,
 }
 
 /// What the reader saw in the whole file.
@@ -45,7 +47,7 @@ pub(super) fn read_file(
     tx: tokio::sync::mpsc::Sender<Chunk>,
     stop: &AtomicBool,
 ) -> anyhow::Result<ReadResult> {
-    let mut chunker = Chunker::new(tx, stop, config.chunk_rows, config.today);
+    let mut chunker = Chunker::new(tx, stop, config.chunk_rows, config.today, &config.keys);
     let mut rejects = Rejects::new(config.rejects_path, config.lang);
     match config.format {
         Format::Csv => read_csv(file, &mut chunker, &mut rejects)?,

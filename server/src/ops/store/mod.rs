@@ -28,7 +28,10 @@ pub struct ImportRow {
     /// Line of the file where the row starts (1-based), for the audit log.
     pub line: u64,
     pub record: CertificateRecord,
-    /// `record.content_hash()`, computed where the row was validated.
+    /// The holder's ID as the row stores it (lookup hash and sealed number), made where the
+    /// row was validated (the reader thread, off the writer's path).
+    pub holder: app::storage::SealedId,
+    /// `record.content_hash(&holder.lookup)`, computed where the row was validated.
     pub hash: String,
     /// A fresh [`app::infra::new_public_id`], used if the row is inserted (made by the
     /// reader thread, off the writer's path).

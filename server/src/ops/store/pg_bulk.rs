@@ -5,8 +5,8 @@ use super::connection::ImportConnection;
 use super::{BatchOutcome, BulkWriter, ImportContext, ImportRow};
 use app::domain::{Certificate, CertificateRecord, CertificateStatus};
 use app::storage::{
-    AuditLine, CertificateContent, ContentTarget, ContentUpdate, DbCertificate, StorageError,
-    StorageResult, CERTIFICATE_COLUMNS,
+    AuditLine, CertificateContent, ContentTarget, ContentUpdate, DataKeys, DbCertificate,
+    StorageError, StorageResult, CERTIFICATE_COLUMNS,
 };
 use app::storage::{Dialect, PgStorage};
 use async_trait::async_trait;
@@ -22,12 +22,14 @@ use std::collections::HashMap;
 pub struct PgBulkWriter {
     conn: ImportConnection<Postgres>,
     ctx: ImportContext,
+    /// To open the "before" of changed rows.
+    keys: DataKeys,
 }
 
 const PG_COPY: &str = "COPY certificates (public_id, cert_number, holder_id_type, \
     holder_id_number, holder_name, qualification, level, specialty, issued_on, issuer, \
-    electronic, status, revoked_on, revoke_reason, content_hash, created_at, updated_at) \
-    FROM STDIN";
+    electronic, status, revoked_on, revoke_reason, holder_id_number_enc, content_hash, \
+    created_at, updated_at) FROM STDIN";
 
 /// Attempts at a batch whose numbers other writers insert at the same time.
 const PG_ATTEMPTS: usize = 5;
@@ -54,7 +56,7 @@ fn copy_data(rows: &[&ImportRow], now: i64) -> Vec<u8> {
             row.public_id.as_str(),
             &r.number,
             r.holder_id.id_type().code(),
-            r.holder_id.as_str(),
+            &row.holder.lookup,
             r.holder_name.as_str(),
             &r.qualification,
             &r.level,
@@ -76,6 +78,8 @@ fn copy_data(rows: &[&ImportRow], now: i64) -> Vec<u8> {
                 out.push(b'\t');
             }
         }
+        copy_field(&mut out, &row.holder.sealed);
+        out.push(b'\t');
         copy_field(&mut out, &row.hash);
         out.push(b'\t');
         out.extend_from_slice(now.as_bytes());
@@ -87,10 +91,15 @@ fn copy_data(rows: &[&ImportRow], now: i64) -> Vec<u8> {
 }
 
 impl PgBulkWriter {
-    pub(super) async fn open(pool: &PgPool, ctx: &ImportContext) -> StorageResult<Self> {
+    pub(super) async fn open(
+        pool: &PgPool,
+        keys: &DataKeys,
+        ctx: &ImportContext,
+    ) -> StorageResult<Self> {
         let conn = ImportConnection::acquire(pool, PgStorage::BEGIN_WRITE).await?;
         let ctx = ctx.clone();
-        Ok(PgBulkWriter { conn, ctx })
+        let keys = keys.clone();
+        Ok(PgBulkWriter { conn, ctx, keys })
     }
 }
 
@@ -100,6 +109,7 @@ async fn attempt(
     conn: &mut PgConnection,
     rows: &[ImportRow],
     ctx: &ImportContext,
+    keys: &DataKeys,
 ) -> StorageResult<Option<BatchOutcome>> {
     let numbers: Vec<&str> = rows.iter().map(|r| r.record.number.as_str()).collect();
     let stored: Vec<(String, String)> = sqlx::query_as(
@@ -159,7 +169,10 @@ async fn attempt(
             .await?;
         let before: HashMap<String, CertificateRecord> = before
             .into_iter()
-            .map(|row| Certificate::try_from(row).map(|c| (c.record.number.clone(), c.record)))
+            .map(|row| {
+                row.into_certificate(keys)
+                    .map(|c: Certificate| (c.record.number.clone(), c.record))
+            })
             .collect::<StorageResult<_>>()?;
         let mut updated = Vec::new();
         for row in changed {
@@ -167,6 +180,7 @@ async fn attempt(
                 .update_certificate_content(ContentUpdate {
                     target: ContentTarget::NumberIfChanged(&row.record.number),
                     record: &row.record,
+                    holder: &row.holder,
                     hash: &row.hash,
                     now: ctx.now,
                 })
@@ -192,7 +206,7 @@ impl BulkWriter for PgBulkWriter {
     async fn write_batch(&mut self, rows: &[ImportRow]) -> StorageResult<BatchOutcome> {
         let conn = self.conn.in_transaction().await?;
         for _ in 0..PG_ATTEMPTS {
-            if let Some(outcome) = attempt(conn, rows, &self.ctx).await? {
+            if let Some(outcome) = attempt(conn, rows, &self.ctx, &self.keys).await? {
                 return Ok(outcome);
             }
         }

@@ -5,7 +5,7 @@ use super::audit::{certificate_audit, changed_fields, file_detail};
 use super::pg_bulk::PgBulkWriter;
 use super::sqlite_bulk::SqliteBulkWriter;
 use super::{BulkWriter, ImportContext, NewFile, Operations, StatusChange};
-use app::domain::{Certificate, CertificateStatus, FileMeta, Millis};
+use app::domain::{CertificateStatus, FileMeta, Millis};
 use app::infra::new_public_id;
 use app::storage::{
     status_columns, AuditLine, DbCertificate, DbFileMeta, Dialect, PgStorage, SqliteStorage,
@@ -27,7 +27,7 @@ macro_rules! impl_operations {
         impl Operations for $store {
             #[tracing::instrument(skip_all)]
             async fn bulk_writer(&self, ctx: &ImportContext) -> StorageResult<Box<dyn BulkWriter>> {
-                Ok(Box::new(<$writer>::open(self.pool(), ctx).await?))
+                Ok(Box::new(<$writer>::open(self.pool(), self.keys(), ctx).await?))
             }
 
             #[tracing::instrument(skip_all, fields(number = %number))]
@@ -42,7 +42,7 @@ macro_rules! impl_operations {
                 let Some(row) = row else {
                     return Ok(None);
                 };
-                let before = Certificate::try_from(row)?;
+                let before = row.into_certificate(self.keys())?;
                 if before.record.status == status {
                     return Ok(Some(StatusChange { after: before.clone(), before }));
                 }
@@ -57,7 +57,7 @@ macro_rules! impl_operations {
                 .bind(code)
                 .bind(&revoked_on)
                 .bind(&reason)
-                .bind(after.record.content_hash())
+                .bind(after.record.content_hash(&self.keys().id_lookup(&after.record.holder_id)))
                 .bind(now)
                 .bind(before.id.0)
                 .execute(&mut *tx)

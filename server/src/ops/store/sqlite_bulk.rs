@@ -3,10 +3,9 @@
 use super::audit::audit_for_updates;
 use super::connection::ImportConnection;
 use super::{BatchOutcome, BulkWriter, ImportContext, ImportRow};
-use app::domain::Certificate;
 use app::storage::{
-    AuditLine, CertificateContent, ContentTarget, ContentUpdate, DbCertificate, StorageResult,
-    CERTIFICATE_COLUMNS,
+    AuditLine, CertificateContent, ContentTarget, ContentUpdate, DataKeys, DbCertificate,
+    StorageResult, CERTIFICATE_COLUMNS,
 };
 use app::storage::{Dialect, SqliteStorage};
 use async_trait::async_trait;
@@ -25,10 +24,16 @@ use std::collections::HashMap;
 pub struct SqliteBulkWriter {
     conn: ImportConnection<Sqlite>,
     ctx: ImportContext,
+    /// To open the "before" of changed rows.
+    keys: DataKeys,
 }
 
 impl SqliteBulkWriter {
-    pub(super) async fn open(pool: &SqlitePool, ctx: &ImportContext) -> StorageResult<Self> {
+    pub(super) async fn open(
+        pool: &SqlitePool,
+        keys: &DataKeys,
+        ctx: &ImportContext,
+    ) -> StorageResult<Self> {
         let mut conn = ImportConnection::acquire(pool, SqliteStorage::BEGIN_WRITE).await?;
         // A larger page cache for this connection only, so the indexes of a large table
         // stay in memory while a file is loaded. Bounded: 256 MiB whatever the file size.
@@ -36,7 +41,8 @@ impl SqliteBulkWriter {
             .execute(conn.idle())
             .await?;
         let ctx = ctx.clone();
-        Ok(SqliteBulkWriter { conn, ctx })
+        let keys = keys.clone();
+        Ok(SqliteBulkWriter { conn, ctx, keys })
     }
 }
 
@@ -68,11 +74,12 @@ impl BulkWriter for SqliteBulkWriter {
                     sqlx::query_as(&sql).bind(id).fetch_one(&mut *conn).await?;
                 before.insert(
                     row.record.number.clone(),
-                    Certificate::try_from(old)?.record,
+                    old.into_certificate(&self.keys)?.record,
                 );
                 conn.update_certificate_content(ContentUpdate {
                     target: ContentTarget::Id(*id),
                     record: &row.record,
+                    holder: &row.holder,
                     hash: &row.hash,
                     now: ctx.now,
                 })
@@ -103,8 +110,9 @@ mod raw {
 
     const INSERT: &str = "INSERT INTO certificates (public_id, cert_number, holder_id_type, \
         holder_id_number, holder_name, qualification, level, specialty, issued_on, issuer, \
-        electronic, status, revoked_on, revoke_reason, content_hash, created_at, updated_at) \
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16) \
+        electronic, status, revoked_on, revoke_reason, content_hash, created_at, updated_at, \
+        holder_id_number_enc) \
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17) \
         ON CONFLICT (cert_number) DO NOTHING";
     const LOOKUP: &str = "SELECT id, content_hash FROM certificates WHERE cert_number = ?1";
 
@@ -244,7 +252,7 @@ mod raw {
             insert.text(1, &row.public_id)?;
             insert.text(2, &r.number)?;
             insert.text(3, r.holder_id.id_type().code())?;
-            insert.text(4, r.holder_id.as_str())?;
+            insert.text(4, &row.holder.lookup)?;
             insert.text(5, r.holder_name.as_str())?;
             insert.text(6, &r.qualification)?;
             insert.text(7, &r.level)?;
@@ -266,6 +274,7 @@ mod raw {
             }
             insert.text(15, &row.hash)?;
             insert.int(16, now)?;
+            insert.text(17, &row.holder.sealed)?;
             insert.step()?;
             if insert.changes() == 1 {
                 outcome.inserted += 1;
