@@ -402,6 +402,7 @@ messages! {
     Actions { zh: "操作", en: "Actions" }
     ActionInfo { zh: "证书信息", en: "Certificate details" }
     ActionDownload { zh: "下载", en: "Download" }
+    ActionDownloadCredential { zh: "下载可验证凭证", en: "Download verifiable credential" }
     ActionViewFile { zh: "查看文件", en: "View file" }
     ActionDownloadFile { zh: "下载文件", en: "Download file" }
     OpenInNewTab { zh: "在新窗口打开", en: "Open in a new tab" }
@@ -555,13 +556,13 @@ messages! {
     VerifyManualTitle { zh: "输入证书信息验证", en: "Check by certificate number and name" }
     VerifyManualText { zh: "管理号和持证人姓名必须同时相符。如填写加注编号，还将核对该加注件是否有效。", en: "The certificate number and the holder's name must both match. With an annotation number, that annotated copy is checked too." }
     VerifyFileTitle { zh: "上传文件验证", en: "Check an uploaded PDF" }
-    VerifyFileText { zh: "上传持证人提供的加注件 PDF（不超过 5 MB），系统将核对证书发放机构的数字签名、文件是否被修改，以及证书和加注的当前状态。", en: "Upload the annotated PDF the holder gave you (up to 5 MB). The issuer's digital signature, whether the file was changed, and the current state of the certificate and annotation are checked." }
+    VerifyFileText { zh: "上传持证人提供的加注件 PDF 或可验证凭证（.jsonld，不超过 5 MB），系统将核对证书发放机构的数字签名、文件是否被修改，以及证书和加注的当前状态。", en: "Upload the annotated PDF or the verifiable credential (.jsonld) the holder gave you (up to 5 MB). The issuer's digital signature, whether the file was changed, and the current state of the certificate and annotation are checked." }
     FieldCertNumberInput { zh: "管理号", en: "Certificate number" }
     FieldHolderNameInput { zh: "持证人姓名", en: "Holder's name" }
     FieldAnnotationNumberOptional { zh: "加注编号（选填）", en: "Annotation number (optional)" }
     FieldPurpose { zh: "验证用途（选填）", en: "Purpose of the check (optional)" }
     PurposeHint { zh: "例如“入职审核”。持证人可以看到其证书何时、以何种方式、为何用途被验证。", en: "For example “employment check”. Holders can see when, how and for what stated purpose their certificates were checked." }
-    FieldPdfFile { zh: "PDF 文件", en: "PDF file" }
+    FieldPdfFile { zh: "PDF 文件或可验证凭证", en: "PDF file or verifiable credential" }
     VerifySubmit { zh: "查询验证", en: "Verify" }
     VerifyUpload { zh: "上传并验证", en: "Upload and verify" }
     VerdictValidTitle { zh: "真实有效", en: "Genuine and valid" }
@@ -594,9 +595,9 @@ messages! {
     PurposeTooLong { zh: "用途最多 60 个字", en: "The purpose may have at most 60 characters" }
     PurposeControlChars { zh: "用途中含有不可见的控制字符", en: "The purpose contains invisible control characters" }
     PurposeFormatChars { zh: "用途中含有不可见的格式字符（如文字方向控制符、零宽字符），请删除后重试", en: "The purpose contains invisible formatting characters (direction marks, zero-width characters); remove them and try again" }
-    UploadMissing { zh: "请选择要上传的 PDF 文件", en: "Choose the PDF file to upload" }
+    UploadMissing { zh: "请选择要上传的 PDF 文件或可验证凭证", en: "Choose the PDF file or verifiable credential to upload" }
     UploadTooLarge { zh: "文件过大：最大 5 MB（加注件通常小于 60 KB）", en: "The file is too large: at most 5 MB (annotated copies are usually under 60 KB)" }
-    UploadNotPdf { zh: "只能上传 PDF 文件", en: "Only PDF files can be checked" }
+    UploadNotPdf { zh: "只能上传 PDF 文件或可验证凭证（.jsonld）", en: "Only PDF files and verifiable credentials (.jsonld) can be checked" }
     VerifyRateLimited { zh: "查询过于频繁，请于 {0} 后再试", en: "Too many checks from your address. Try again after {0}" }
     VerificationLogTitle { zh: "验证记录", en: "Verification log" }
     VerificationLogIntro { zh: "以下是您的这本证书被查询验证的记录（验证方无需注册，因此只记录时间、方式和其填写的用途）。", en: "These are the checks of this certificate (verifiers have no accounts, so the time, the way and the stated purpose are recorded)." }

@@ -19,6 +19,8 @@ pub mod urls;
 pub mod verification;
 
 #[cfg(feature = "ssr")]
+pub mod credentials;
+#[cfg(feature = "ssr")]
 pub mod infra;
 #[cfg(feature = "ssr")]
 pub mod state;

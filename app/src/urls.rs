@@ -77,6 +77,12 @@ pub mod route {
     pub const ANNOTATION_PREVIEW: &str = "/annotations/{code}/preview.svg";
     /// The copy's QR code (its public verification link), for the holder to show on screen.
     pub const ANNOTATION_QR: &str = "/annotations/{code}/qr.svg";
+    /// The copy as a W3C Verifiable Credential (a download, `application/vc+ld+json`).
+    pub const ANNOTATION_CREDENTIAL: &str = "/annotations/{code}/credential";
+    /// The issuer's DID document (`did:web` of the public URL).
+    pub const DID_DOCUMENT: &str = "/.well-known/did.json";
+    /// A revocation status list credential (Bitstring Status List), `{list}` from 1.
+    pub const CREDENTIAL_STATUS_LIST: &str = "/credentials/status/{list}";
 
     /// The verification page (the plain forms post here too).
     pub const VERIFY: &str = "/verify";
@@ -182,6 +188,19 @@ pub fn annotation_preview(code: &str) -> String {
 
 pub fn annotation_qr(code: &str) -> String {
     fill(route::ANNOTATION_QR, &[code])
+}
+
+pub fn annotation_credential(code: &str) -> String {
+    fill(route::ANNOTATION_CREDENTIAL, &[code])
+}
+
+/// The status list credential `list` on the site at `public_url` (no trailing slash).
+pub fn credential_status_list_at(public_url: &str, list: i64) -> String {
+    [
+        public_url,
+        &fill(route::CREDENTIAL_STATUS_LIST, &[&list.to_string()]),
+    ]
+    .concat()
 }
 
 /// The page where anyone can check a document by its verification code.
@@ -342,6 +361,11 @@ mod tests {
         assert_eq!(annotation_pdf("AB"), "/annotations/AB/pdf");
         assert_eq!(annotation_download("AB"), "/annotations/AB/download");
         assert_eq!(annotation_preview("AB"), "/annotations/AB/preview.svg");
+        assert_eq!(annotation_credential("AB"), "/annotations/AB/credential");
+        assert_eq!(
+            credential_status_list_at("https://x.org", 3),
+            "https://x.org/credentials/status/3"
+        );
         assert_eq!(verify_code("AB"), "/verify/AB");
         assert_eq!(
             verify_code_at("https://x.org", "AB"),

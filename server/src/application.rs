@@ -143,9 +143,23 @@ impl Application {
             )
             .await?,
         );
+        let credentials = Arc::new(
+            crate::keys::load_credential_key(
+                &state.storage,
+                &config.key_dir,
+                state.clock.now(),
+                config.demo || config.demo_data || config.test_controls,
+            )
+            .await?,
+        );
         let mut options = config.leptos_options;
         options.site_addr = local;
-        let router = crate::http::router(state.clone(), options, Some(issuer.clone()));
+        let router = crate::http::router(
+            state.clone(),
+            options,
+            Some(issuer.clone()),
+            Some(credentials),
+        );
 
         let shutdown = CancellationToken::new();
         let mut tasks = crate::worker::spawn(

@@ -221,3 +221,97 @@ pub async fn register_active(
         .context("recording the signing certificate")?;
     Ok(())
 }
+
+/// Where a credential signing key (an Ed25519 seed, hex) is kept under the data directory,
+/// named by its public key (Multikey).
+pub fn credential_key_path(data_dir: &Path, public_key: &str) -> PathBuf {
+    data_dir
+        .join("keys")
+        .join(format!("credential-{public_key}.ed25519"))
+}
+
+/// Writes a credential key to the key store, readable by its owner only.
+pub fn store_credential_key(key: &vcred::Key, data_dir: &Path) -> anyhow::Result<String> {
+    let public_key = key.public_multibase();
+    let path = credential_key_path(data_dir, &public_key);
+    if let Some(dir) = path.parent() {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder
+            .create(dir)
+            .with_context(|| format!("creating {}", dir.display()))?;
+    }
+    write_atomically(&path, format!("{}\n", hex(&key.seed())).as_bytes(), 0o600)?;
+    Ok(public_key)
+}
+
+/// Reads the credential key with this public key from the key store.
+pub fn read_credential_key(data_dir: &Path, public_key: &str) -> anyhow::Result<vcred::Key> {
+    let path = credential_key_path(data_dir, public_key);
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("reading the credential key {}", path.display()))?;
+    let text = text.trim();
+    let seed: Vec<u8> = (0..text.len())
+        .step_by(2)
+        .map(|i| {
+            text.get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
+        .collect::<Option<_>>()
+        .unwrap_or_default();
+    let seed: [u8; 32] = seed.try_into().map_err(|_| {
+        anyhow::anyhow!("{} is not an Ed25519 seed (64 hex digits)", path.display())
+    })?;
+    let key = vcred::Key::from_seed(&seed);
+    if key.public_multibase() != public_key {
+        anyhow::bail!("{} holds another key than its name says", path.display());
+    }
+    Ok(key)
+}
+
+/// The key verifiable credentials are signed with: the active key of the registry, else, in
+/// a demonstration only, a key generated now (an Ed25519 key needs no certificate: the
+/// issuer's DID document is what makes it the issuer's). Outside a demonstration one must
+/// be made with `server keys credential generate` first.
+pub async fn load_credential_key(
+    storage: &DynStorage,
+    data_dir: &Path,
+    now: i64,
+    allow_generated: bool,
+) -> anyhow::Result<app::credentials::CredentialSigner> {
+    let keys = storage
+        .credential_keys()
+        .await
+        .context("reading the credential key registry")?;
+    if let Some(active) = keys.iter().find(|k| k.active) {
+        let key = read_credential_key(data_dir, &active.public_key).with_context(|| {
+            format!(
+                "the active credential key {} has no key file under {}; copy the key there \
+                 or make another key active (`server keys credential rotate`)",
+                active.public_key,
+                data_dir.join("keys").display()
+            )
+        })?;
+        return Ok(app::credentials::CredentialSigner::new(key));
+    }
+    if !allow_generated {
+        anyhow::bail!(
+            "no credential signing key is registered: create one with `server keys credential \
+             generate` (a key is generated at start-up only for a demonstration, --demo)"
+        );
+    }
+    let key = vcred::Key::generate().map_err(|e| anyhow::anyhow!("no random source: {e}"))?;
+    let public_key = store_credential_key(&key, data_dir)?;
+    storage
+        .register_credential_key(&public_key, now, true)
+        .await
+        .context("recording the credential key")?;
+    tracing::warn!(
+        key = %public_key,
+        "generated a credential signing key for this demonstration; use `server keys \
+         credential generate` in production"
+    );
+    Ok(app::credentials::CredentialSigner::new(key))
+}

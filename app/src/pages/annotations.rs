@@ -189,6 +189,8 @@ fn AnnotationItem(a: AnnotationView) -> impl IntoView {
                     <div class="button-row">
                         <A href=base.clone() attr:class="button button--secondary button--small">{t(Msg::ActionView)}</A>
                         <a href=urls::annotation_download(&a.code) class="button button--small" rel="external">{t(Msg::ActionDownload)}</a>
+                        <a href=urls::annotation_credential(&a.code) class="button button--secondary button--small" rel="external"
+                            type="application/vc+ld+json" data-testid="download-credential">{t(Msg::ActionDownloadCredential)}</a>
                     </div>
                 }.into_any(),
                 AnnotationStatus::Expired { valid_until } => view! {
@@ -482,6 +484,8 @@ fn AnnotationContent() -> impl IntoView {
                                     <div class="button-row">
                                         <a href=urls::annotation_download(&a.code) class="button" rel="external">{t(Msg::ActionDownload)}</a>
                                         <a href=urls::annotation_pdf(&a.code) class="button button--secondary" target="_blank" rel="external noopener">{t(Msg::OpenInNewTab)}</a>
+                                        <a href=urls::annotation_credential(&a.code) class="button button--secondary" rel="external"
+                                            type="application/vc+ld+json" data-testid="download-credential">{t(Msg::ActionDownloadCredential)}</a>
                                     </div>
                                     <img class="copy-preview mobile-only" src=urls::annotation_preview(&a.code)
                                         alt=t(Msg::CopyPreviewAlt) loading="lazy" data-testid="copy-preview"/>

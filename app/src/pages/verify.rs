@@ -194,7 +194,7 @@ pub fn VerifyPage() -> impl IntoView {
                     data-testid="upload-form">
                     <div class="field" class:field--invalid=move || upload.field_error("file").is_some()>
                         <label class="field__label" for="field-file">{t(Msg::FieldPdfFile)}</label>
-                        <input id="field-file" name="file" type="file" accept="application/pdf,.pdf"
+                        <input id="field-file" name="file" type="file" accept="application/pdf,.pdf,application/vc+ld+json,.jsonld,.json"
                             aria-describedby="field-file-error"/>
                         <p class="field__error" id="field-file-error" data-testid="error-file">
                             {move || upload.field_error("file").map(|m| m.render(lang))}

@@ -38,6 +38,7 @@ mod audit;
 mod blobs;
 mod certificates;
 mod codes;
+mod credentials;
 mod data_keys;
 mod error;
 mod files;
@@ -64,6 +65,7 @@ pub use certificates::{
     DbCertificate, DbCertificateWithCount, CERTIFICATE_COLUMNS,
 };
 pub use codes::{CodeStore, OutboxMessage, SendLimit, StoredCode};
+pub use credentials::{CredentialKeyRecord, CredentialStore, STATUS_LIST_SIZE};
 pub use data_keys::{DataKeyStore, DataKeys, SealedId, CERTIFICATE_ID_NUMBER};
 pub use error::{StorageError, StorageResult};
 pub use files::{DbFileMeta, FileStore, FILE_COLUMNS};
@@ -89,6 +91,7 @@ pub mod prelude {
     pub use super::rows::IntoDomain;
     pub use super::ApiKeyStore;
     pub use super::AppealStore;
+    pub use super::CredentialStore;
     pub use super::DataKeyStore;
     pub use super::PersonalDataStore;
     pub use super::ProducedFileStore;
@@ -150,6 +153,7 @@ pub trait Storage:
     + AnnotationStore
     + AnnotationQueue
     + SigningKeyStore
+    + CredentialStore
     + VerificationLogStore
     + AuditStore
     + BlobStore

@@ -361,6 +361,9 @@ pub async fn file(
     if bytes.len() > MAX_UPLOAD_BYTES {
         return Err(AppError::field("file", Msg::UploadTooLarge));
     }
+    if crate::credentials::looks_like_json(bytes) {
+        return credential(state, checker, bytes, purpose, method).await;
+    }
     if !bytes.starts_with(b"%PDF-") {
         return Err(AppError::field("file", Msg::UploadNotPdf));
     }
@@ -462,6 +465,51 @@ pub async fn file(
         found.as_ref().map(|(a, c)| (c, Some(a))),
         problem,
     ))
+}
+
+/// An uploaded verifiable credential (`.jsonld`): issued by this site's `did:web` with one
+/// of its credential keys, unmodified, and naming a copy that was issued; then the same
+/// verdict as the copy's PDF gets.
+async fn credential(
+    state: &AppState,
+    checker: &Checker,
+    bytes: &[u8],
+    purpose: Option<String>,
+    method: Method,
+) -> Result<VerificationResult, AppError> {
+    use crate::credentials::Checked;
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let Ok(serde_json::Value::Object(doc)) = serde_json::from_slice::<serde_json::Value>(text)
+    else {
+        return Err(AppError::field("file", Msg::UploadNotPdf));
+    };
+    let checked =
+        crate::credentials::check(&state.storage, &state.settings.public_url, &doc).await?;
+    let problem = match checked {
+        Checked::Copy { code } => {
+            let found = state.storage.annotation_with_certificate(&code).await?;
+            if found.is_none() {
+                if let Some(copy) = state.storage.withdrawn_copy(&code).await? {
+                    return Ok(withdrawn(state, checker, method, purpose, &copy));
+                }
+            }
+            let problem = found.is_none().then_some(FileProblem::UnknownDocument);
+            return Ok(answer(
+                state,
+                checker,
+                method,
+                purpose,
+                found.as_ref().map(|(a, c)| (c, Some(a))),
+                problem,
+            ));
+        }
+        Checked::NoProof => FileProblem::NoSignature,
+        Checked::UnknownIssuer => FileProblem::UnknownSigner,
+        Checked::RetiredKey => FileProblem::RetiredKey,
+        Checked::Modified => FileProblem::Modified,
+        Checked::UnknownDocument => FileProblem::UnknownDocument,
+    };
+    Ok(answer(state, checker, method, purpose, None, Some(problem)))
 }
 
 /// Who checked the holder's certificate, and when: the newest lines, a few per source (the

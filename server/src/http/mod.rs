@@ -5,6 +5,7 @@ mod account;
 mod appeals;
 mod client;
 mod copies;
+mod credentials;
 pub mod extract;
 mod files;
 mod forms;
@@ -48,6 +49,8 @@ pub struct ServerStateInner {
     pub app: AppState,
     /// Signs pre-cut-off e-certificates on request (`None`: that route answers not found).
     pub issuer: Option<Arc<IssuerKey>>,
+    /// Signs verifiable credentials and status lists (`None`: those routes answer not found).
+    pub credentials: Option<Arc<app::credentials::CredentialSigner>>,
 }
 
 impl std::ops::Deref for ServerState {
@@ -78,12 +81,14 @@ pub fn router(
     app_state: AppState,
     leptos_options: LeptosOptions,
     issuer: Option<Arc<IssuerKey>>,
+    credentials: Option<Arc<app::credentials::CredentialSigner>>,
 ) -> Router {
     let routes = route_list();
     let state = ServerState(Arc::new(ServerStateInner {
         leptos_options: leptos_options.clone(),
         app: app_state.clone(),
         issuer,
+        credentials,
     }));
     let context = {
         let app_state = app_state.clone();
@@ -236,6 +241,10 @@ fn plain_routes() -> Vec<(&'static str, MethodRouter<ServerState>)> {
         (r::ANNOTATION_DOWNLOAD, get(copies::annotated_download)),
         (r::ANNOTATION_PREVIEW, get(copies::annotated_preview)),
         (r::ANNOTATION_QR, get(copies::annotated_qr)),
+        (r::ANNOTATION_CREDENTIAL, get(credentials::annotated_credential)),
+        // The issuer's DID document and status lists, for any verifier or wallet (CORS).
+        (r::DID_DOCUMENT, get(credentials::did_document).layer(public_read())),
+        (r::CREDENTIAL_STATUS_LIST, get(credentials::status_list).layer(public_read())),
         // The holder's personal data: a copy of it, and the account's deletion.
         (r::ACCOUNT_EXPORT, get(account::export)),
         (r::ACCOUNT_DELETE, post(forms::delete_account)),
@@ -244,6 +253,13 @@ fn plain_routes() -> Vec<(&'static str, MethodRouter<ServerState>)> {
         (r::APPEAL_CONFIRM, post(forms::confirm_appeal)),
         (r::APPEAL_STATUS, post(appeals::status)),
     ]
+}
+
+/// Any site may read these (a wallet in a browser resolving the issuer, say).
+fn public_read() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([axum::http::Method::GET])
 }
 
 /// Routes that let the tests move the clock and seed records; only routed when enabled.

@@ -308,7 +308,7 @@ pub async fn api_manual(
     api_answer(service::manual(&state.app, form, &checker, Method::ApiManual).await)
 }
 
-/// `POST /api/v1/verify/file`: the PDF as the request body. The client's limit is counted
+/// `POST /api/v1/verify/file`: the PDF or the JSON credential as the request body. The client's limit is counted
 /// before the body is read, and the body is read only up to the largest file a check accepts.
 pub async fn api_file(
     State(state): State<ServerState>,
@@ -322,7 +322,13 @@ pub async fn api_file(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     // Every answer before the body is read closes the connection (`closing`).
-    if !content_type.starts_with("application/pdf") {
+    let accepted = [
+        "application/pdf",
+        "application/vc+ld+json",
+        "application/ld+json",
+        "application/json",
+    ];
+    if !accepted.iter().any(|t| content_type.starts_with(t)) {
         return super::closing(api_error(AppError::field("file", Msg::UploadNotPdf)));
     }
     let checker = match ApiCaller::from_request_parts(&mut parts, &state).await {
@@ -409,13 +415,19 @@ pub fn openapi_document(server_url: &str) -> serde_json::Value {
             api_path(route::API_VERIFY_FILE): {
                 "post": {
                     "operationId": "verifyFile",
-                    "summary": "Verify an annotated copy's PDF (at most 5 MB)",
+                    "summary": "Verify an annotated copy's PDF or verifiable credential (at most 5 MB)",
+                    "description": "The body is the signed PDF, or the copy as a W3C Verifiable Credential 2.0 (`.jsonld`, as the holder downloads it: a Data Integrity proof `eddsa-rdfc-2022` by the site's `did:web`, whose DID document is `/.well-known/did.json`). Which one is told by the content. Both get the same verdicts.",
                     "parameters": [purpose_param],
-                    "requestBody": { "required": true, "content": { "application/pdf": { "schema": { "type": "string", "format": "binary" } } } },
+                    "requestBody": { "required": true, "content": {
+                        "application/pdf": { "schema": { "type": "string", "format": "binary" } },
+                        "application/vc+ld+json": { "schema": { "type": "object" } },
+                        "application/ld+json": { "schema": { "type": "object" } },
+                        "application/json": { "schema": { "type": "object" } }
+                    } },
                     "security": security,
                     "responses": answers(json!({
                         "401": unauthorized,
-                        "422": { "description": "No file, not a PDF, or larger than 5 MB.", "content": { "application/json": { "schema": error_ref } } },
+                        "422": { "description": "No file, neither a PDF nor a JSON credential, or larger than 5 MB.", "content": { "application/json": { "schema": error_ref } } },
                         "429": limited
                     }))
                 }

@@ -32,6 +32,9 @@ pub enum KeysCommand {
         /// of at least 8 characters will do).
         fingerprint: String,
     },
+    /// The Ed25519 keys that sign verifiable credentials (`did:web` of the public URL).
+    #[command(subcommand)]
+    Credential(CredentialKeysCommand),
     /// Retire a key that is no longer trusted (compromised, or withdrawn): copies signed
     /// with it stop verifying as valid. Not the active key: activate or rotate first.
     Retire {
@@ -41,6 +44,135 @@ pub enum KeysCommand {
         #[arg(long, default_value = "")]
         reason: String,
     },
+}
+
+/// `server keys credential …`: the keys of the verifiable credentials. Each is an Ed25519
+/// key pair whose private half is a file under `<data-dir>/keys/credential-<public key>.ed25519`
+/// (its owner's only) and whose public half (a Multikey) is in the registry and, until
+/// retired, in the issuer's DID document (`/.well-known/did.json`).
+#[derive(Debug, Subcommand)]
+pub enum CredentialKeysCommand {
+    /// Generate a key and register it (active if none is active yet, or with --activate).
+    Generate {
+        #[arg(long)]
+        activate: bool,
+    },
+    /// Generate a key and make it the active one; credentials signed with older keys keep
+    /// verifying (their keys stay in the DID document).
+    Rotate,
+    /// List every registered credential key.
+    List,
+    /// Retire a key that is no longer trusted: it leaves the DID document, and credentials
+    /// signed with it stop verifying. Not the active key: rotate first.
+    Retire {
+        /// The public key (`z6Mk…`, as `list` shows; a unique prefix of at least 12 characters).
+        public_key: String,
+        /// Why (kept in the audit log).
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+}
+
+async fn credential_keys(
+    storage: &DynOperations,
+    data_dir: &Path,
+    now: i64,
+    command: CredentialKeysCommand,
+) -> anyhow::Result<()> {
+    let add = |active: bool, action: &'static str| async move {
+        let key = vcred::Key::generate().map_err(|e| anyhow::anyhow!("no random source: {e}"))?;
+        // The file first: a registered active key without its file would stop servers.
+        let public_key = crate::keys::store_credential_key(&key, data_dir)?;
+        storage
+            .register_credential_key(&public_key, now, active)
+            .await?;
+        storage
+            .append_audit(&AuditEntry {
+                at: now,
+                actor: actor(),
+                action: action.to_string(),
+                subject: format!("credential_key:{public_key}"),
+                detail: serde_json::json!({ "active": active }).to_string(),
+            })
+            .await?;
+        println!("public key:  {public_key}");
+        println!("active:      {}", if active { "yes" } else { "no" });
+        println!(
+            "key file:    {}",
+            crate::keys::credential_key_path(data_dir, &public_key).display()
+        );
+        anyhow::Ok(())
+    };
+    match command {
+        CredentialKeysCommand::Generate { activate } => {
+            let none_active = !storage.credential_keys().await?.iter().any(|k| k.active);
+            add(activate || none_active, "credential_key.generate").await?;
+        }
+        CredentialKeysCommand::Rotate => {
+            add(true, "credential_key.rotate").await?;
+            println!("older keys stay in the DID document: what they signed keeps verifying");
+            println!("running servers sign with the new key once restarted");
+        }
+        CredentialKeysCommand::List => {
+            let keys = storage.credential_keys().await?;
+            if keys.is_empty() {
+                println!("no credential keys registered");
+            }
+            for key in keys {
+                println!(
+                    "{} {}  added {}{}{}",
+                    if key.active { "*" } else { " " },
+                    key.public_key,
+                    date_of(key.added_at),
+                    if crate::keys::credential_key_path(data_dir, &key.public_key).is_file() {
+                        ""
+                    } else {
+                        "  (no key file here)"
+                    },
+                    key.retired_at
+                        .map(|at| format!("  (retired {})", date_of(at)))
+                        .unwrap_or_default()
+                );
+            }
+        }
+        CredentialKeysCommand::Retire { public_key, reason } => {
+            let wanted = public_key.trim();
+            if wanted.len() < 12 {
+                anyhow::bail!("give at least 12 characters of the public key");
+            }
+            let matching: Vec<_> = storage
+                .credential_keys()
+                .await?
+                .into_iter()
+                .filter(|k| k.public_key.starts_with(wanted))
+                .collect();
+            let key = match matching.as_slice() {
+                [one] => one.public_key.clone(),
+                [] => anyhow::bail!("no registered credential key is {wanted}"),
+                _ => anyhow::bail!("{wanted} matches several keys; give more characters"),
+            };
+            let audit = AuditEntry {
+                at: now,
+                actor: actor(),
+                action: "credential_key.retire".to_string(),
+                subject: format!("credential_key:{key}"),
+                detail: serde_json::json!({ "reason": reason.trim() }).to_string(),
+            };
+            match storage.retire_credential_key(&key, now, &audit).await {
+                Ok(true) => println!(
+                    "retired {key}: it left the DID document; credentials signed with it no \
+                     longer verify"
+                ),
+                Ok(false) => println!("{key} was already retired"),
+                Err(app::storage::StorageError::Conflict) => anyhow::bail!(
+                    "{key} is the active credential key: rotate first (`server keys credential \
+                     rotate`), then retire it"
+                ),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    Ok(())
 }
 
 #[derive(Debug, Args)]
@@ -85,6 +217,9 @@ pub async fn run(url: &str, data_dir: &Path, command: KeysCommand) -> anyhow::Re
     let storage = open(url).await?;
     let now = app::infra::Clock::default().now();
     match command {
+        KeysCommand::Credential(command) => {
+            credential_keys(&storage, data_dir, now, command).await?;
+        }
         KeysCommand::Generate(args) => {
             let active = args.activate || active_key(&storage).await?.is_none();
             let issuer = generate(&args.subject)?;

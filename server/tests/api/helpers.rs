@@ -160,7 +160,8 @@ pub struct TestApp {
     pub issuer: std::sync::Arc<certpdf::IssuerKey>,
     shutdown: CancellationToken,
     _keys: Option<tempfile::TempDir>,
-    keys_path: std::path::PathBuf,
+    /// Its data directory's key store (`server keys …` runs against it).
+    pub keys_path: std::path::PathBuf,
     db_url: String,
     _db: Option<TestDb>,
 }

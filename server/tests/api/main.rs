@@ -14,6 +14,7 @@ mod at_rest;
 mod browser_hardening;
 mod certificates;
 mod codes;
+mod credentials;
 mod deployment;
 mod limits;
 mod operator;

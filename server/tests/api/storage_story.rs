@@ -645,7 +645,84 @@ async fn appeals_lock_the_account_and_free_the_id_number(db: Db) {
     storage.close().await;
 }
 
+/// Credential keys (one active, the active one not retirable) and status-list entries: one
+/// per copy code, kept, at distinct indexes; a code with no annotation (withdrawn) counts as
+/// revoked.
+async fn credential_keys_and_status_entries(db: Db) {
+    let test_db = TestDb::new(db).await;
+    let storage = server::open_storage(&test_db.url, crate::helpers::data_keys())
+        .await
+        .unwrap();
+    storage
+        .register_credential_key("z6MkFirst", 1, true)
+        .await
+        .unwrap();
+    storage
+        .register_credential_key("z6MkSecond", 2, false)
+        .await
+        .unwrap();
+    storage
+        .register_credential_key("z6MkFirst", 3, true)
+        .await
+        .unwrap();
+    let keys = storage.credential_keys().await.unwrap();
+    assert_eq!(
+        keys.iter()
+            .map(|k| (k.public_key.as_str(), k.active))
+            .collect::<Vec<_>>(),
+        [("z6MkFirst", true), ("z6MkSecond", false)]
+    );
+    let audit = AuditEntry {
+        at: 4,
+        actor: "operator:story".into(),
+        action: "credential_key.retire".into(),
+        subject: "credential_key:z6MkFirst".into(),
+        detail: "{}".into(),
+    };
+    assert!(matches!(
+        storage.retire_credential_key("z6MkFirst", 4, &audit).await,
+        Err(StorageError::Conflict)
+    ));
+    assert!(matches!(
+        storage.retire_credential_key("z6MkNone", 4, &audit).await,
+        Err(StorageError::NotFound)
+    ));
+    assert!(storage
+        .retire_credential_key("z6MkSecond", 4, &audit)
+        .await
+        .unwrap());
+    assert!(!storage
+        .retire_credential_key("z6MkSecond", 5, &audit)
+        .await
+        .unwrap());
+    assert_eq!(
+        storage.credential_keys().await.unwrap()[1].retired_at,
+        Some(4)
+    );
+
+    assert!(!storage.status_list_exists(1).await.unwrap());
+    let mut seen = std::collections::HashSet::new();
+    for n in 0..50 {
+        let code = format!("code{n}");
+        let (list, index) = storage.credential_status_entry(&code, 6).await.unwrap();
+        assert_eq!(list, 1);
+        assert!((0..app::storage::STATUS_LIST_SIZE).contains(&index));
+        assert!(seen.insert(index), "distinct indexes");
+        assert_eq!(
+            storage.credential_status_entry(&code, 7).await.unwrap(),
+            (list, index),
+            "kept"
+        );
+    }
+    assert!(storage.status_list_exists(1).await.unwrap());
+    // No annotation has these codes: as a withdrawn copy's, every bit is set.
+    assert_eq!(storage.revoked_status_indexes(1).await.unwrap().len(), 50);
+    assert!(storage.revoked_status_indexes(2).await.unwrap().is_empty());
+    storage.close().await;
+}
+
 on_both_backends!(
+    credential_keys_and_status_entries,
     holders_certificates_files_and_audit,
     demo_data_loads_once,
     rate_limit_windows_count_restart_and_expire,
