@@ -121,11 +121,13 @@ pub fn CandidateGrid(candidates: Vec<CharCandidate>, on_pick: Callback<String>) 
                                 data-char=c.ch.clone()
                                 on:click=move |_| on_pick.run(ch.clone())
                             >
+                                // The spaces keep the parts separate words of the visible text,
+                                // as in the accessible name (axe label-content-name-mismatch).
                                 <img src=glyph_url(&c.hex) alt="" width="48" height="48" loading="lazy"/>
-                                <span class="char-candidate__reading">{c.readings.first().cloned()}</span>
-                                <span class="char-candidate__code">"U+" {c.hex.clone()}</span>
-                                <span class="char-candidate__block">{block}</span>
-                                <span class="char-candidate__strokes">{strokes_label(c.strokes, lang)}</span>
+                                " "<span class="char-candidate__reading">{c.readings.first().cloned()}</span>
+                                " "<span class="char-candidate__code">"U+" {c.hex.clone()}</span>
+                                " "<span class="char-candidate__block">{block}</span>
+                                " "<span class="char-candidate__strokes">{strokes_label(c.strokes, lang)}</span>
                             </button>
                         </li>
                     }
