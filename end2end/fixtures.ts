@@ -1,4 +1,5 @@
 import { test as base, expect, Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
 
 /** Messages in the browser console that mean something is broken (hydration, panics, 404s). */
 type ConsoleProblem = { type: string; text: string };
@@ -7,6 +8,7 @@ export const test = base.extend<{
   jsEnabled: boolean;
   consoleProblems: ConsoleProblem[];
   noSidewaysScrolling: void;
+  accessible: void;
 }>({
   jsEnabled: async ({}, use, testInfo) => {
     await use(testInfo.project.use.javaScriptEnabled !== false);
@@ -56,7 +58,69 @@ export const test = base.extend<{
     },
     { auto: true },
   ],
+  // Every page the suite visits passes axe's WCAG 2.1 A and AA rules, desktop, phone and
+  // without JavaScript: audited when each page has loaded and again at the end of the test
+  // (after hydration and whatever the test opened, e.g. the picker dialog). A page whose markup
+  // this worker has already audited (same structure; digits, which carry ids and dates, do not
+  // count) is not audited again, which keeps the cost to the first visit of each state.
+  accessible: [
+    async ({ page, browser, jsEnabled }, use, testInfo) => {
+      const violations: string[] = [];
+      // axe runs as a script: with scripts off it cannot run in the page itself, so the page's
+      // markup (without its scripts) is audited in a scripted page, with the site's styles.
+      const auditPage = async (): Promise<Page> => {
+        if (jsEnabled) return page;
+        const html = (await page.content()).replace(/<script\b[\s\S]*?<\/script>/gi, "");
+        const origin = new URL(page.url()).origin;
+        const context = await browser.newContext({ javaScriptEnabled: true });
+        const copy = await context.newPage();
+        await copy.setContent(html.replace(/<head>/i, `<head><base href="${origin}/">`), {
+          waitUntil: "load",
+        });
+        return copy;
+      };
+      const audit = async () => {
+        try {
+          const { path, fingerprint } = await page.evaluate(() => {
+            const markup = document.documentElement.outerHTML.replace(/[0-9]+/g, "0");
+            let hash = 0;
+            for (let i = 0; i < markup.length; i++) hash = (Math.imul(hash, 31) + markup.charCodeAt(i)) | 0;
+            return { path: location.pathname + location.search, fingerprint: `${markup.length}:${hash}` };
+          });
+          const key = `${testInfo.project.name} ${fingerprint}`;
+          if (audited.has(key)) return;
+          const target = await auditPage();
+          const result = await new AxeBuilder({ page: target })
+            .withTags(WCAG_21_AA)
+            .analyze()
+            .finally(() => (target !== page ? target.context().close() : undefined));
+          audited.add(key);
+          for (const v of result.violations) {
+            const nodes = v.nodes.map((n) => n.target.join(" ")).join(", ");
+            violations.push(`${path}: ${v.id} (${v.impact}) ${v.help} — ${nodes}`);
+          }
+        } catch (e) {
+          if (process.env.AXE_DEBUG) console.log("axe audit skipped:", String(e).slice(0, 300));
+          // The page navigated on or closed meanwhile; the next load audits it.
+        }
+      };
+      const pending: Promise<void>[] = [];
+      page.on("load", () => pending.push(audit()));
+      await use();
+      await Promise.all(pending);
+      await audit();
+      expect([...new Set(violations)], "axe (WCAG 2.1 AA) violations").toEqual([]);
+    },
+    // Its own time budget: the audit at the end of the test does not eat the test's 30 s.
+    { auto: true, timeout: 60_000 },
+  ],
 });
+
+/** axe's rule tags for WCAG 2.0 and 2.1, levels A and AA. */
+const WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+/** Page states this worker has audited (project + markup fingerprint). */
+const audited = new Set<string>();
 
 /** Responses the tests provoke on purpose (a 404 page, a refused form) log a resource error. */
 function isExpected(text: string): boolean {

@@ -349,13 +349,22 @@ messages! {
     // ---- rare characters ----
     RareCharButton { zh: "生僻字输入", en: "Rare characters" }
     RareCharTitle { zh: "生僻字输入", en: "Enter a rare character" }
-    RareCharHowTo { zh: "输入拼音（如 yan、yan3 或 yǎn），在结果中点选正确的汉字，它会插入到姓名中光标所在的位置。常用字在前，扩展区生僻字在后。", en: "Type the pinyin (e.g. yan, yan3 or yǎn) and choose the right character; it is inserted into the name where the cursor was. Common characters come first, then the rare extension characters." }
+    RareCharHowTo { zh: "输入拼音（如 yan、yan3 或 yǎn），在结果中点选正确的汉字，它会插入到姓名中光标所在的位置。常用字在前，扩展区生僻字在后；结果较多时，可填写部首或笔画数缩小范围，或勾选“只看扩展区生僻字”。", en: "Type the pinyin (e.g. yan, yan3 or yǎn) and choose the right character; it is inserted into the name where the cursor was. Common characters come first, then the rare extension characters; if there are many, narrow them down by radical or stroke count, or tick “Only rare characters from the extension blocks”." }
     RareCharPageIntro { zh: "输入拼音查询汉字，然后复制所需的字，粘贴到注册页的姓名栏中。每个字都显示字形图和编码，即使您的设备没有相应字体也能辨认。", en: "Search characters by pinyin, then copy the one you need and paste it into the name field of the registration page. Each character is shown as a drawn glyph with its code, so you can recognise it even if your device has no font for it." }
-    RareCharPrompt { zh: "请输入拼音。", en: "Type a pinyin syllable." }
-    RareCharNone { zh: "没有找到该拼音对应的汉字，请检查拼写。", en: "No characters have this reading; check the spelling." }
+    RareCharPrompt { zh: "请输入拼音，或填写部首。", en: "Type a pinyin syllable, or a radical." }
+    RareCharNone { zh: "没有找到符合条件的汉字，请检查拼音，或放宽部首、笔画数等条件。", en: "No characters match; check the pinyin, or loosen the radical, stroke count or other conditions." }
     RareCharCount { zh: "找到 {0} 个字。选中字框中的字即可复制。", en: "{0} characters found. Select the character in its box to copy it." }
     PinyinLabel { zh: "拼音", en: "Pinyin" }
-    PinyinEmpty { zh: "请输入拼音", en: "Type a pinyin syllable" }
+    StrokesLabel { zh: "笔画数", en: "Stroke count" }
+    StrokesHint { zh: "选填。如 12，不确定时可填范围，如 10-12。", en: "Optional. E.g. 12, or a range such as 10-12 if unsure." }
+    RadicalLabel { zh: "部首", en: "Radical (部首)" }
+    RadicalHint { zh: "选填。字典中归入的部首，一个字，如 氵、亻、扌、讠、龍。填了部首，拼音可不填。", en: "Optional. The radical the dictionary files it under, one character such as 氵, 亻, 扌, 讠 or 龍. With a radical the pinyin may be left empty." }
+    RareOnlyLabel { zh: "只看扩展区生僻字", en: "Only rare characters from the extension blocks" }
+    StrokesCount { zh: "{0}画", en: "{0} strokes" }
+    StrokesInvalid { zh: "笔画数请填写 1 到 64 之间的数字，如 12，或范围，如 10-12", en: "Enter a stroke count from 1 to 64, such as 12, or a range such as 10-12" }
+    RadicalInvalid { zh: "部首请只填写一个字，如 氵、亻、龍", en: "Enter a single character as the radical, such as 氵, 亻 or 龍" }
+    RadicalUnknown { zh: "“{0}”不是部首，请填写部首，如 氵、亻、扌、讠、钅、龍", en: "“{0}” is not a radical; enter a radical such as 氵, 亻, 扌, 讠, 钅 or 龍" }
+    PinyinEmpty { zh: "请输入拼音，或填写部首", en: "Type a pinyin syllable, or a radical" }
     PinyinTooLong { zh: "拼音过长，请只输入一个音节", en: "Too long; type one syllable" }
     PinyinInvalid { zh: "这不是有效的拼音（可用 yan、yan3、yǎn、lv 等形式）", en: "This is not valid pinyin (try forms like yan, yan3, yǎn or lv)" }
 

@@ -10,6 +10,44 @@ export type Registration = {
   password: string;
 };
 
+/** The picker's optional filters, as a holder types them. */
+export type PickerFilters = { radical?: string; strokes?: string; rareOnly?: boolean };
+
+/** Fills the picker's fields (the dialog, or the form of the no-JavaScript page) in `scope`. */
+export async function fillPickerFilters(scope: Locator, pinyin: string, filters: PickerFilters) {
+  await scope.getByLabel("拼音").fill(pinyin);
+  if (filters.radical !== undefined) await scope.getByLabel("部首").fill(filters.radical);
+  if (filters.strokes !== undefined) await scope.getByLabel("笔画数").fill(filters.strokes);
+  if (filters.rareOnly) await scope.getByLabel("只看扩展区生僻字").check();
+}
+
+/** 生僻字输入 as a page of its own (what the [生僻字输入] link opens without JavaScript). */
+export class RareCharsPage extends Shell {
+  // find
+  get form(): Locator {
+    return this.main.getByRole("search");
+  }
+  /** The characters offered for copying, in order. */
+  get characters(): Locator {
+    return this.main.locator(".copy-list").getByRole("textbox");
+  }
+  get error(): Locator {
+    return this.main.getByRole("alert");
+  }
+
+  // act
+  async open() {
+    await this.goto("/rare-chars");
+  }
+
+  async search(pinyin: string, filters: PickerFilters = {}) {
+    await fillPickerFilters(this.form, pinyin, filters);
+    await this.form.getByRole("button", { name: "查询" }).click();
+    await this.page.waitForLoadState();
+    await this.waitForHydration();
+  }
+}
+
 /** 用户注册 */
 export class RegisterPage extends Shell {
   // find
@@ -67,11 +105,16 @@ export class RegisterPage extends Shell {
     await confirm.submit("确认");
   }
 
-  /** Opens the picker, searches `pinyin` and taps the candidate `ch`. */
-  async pickRareCharacter(pinyin: string, ch: string) {
+  /** Candidates shown in the open picker, in order. */
+  get pickerCandidates(): Locator {
+    return this.picker.locator(".char-grid").getByRole("button");
+  }
+
+  /** Opens the picker, searches `pinyin` (narrowed by `filters`) and taps the candidate `ch`. */
+  async pickRareCharacter(pinyin: string, ch: string, filters: PickerFilters = {}) {
     await this.rareCharButton.click();
     await expect(this.picker).toBeVisible();
-    await this.picker.getByLabel("拼音").fill(pinyin);
+    await fillPickerFilters(this.picker, pinyin, filters);
     const candidate = this.picker.getByRole("button", { name: new RegExp(`^${ch} `) });
     await expect(candidate).toBeVisible();
     await candidate.click();

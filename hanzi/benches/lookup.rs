@@ -16,6 +16,32 @@ fn lookup(c: &mut Criterion) {
     c.bench_function("search yǎn (limit 50)", |b| {
         b.iter(|| hanzi::search(black_box("yǎn"), 50).unwrap())
     });
+    let long = hanzi::Filter {
+        radical: hanzi::Radical::of_form('龍'),
+        ..hanzi::Filter::default()
+    };
+    c.bench_function("search_filtered zhe2 radical 龍 (all)", |b| {
+        b.iter(|| {
+            hanzi::search_filtered(black_box("zhe2"), &long)
+                .unwrap()
+                .count()
+        })
+    });
+    let water = hanzi::Filter {
+        radical: hanzi::Radical::of_form('氵'),
+        strokes: Some(10..=10),
+        ..hanzi::Filter::default()
+    };
+    c.bench_function(
+        "search_filtered no pinyin, radical 氵, 10 strokes (all)",
+        |b| {
+            b.iter(|| {
+                hanzi::search_filtered(black_box(""), &water)
+                    .unwrap()
+                    .count()
+            })
+        },
+    );
     c.bench_function("readings 𪚥", |b| {
         b.iter(|| hanzi::readings(black_box('𪚥')))
     });

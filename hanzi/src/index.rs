@@ -7,6 +7,7 @@ use crate::pinyin::{self, NEUTRAL};
 use crate::{Block, Candidate};
 
 pub(crate) static DATA: &str = include_str!("../data/readings.txt");
+pub(crate) static RADICALS: &str = include_str!("../data/radicals.txt");
 
 /// A posting packs the entry number (low bits) with a bit per tone the
 /// character has in that syllable, so a character read yī/yí/yì costs one
@@ -32,6 +33,10 @@ struct Entry {
     customary_count: u8,
     /// Number in the 通用规范汉字表, 0 when absent (the table starts at 1).
     tgh: u16,
+    /// Total strokes (Unihan kTotalStrokes, mainland count), 1–64.
+    strokes: u8,
+    /// Kangxi radical numbers (kRSUnicode), 1–214; a second one or 0.
+    radicals: [u8; 2],
 }
 
 struct SyllableSlot {
@@ -51,6 +56,10 @@ pub(crate) struct Index {
     postings: Vec<u32>,
     /// Entry numbers sorted by character, for [`Index::lookup`].
     by_char: Vec<u32>,
+    /// Every form of every radical (水, 氵, ⽔, ⺡ …) with its number, sorted by form.
+    radical_forms: Vec<(char, u8)>,
+    /// The forms of radical `n` are `radical_forms_by_number[n - 1]`, main form first.
+    radical_forms_by_number: RadicalForms,
 }
 
 /// Size and memory figures of the loaded index.
@@ -89,14 +98,35 @@ impl Index {
             let bad =
                 |what: &str| -> ! { panic!("data/readings.txt:{}: {what}: {line:?}", lineno + 1) };
             let mut fields = line.split('\t');
-            let (Some(cp), Some(customary)) = (fields.next(), fields.next()) else {
-                bad("expected CODEPOINT<TAB>READINGS")
+            let (Some(cp), Some(strokes), Some(rs), Some(customary)) =
+                (fields.next(), fields.next(), fields.next(), fields.next())
+            else {
+                bad("expected CODEPOINT<TAB>STROKES<TAB>RADICALS<TAB>READINGS")
             };
             let other = fields.next().unwrap_or("");
             let ch = u32::from_str_radix(cp, 16)
                 .ok()
                 .and_then(char::from_u32)
                 .unwrap_or_else(|| bad("bad code point"));
+            let strokes = strokes
+                .parse::<u8>()
+                .ok()
+                .filter(|n| (1..=crate::MAX_STROKES).contains(n))
+                .unwrap_or_else(|| bad("bad stroke count"));
+            let mut radicals = [0u8; 2];
+            let mut rs = rs.split(' ');
+            for slot in &mut radicals {
+                if let Some(n) = rs.next() {
+                    *slot = n
+                        .parse::<u8>()
+                        .ok()
+                        .filter(|n| (1..=214).contains(n))
+                        .unwrap_or_else(|| bad("bad radical number"));
+                }
+            }
+            if radicals[0] == 0 || rs.next().is_some() {
+                bad("expected one or two radicals");
+            }
             let tgh = match fields.next() {
                 None => 0,
                 Some(n) => n
@@ -144,6 +174,8 @@ impl Index {
                 reading_count: count(readings.len() - first_reading),
                 customary_count: count(customary_end - first_reading),
                 tgh,
+                strokes,
+                radicals,
             });
         }
 
@@ -174,6 +206,8 @@ impl Index {
             "data/readings.txt lists a character twice"
         );
 
+        let (radical_forms, radical_forms_by_number) = parse_radicals(RADICALS);
+
         entries.shrink_to_fit();
         readings.shrink_to_fit();
         Index {
@@ -182,7 +216,43 @@ impl Index {
             syllables,
             postings,
             by_char,
+            radical_forms,
+            radical_forms_by_number,
         }
+    }
+
+    /// Number of entries; entry numbers are `0..len()`, in result order.
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The radical number that `ch` is a form of.
+    pub(crate) fn radical_of_form(&self, ch: char) -> Option<u8> {
+        let i = self
+            .radical_forms
+            .binary_search_by_key(&ch, |&(c, _)| c)
+            .ok()?;
+        Some(self.radical_forms[i].1)
+    }
+
+    /// The forms of radical `n` (1–214), main form first.
+    pub(crate) fn radical_forms(&self, n: u8) -> &[char] {
+        &self.radical_forms_by_number[usize::from(n) - 1]
+    }
+
+    /// Whether entry `id` (an entry number, or a posting) has `strokes` within
+    /// `range` and, if `radical` is not 0, that radical.
+    pub(crate) fn entry_matches(
+        &self,
+        id: u32,
+        strokes: &std::ops::RangeInclusive<u8>,
+        radical: u8,
+        extensions_only: bool,
+    ) -> bool {
+        let e = &self.entries[(id & ENTRY_MASK) as usize];
+        strokes.contains(&e.strokes)
+            && (radical == 0 || e.radicals.contains(&radical))
+            && !(extensions_only && Block::of(e.ch) == Block::Basic)
     }
 
     pub(crate) fn postings(&self, key: &str) -> Option<&[u32]> {
@@ -209,6 +279,8 @@ impl Index {
             customary: e.customary_count,
             block: Block::of(e.ch),
             common: (e.tgh != 0).then_some(e.tgh),
+            strokes: e.strokes,
+            radicals: e.radicals,
         }
     }
 
@@ -218,6 +290,11 @@ impl Index {
             .binary_search_by_key(&ch, |&i| self.entries[i as usize].ch)
             .ok()?;
         Some(self.entry_candidate(self.by_char[i] as usize))
+    }
+
+    /// Candidate by entry number (not a posting).
+    pub(crate) fn entry(&'static self, id: u32) -> Candidate {
+        self.entry_candidate(id as usize)
     }
 
     pub(crate) fn syllables(&self) -> impl ExactSizeIterator<Item = &str> {
@@ -239,8 +316,61 @@ impl Index {
                 + self.readings.capacity() * size_of::<&str>()
                 + self.postings.capacity() * size_of::<u32>()
                 + self.by_char.capacity() * size_of::<u32>()
+                + self.radical_forms.capacity() * size_of::<(char, u8)>()
+                + self
+                    .radical_forms_by_number
+                    .iter()
+                    .map(|f| size_of::<Box<[char]>>() + f.len() * size_of::<char>())
+                    .sum::<usize>()
                 + keys,
             data_bytes: DATA.len(),
         }
     }
+}
+
+/// The forms of each radical, indexed by number - 1.
+type RadicalForms = Vec<Box<[char]>>;
+
+/// Parses `data/radicals.txt`: `NUMBER<TAB>FORMS(hex)<TAB>GLYPHS`, numbers 1–214 in order.
+fn parse_radicals(data: &str) -> (Vec<(char, u8)>, RadicalForms) {
+    let mut forms = Vec::with_capacity(700);
+    let mut by_number = Vec::with_capacity(214);
+    for (lineno, line) in data.lines().enumerate() {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let bad =
+            |what: &str| -> ! { panic!("data/radicals.txt:{}: {what}: {line:?}", lineno + 1) };
+        let mut fields = line.split('\t');
+        let (Some(n), Some(hex)) = (fields.next(), fields.next()) else {
+            bad("expected NUMBER<TAB>FORMS")
+        };
+        let n = n
+            .parse::<u8>()
+            .ok()
+            .filter(|&n| usize::from(n) == by_number.len() + 1)
+            .unwrap_or_else(|| bad("radical numbers must run 1..214 in order"));
+        let chars: Box<[char]> = hex
+            .split(' ')
+            .map(|cp| {
+                u32::from_str_radix(cp, 16)
+                    .ok()
+                    .and_then(char::from_u32)
+                    .unwrap_or_else(|| bad("bad code point"))
+            })
+            .collect();
+        forms.extend(chars.iter().map(|&c| (c, n)));
+        by_number.push(chars);
+    }
+    assert_eq!(
+        by_number.len(),
+        214,
+        "data/radicals.txt must list 214 radicals"
+    );
+    forms.sort_unstable();
+    assert!(
+        forms.windows(2).all(|w| w[0].0 != w[1].0),
+        "data/radicals.txt lists a form under two radicals"
+    );
+    (forms, by_number)
 }

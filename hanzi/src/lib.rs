@@ -21,6 +21,10 @@
 //! Characters that match only by a historical reading (one that only the
 //! 汉语大字典 gives, such as 厂 yán) follow all the others, in the same order.
 //!
+//! [`search_filtered`] narrows the same results by stroke count, by
+//! [`Radical`] (部首, the radical a dictionary files the character under:
+//! 龍 finds 𪚥 among zhe2's 128) and to the extension blocks.
+//!
 //! The data is parsed on first use (about 10 ms in a release build; see
 //! [`init`]) into an index of about 1.7 MB of heap; a search then takes a
 //! few microseconds.
@@ -31,6 +35,8 @@
 
 mod block;
 #[cfg(feature = "readings")]
+mod filter;
+#[cfg(feature = "readings")]
 mod index;
 #[cfg(feature = "readings")]
 mod picker;
@@ -38,5 +44,7 @@ mod picker;
 mod pinyin;
 
 pub use block::{code_point_label, Block};
+#[cfg(feature = "readings")]
+pub use filter::*;
 #[cfg(feature = "readings")]
 pub use picker::*;

@@ -9,7 +9,7 @@ use crate::index::{self, tone_bit, Index, ALL_TONES, SHADOWED};
 use crate::pinyin;
 use crate::{code_point_label, Block};
 
-static INDEX: LazyLock<Index> = LazyLock::new(|| Index::build(index::DATA));
+pub(crate) static INDEX: LazyLock<Index> = LazyLock::new(|| Index::build(index::DATA));
 
 /// One character offered to the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -23,7 +23,11 @@ pub struct Candidate {
     pub block: Block,
     /// Number in the 通用规范汉字表 (1–8105), for characters in it.
     pub common: Option<u16>,
+    /// Total strokes (Unihan kTotalStrokes; where the mainland and Taiwan
+    /// forms differ, the mainland count), 1–[`MAX_STROKES`](crate::MAX_STROKES).
+    pub strokes: u8,
     pub(crate) customary: u8,
+    pub(crate) radicals: [u8; 2],
 }
 
 impl Candidate {
@@ -37,6 +41,13 @@ impl Candidate {
     /// classical or variant-form readings such as 厂 yán.
     pub fn other_readings(&self) -> &'static [&'static str] {
         &self.readings[self.customary as usize..]
+    }
+
+    /// The radicals (部首) it is filed under: one, rarely two (Unihan kRSUnicode).
+    pub fn radicals(&self) -> impl Iterator<Item = crate::Radical> + '_ {
+        self.radicals
+            .iter()
+            .filter_map(|&n| crate::Radical::from_number(n))
     }
 
     /// "U+2A6A5".
@@ -92,13 +103,22 @@ pub struct Matches {
     skip: u32,
 }
 
+impl Matches {
+    /// The next match whose posting `keep` accepts (`Index::entry_matches`).
+    pub(crate) fn next_where(&mut self, keep: impl Fn(u32) -> bool) -> Option<Candidate> {
+        let (tones, skip) = (self.tones, self.skip);
+        let p = *self
+            .postings
+            .find(|&&p| p & tones != 0 && p & skip == 0 && keep(p))?;
+        Some(self.index.candidate(p))
+    }
+}
+
 impl Iterator for Matches {
     type Item = Candidate;
 
     fn next(&mut self) -> Option<Candidate> {
-        let (tones, skip) = (self.tones, self.skip);
-        let p = *self.postings.find(|&&p| p & tones != 0 && p & skip == 0)?;
-        Some(self.index.candidate(p))
+        self.next_where(|_| true)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {

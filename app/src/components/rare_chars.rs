@@ -16,14 +16,52 @@ pub fn glyph_url(hex: &str) -> String {
 }
 
 /// A candidate's accessible name: what the button shows (the character, its first reading,
-/// its code point and block), so that voice control finds it by what is on screen.
+/// its code point, block and strokes), so that voice control finds it by what is on screen.
 fn visible_label(c: &CharCandidate, lang: Lang) -> String {
     let block = match lang {
         Lang::Zh => &c.block_zh,
         Lang::En => &c.block_en,
     };
     let reading = c.readings.first().map(String::as_str).unwrap_or_default();
-    format!("{} {} U+{} {}", c.ch, reading, c.hex, block)
+    format!(
+        "{} {} U+{} {} {}",
+        c.ch,
+        reading,
+        c.hex,
+        block,
+        strokes_label(c.strokes, lang)
+    )
+}
+
+/// "64画" / "64 strokes".
+pub fn strokes_label(strokes: u8, lang: Lang) -> String {
+    Msg::StrokesCount.format(lang, &[&strokes.to_string()])
+}
+
+/// What the holder typed into the picker: the pinyin and the optional filters.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PickerQuery {
+    pub q: String,
+    pub strokes: String,
+    pub radical: String,
+    pub rare: bool,
+}
+
+impl PickerQuery {
+    /// Nothing to search for yet: neither pinyin nor a radical.
+    pub fn is_blank(&self) -> bool {
+        self.q.trim().is_empty() && self.radical.trim().is_empty()
+    }
+}
+
+/// Every message of a refused search (one per field), or the one explanation of another error.
+pub fn error_lines(err: &AppError, lang: Lang) -> Vec<String> {
+    match err {
+        AppError::Invalid(errors) if !errors.is_empty() => {
+            errors.iter().map(|e| e.text.render(lang)).collect()
+        }
+        other => vec![other.user_message(lang)],
+    }
 }
 
 /// The [生僻字输入] button. With JavaScript it is a button that opens `open`'s dialog; before
@@ -83,10 +121,13 @@ pub fn CandidateGrid(candidates: Vec<CharCandidate>, on_pick: Callback<String>) 
                                 data-char=c.ch.clone()
                                 on:click=move |_| on_pick.run(ch.clone())
                             >
+                                // The spaces keep the parts separate words of the visible text,
+                                // as in the accessible name (axe label-content-name-mismatch).
                                 <img src=glyph_url(&c.hex) alt="" width="48" height="48" loading="lazy"/>
-                                <span class="char-candidate__reading">{c.readings.first().cloned()}</span>
-                                <span class="char-candidate__code">"U+" {c.hex.clone()}</span>
-                                <span class="char-candidate__block">{block}</span>
+                                " "<span class="char-candidate__reading">{c.readings.first().cloned()}</span>
+                                " "<span class="char-candidate__code">"U+" {c.hex.clone()}</span>
+                                " "<span class="char-candidate__block">{block}</span>
+                                " "<span class="char-candidate__strokes">{strokes_label(c.strokes, lang)}</span>
                             </button>
                         </li>
                     }
@@ -150,15 +191,24 @@ pub fn RareCharDialog(open: RwSignal<bool>, target: &'static str) -> impl IntoVi
         }
     });
 
-    let search = move |query: String| {
+    let query = StoredValue::new(PickerQuery::default());
+    let search = move |change: &dyn Fn(&mut PickerQuery)| {
+        query.update_value(|q| change(q));
+        let query = query.get_value();
         let seq = latest.get_value() + 1;
         latest.set_value(seq);
-        if query.trim().is_empty() {
+        if query.is_blank() {
             results.set(None);
             return;
         }
         leptos::task::spawn_local(async move {
-            let answer = search_rare_chars(query).await;
+            let PickerQuery {
+                q,
+                strokes,
+                radical,
+                rare,
+            } = query;
+            let answer = search_rare_chars(q, strokes, radical, rare).await;
             if latest.get_value() == seq {
                 results.set(Some(answer));
             }
@@ -199,14 +249,36 @@ pub fn RareCharDialog(open: RwSignal<bool>, target: &'static str) -> impl IntoVi
                 spellcheck="false"
                 placeholder="yan / yan3 / yǎn"
                 data-testid="picker-query"
-                on:input=move |ev| search(event_target_value(&ev))
+                on:input=move |ev| search(&|f| f.q = event_target_value(&ev))
             />
+            <div class="picker-filters">
+                <div class="field">
+                    <label class="field__label" for="picker-radical">{t(Msg::RadicalLabel)}</label>
+                    <input id="picker-radical" type="text" autocomplete="off" spellcheck="false"
+                        aria-describedby="picker-radical-hint"
+                        on:input=move |ev| search(&|f| f.radical = event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label class="field__label" for="picker-strokes">{t(Msg::StrokesLabel)}</label>
+                    <input id="picker-strokes" type="text" autocomplete="off" spellcheck="false"
+                        aria-describedby="picker-strokes-hint"
+                        on:input=move |ev| search(&|f| f.strokes = event_target_value(&ev))/>
+                </div>
+            </div>
+            <p class="field__hint" id="picker-radical-hint">{t(Msg::RadicalHint)}</p>
+            <p class="field__hint" id="picker-strokes-hint">{t(Msg::StrokesHint)}</p>
+            <label class="choice">
+                <input type="checkbox" on:change=move |ev| search(&|f| f.rare = event_target_checked(&ev))/>
+                <span>{t(Msg::RareOnlyLabel)}</span>
+            </label>
             <div class="picker-dialog__results" aria-live="polite">
                 {move || match results.get() {
                     None => view! { <p class="muted">{t(Msg::RareCharPrompt)}</p> }.into_any(),
-                    Some(Err(err)) => view! {
-                        <p class="field__error">{err.user_message(lang)}</p>
-                    }.into_any(),
+                    Some(Err(err)) => error_lines(&err, lang)
+                        .into_iter()
+                        .map(|line| view! { <p class="field__error">{line}</p> })
+                        .collect_view()
+                        .into_any(),
                     Some(Ok(list)) if list.is_empty() => view! {
                         <p class="muted">{t(Msg::RareCharNone)}</p>
                     }.into_any(),

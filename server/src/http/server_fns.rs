@@ -1,6 +1,7 @@
-//! Bounds on the server functions' requests (`POST /api/…`, outside the public API): a body
-//! larger than any form is refused with 413 before it is read in full, and a body the
-//! function cannot decode answers 400. (The server-function machinery answers every error
+//! Bounds on the server functions' requests (`POST /api/…`, and `GET /api/…` for those that
+//! take their arguments in the query, outside the public API): a body larger than any form is
+//! refused with 413 before it is read in full, and arguments the function cannot decode
+//! answer 400. (The server-function machinery answers every error
 //! with 500, which would read as a server fault and log as one; a function's own errors set
 //! their status themselves, see `app::server_fns::ssr::failed`.)
 
@@ -18,7 +19,8 @@ pub const SERVER_FN_BODY_LIMIT: usize = 64 * 1024;
 const ERROR_BODY_LIMIT: usize = 16 * 1024;
 
 fn is_server_fn(method: &Method, path: &str) -> bool {
-    *method == Method::POST
+    // GET: the picker's search (`/api/rare-chars?q=…`) decodes its query the same way.
+    (*method == Method::POST || *method == Method::GET)
         && path.starts_with("/api/")
         && !is_public_api(path)
         && path != route::OPENAPI

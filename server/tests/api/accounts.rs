@@ -721,6 +721,105 @@ async fn the_picker_finds_rare_characters_and_draws_them(db: Db) {
     let bad = json("/api/rare-chars?q=zz9").await.unwrap();
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
+    // Filtered by its radical 龍 (typed in any of its forms), 𪚥 is the only zhe2; with
+    // strokes; the radical alone, without pinyin; only the extension blocks.
+    let chars = |list: serde_json::Value| -> Vec<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["ch"].as_str().unwrap().to_string())
+            .collect()
+    };
+    for path in [
+        "/api/rare-chars?q=zhe2&radical=%E9%BE%8D",
+        "/api/rare-chars?q=zhe2&radical=%E9%BE%99",
+        "/api/rare-chars?q=zhe&radical=%E9%BE%8D&strokes=60-64",
+        "/api/rare-chars?radical=%E9%BE%8D&strokes=64",
+        "/api/rare-chars?q=zhe2&strokes=64&rare=true",
+    ] {
+        let response = json(path).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let list: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(chars(list.clone()), ["𪚥"], "{path}");
+        assert_eq!(list[0]["strokes"], 64);
+    }
+    let rare: serde_json::Value = json("/api/rare-chars?q=zhe2&rare=true")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(rare.as_array().unwrap().iter().all(|c| c["rare"] == true));
+    let rare = chars(rare);
+    assert!(
+        rare.len() < 100 && rare.iter().any(|c| c == "𪚥"),
+        "{rare:?}"
+    );
+
+    // Bad filters: 422 with a message per field, in the reader's language; never a 500.
+    for (path, expected) in [
+        (
+            "/api/rare-chars?q=zhe2&strokes=0",
+            vec!["笔画数请填写 1 到 64"],
+        ),
+        (
+            "/api/rare-chars?q=zhe2&strokes=65",
+            vec!["笔画数请填写 1 到 64"],
+        ),
+        (
+            "/api/rare-chars?q=zhe2&strokes=abc",
+            vec!["笔画数请填写 1 到 64"],
+        ),
+        (
+            "/api/rare-chars?q=zhe2&radical=%E6%8A%98",
+            vec!["“折”不是部首"],
+        ),
+        (
+            "/api/rare-chars?q=zhe2&radical=ab",
+            vec!["部首请只填写一个字"],
+        ),
+        (
+            "/api/rare-chars?q=&strokes=5",
+            vec!["请输入拼音，或填写部首"],
+        ),
+        (
+            "/api/rare-chars?q=zz9&strokes=99&radical=x",
+            vec!["这不是有效的拼音", "笔画数请填写", "“x”不是部首"],
+        ),
+    ] {
+        let response = json(path).await.unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{path}"
+        );
+        let body = response.text().await.unwrap();
+        let error: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let texts: Vec<String> = error["Invalid"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{path}: {body}"))
+            .iter()
+            .map(|e| {
+                serde_json::from_value::<app::error::FieldError>(e.clone())
+                    .unwrap()
+                    .text
+                    .render(app::i18n::Lang::Zh)
+            })
+            .collect();
+        assert_eq!(texts.len(), expected.len(), "{path}: {texts:?}");
+        for (text, want) in texts.iter().zip(&expected) {
+            assert!(text.contains(want), "{path}: {text}");
+        }
+    }
+    for path in [
+        "/api/rare-chars?q=zhe2&strokes=99999999999999999999",
+        "/api/rare-chars?q=zhe2&radical=%F4%8F%BF%BF",
+        "/api/rare-chars?q=zhe2&rare=maybe",
+    ] {
+        let status = json(path).await.unwrap().status();
+        assert!(status.is_client_error(), "{path}: {status}");
+    }
+
     let (status, html) = app.get_text("/rare-chars?q=zhe2").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
@@ -728,6 +827,21 @@ async fn the_picker_finds_rare_characters_and_draws_them(db: Db) {
         "no-JS page offers the character to copy"
     );
     assert!(inner_text(&html).contains("U+2A6A5"));
+
+    // Without JavaScript: the filters are a plain GET form, echoed back; bad input is a 422
+    // page that keeps what was typed.
+    let (status, html) = app
+        .get_text("/rare-chars?q=zhe2&radical=%E9%BE%8D&strokes=&rare=1")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let text = inner_text(&html);
+    assert!(text.contains("找到 1 个字"), "{text}");
+    assert!(text.contains("64画"));
+    assert!(html.contains(r#"value="龍""#) && html.contains("checked"));
+    let (status, html) = app.get_text("/rare-chars?q=zhe2&strokes=70").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(inner_text(&html).contains("笔画数请填写 1 到 64"));
+    assert!(html.contains(r#"value="70""#));
 
     let glyph = app.get("/glyph/2A6A5.svg").await;
     assert_eq!(glyph.status(), StatusCode::OK);

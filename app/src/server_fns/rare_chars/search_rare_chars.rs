@@ -16,28 +16,92 @@ pub struct CharCandidate {
     pub block_en: String,
     /// Whether it lies outside the commonly supported set (Extension A and beyond).
     pub rare: bool,
+    /// Total strokes (the mainland count).
+    pub strokes: u8,
 }
 
 /// The most candidates one search returns.
 pub const MAX_CANDIDATES: usize = 240;
 
 /// Finds characters by pinyin (`yan`, `yan3`, `yǎn`): common ones first, then Extensions A–H.
+///
+/// Optional filters, as the holder typed them: `strokes` (`12` or `10-12`), `radical` (部首,
+/// one character such as 氵, 亻 or 龍; with a radical the pinyin may be left empty) and
+/// `rare` (only characters outside the Basic block). Bad input answers 422 with a message per
+/// field.
 #[server(endpoint = "rare-chars", input = GetUrl)]
-#[cfg_attr(feature = "ssr", tracing::instrument(name = "search_rare_chars", skip_all, fields(q = %q)))]
-pub async fn search_rare_chars(q: String) -> Result<Vec<CharCandidate>, AppError> {
-    let hits = hanzi::search(&q, MAX_CANDIDATES).map_err(|e| {
-        use crate::i18n::Msg;
-        crate::server_fns::ssr::failed(AppError::field(
-            "q",
-            match e {
-                hanzi::QueryError::Empty => Msg::PinyinEmpty,
-                hanzi::QueryError::TooLong => Msg::PinyinTooLong,
-                _ => Msg::PinyinInvalid,
-            },
-        ))
-    })?;
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "search_rare_chars", skip_all, fields(q = %q, strokes = %strokes, radical = %radical, rare))
+)]
+pub async fn search_rare_chars(
+    #[server(default)] q: String,
+    #[server(default)] strokes: String,
+    #[server(default)] radical: String,
+    #[server(default)] rare: bool,
+) -> Result<Vec<CharCandidate>, AppError> {
+    use crate::error::FieldError;
+    use crate::i18n::{Msg, Text};
+
+    let mut errors = Vec::new();
+    let strokes = match strokes.trim() {
+        "" => None,
+        text => match hanzi::parse_strokes(text) {
+            Ok(range) => Some(range),
+            Err(_) => {
+                errors.push(FieldError {
+                    field: "strokes".into(),
+                    text: Msg::StrokesInvalid.into(),
+                });
+                None
+            }
+        },
+    };
+    let radical = match radical.trim() {
+        "" => None,
+        text => match hanzi::Radical::parse(text) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                errors.push(FieldError {
+                    field: "radical".into(),
+                    text: match e {
+                        hanzi::RadicalError::NotARadical => {
+                            Text::with(Msg::RadicalUnknown, [text.to_string()])
+                        }
+                        _ => Msg::RadicalInvalid.into(),
+                    },
+                });
+                None
+            }
+        },
+    };
+    let filter = hanzi::Filter {
+        strokes,
+        radical,
+        extensions_only: rare,
+    };
+    let hits = match hanzi::search_filtered(&q, &filter) {
+        Ok(hits) if errors.is_empty() => hits,
+        Ok(_) => return Err(crate::server_fns::ssr::failed(AppError::Invalid(errors))),
+        Err(e) => {
+            errors.insert(
+                0,
+                FieldError {
+                    field: "q".into(),
+                    text: match e {
+                        // An empty pinyin is refused only when no radical was given.
+                        hanzi::QueryError::Empty => Msg::PinyinEmpty,
+                        hanzi::QueryError::TooLong => Msg::PinyinTooLong,
+                        _ => Msg::PinyinInvalid,
+                    }
+                    .into(),
+                },
+            );
+            return Err(crate::server_fns::ssr::failed(AppError::Invalid(errors)));
+        }
+    };
     Ok(hits
-        .into_iter()
+        .take(MAX_CANDIDATES)
         .map(|c| CharCandidate {
             ch: c.ch.to_string(),
             hex: format!("{:X}", c.ch as u32),
@@ -45,6 +109,7 @@ pub async fn search_rare_chars(q: String) -> Result<Vec<CharCandidate>, AppError
             block_zh: c.block.label().to_string(),
             block_en: c.block.label_en().to_string(),
             rare: c.block != hanzi::Block::Basic,
+            strokes: c.strokes,
         })
         .collect())
 }
