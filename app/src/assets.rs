@@ -49,7 +49,9 @@ mod tests {
         let options = LeptosOptions::builder()
             .output_name("certportal")
             .hash_files(true)
-            .hash_file(hash_file.to_string_lossy().as_ref())
+            .hash_file(std::sync::Arc::<str>::from(
+                hash_file.to_string_lossy().as_ref(),
+            ))
             .build();
         assert_eq!(stylesheet_href(&options), "/pkg/certportal.c0ffee.css");
         std::fs::remove_file(&hash_file).unwrap();
