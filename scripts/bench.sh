@@ -30,8 +30,9 @@ size_of() { # file → {"raw":…,"gzip":…,"brotli":…}
   printf '{"raw":%s,"gzip":%s,"brotli":%s}' "$(stat -c %s "$1")" \
     "$(gzip -9c "$1" | wc -c)" "$(brotli -c -q 11 "$1" | wc -c)"
 }
-PKG=target/site/pkg
-record "{\"kind\":\"weight\",\"wasm\":$(size_of $PKG/certportal.wasm),\"js\":$(size_of $PKG/certportal.js),\"css\":$(size_of $PKG/certportal.css)}"
+# The build names the files by content; hash.txt says which are current.
+built() { echo "target/site/pkg/certportal.$(sed -n "s/^$1: *//p" target/site/hash.txt).$1"; }
+record "{\"kind\":\"weight\",\"wasm\":$(size_of "$(built wasm)"),\"js\":$(size_of "$(built js)"),\"css\":$(size_of "$(built css)")}"
 
 # ---- data ----
 step "Seeding SQLite with $CERTIFICATES certificates and annotations"

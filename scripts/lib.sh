@@ -7,7 +7,6 @@ TOOLS="$ROOT/.tools"
 export PATH="$HOME/.cargo/bin:$TOOLS/node_modules/.bin:$PATH"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-auto}"
 
-CARGO_LEPTOS_VERSION=0.3.10
 BINARYEN_VERSION=132.0.0
 
 step() { printf '\n\033[1;34m==>\033[0m \033[1m%s\033[0m\n' "$*"; }
@@ -34,22 +33,13 @@ ensure_fonts() {
   apt_install fonts-noto-cjk fonts-hanazono fonts-babelstone-han
 }
 
-# wasm target, cargo-leptos, the wasm-bindgen CLI matching Cargo.lock, and wasm-opt.
+# The wasm target and wasm-opt. The site is built by `cargo xtask build-site` (xtask/), which
+# compiles with the workspace and carries wasm-bindgen as a library at Cargo.lock's version:
+# neither cargo-leptos nor the wasm-bindgen CLI is installed.
 ensure_build_tools() {
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     step "Adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
-  fi
-  if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
-    step "Installing cargo-leptos $CARGO_LEPTOS_VERSION (about 11 minutes, once)"
-    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
-  fi
-  local wbg
-  wbg=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' "$ROOT/Cargo.lock")
-  if ! wasm-bindgen --version 2>/dev/null | grep -q "$wbg"; then
-    step "Installing wasm-bindgen-cli $wbg (must match Cargo.lock)"
-    # Not --locked: its lock file names a crate version the registry no longer has.
-    cargo install wasm-bindgen-cli --version "$wbg" --force
   fi
   if ! [ -x "$TOOLS/node_modules/.bin/wasm-opt" ]; then
     step "Installing wasm-opt (npm binaryen $BINARYEN_VERSION)"
@@ -58,14 +48,11 @@ ensure_build_tools() {
   fi
 }
 
-# Builds the release site (server binary + wasm + CSS) and reports the wasm size.
+# Builds the release site (server binary, wasm, CSS; content-hashed names with .br/.gz copies)
+# and switches target/site to it atomically; reports the wasm's sizes.
 build_release() {
-  step "Building the release site (cargo leptos build --release)"
-  (cd "$ROOT" && cargo leptos build --release)
-  local wasm="$ROOT/target/site/pkg/certportal.wasm"
-  if [ -f "$wasm" ]; then
-    note "wasm: $(stat -c %s "$wasm") bytes raw, $(gzip -9c "$wasm" | wc -c) bytes gzip"
-  fi
+  step "Building the release site (cargo xtask build-site --release)"
+  (cd "$ROOT" && cargo xtask build-site --release)
 }
 
 # A local PostgreSQL for the tests; exports TEST_DATABASE_URL (a role that may create and drop

@@ -28,12 +28,15 @@ cargo clippy -p app --features ssr --all-targets -- -D warnings
 cargo clippy -p server --all-targets -- -D warnings
 cargo clippy -p hanzi --all-targets -- -D warnings
 cargo clippy -p certpdf --all-targets -- -D warnings
+cargo clippy -p xtask --all-targets -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 step "Unit tests"
 cargo test -p app --features ssr
 cargo test -p hanzi
 cargo test -p certpdf
+# In the profile `cargo xtask` runs in, which the site build below reuses.
+cargo test -p xtask --profile xtask
 
 step "Integration tests (SQLite and PostgreSQL at ${TEST_DATABASE_URL%%@*}@…)"
 cargo test -p server

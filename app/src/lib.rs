@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod annotations;
 pub mod appeals;
+pub mod assets;
 pub mod certificates;
 pub mod components;
 pub mod domain;
@@ -49,7 +50,7 @@ use crate::pages::{
     verify::{VerifyCodePage, VerifyPage},
 };
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     ParamSegment, SsrMode, StaticSegment,
@@ -58,6 +59,7 @@ use leptos_router::{
 /// The HTML document around the app. Runs on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = Lang::detect();
+    let stylesheet = assets::stylesheet_href(&options);
     view! {
         <!DOCTYPE html>
         <html lang=lang.tag()>
@@ -68,6 +70,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // The day e-certificates start to need an annotation, for the texts the browser
                 // renders (components::certificate::annotation_cutoff).
                 <meta name="annotation-cutoff" content=crate::components::certificate::annotation_cutoff()/>
+                <link rel="stylesheet" id="leptos" href=stylesheet/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -88,7 +91,6 @@ pub fn App() -> impl IntoView {
     mark_hydrated();
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/certportal.css"/>
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
         <Meta name="description" content=t(Msg::SiteTagline)/>
         <Title formatter=|page: String| {

@@ -154,6 +154,7 @@ impl Application {
         );
         let mut options = config.leptos_options;
         options.site_addr = local;
+        crate::http::assets::use_site_hashes(&mut options);
         let router = crate::http::router(
             state.clone(),
             options,

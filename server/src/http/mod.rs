@@ -3,6 +3,7 @@
 
 mod account;
 mod appeals;
+pub mod assets;
 mod client;
 mod copies;
 mod credentials;
@@ -101,6 +102,10 @@ pub fn router(
             router.route(path, handler)
         })
         .nest(r::API_V1, public_api())
+        .nest_service(
+            r::PKG_PREFIX.trim_end_matches('/'),
+            assets::pkg_service(&leptos_options),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())

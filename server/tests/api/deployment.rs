@@ -356,6 +356,17 @@ async fn two_processes_behind_the_shipped_nginx_site() {
     std::fs::create_dir_all(dir.join("site/pkg")).unwrap();
     let script = "/* certportal.js */ ".repeat(200);
     std::fs::write(dir.join("site/pkg/certportal.js"), &script).unwrap();
+    // A content-hashed file as `cargo xtask build-site` writes it, with its gzip copy.
+    let hashed = "certportal.0123456789abcdef0123.wasm";
+    let wasm = [b"\0asm\x01\0\0\0".as_slice(), &[0u8; 4000]].concat();
+    std::fs::write(dir.join("site/pkg").join(hashed), &wasm).unwrap();
+    let wasm_gz = {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&wasm).unwrap();
+        gz.finish().unwrap()
+    };
+    std::fs::write(dir.join("site/pkg").join(format!("{hashed}.gz")), &wasm_gz).unwrap();
 
     // The README's steps before starting: the schema, then one signing key for all processes.
     operator(&["migrate"], &url, &data);
@@ -437,6 +448,43 @@ async fn two_processes_behind_the_shipped_nginx_site() {
         .await
         .unwrap();
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "revalidated");
+    // A hashed name: kept for a year, and the gzip copy written at build time sent as it is.
+    for (accept, body, encoding) in [("gzip", &wasm_gz, Some("gzip")), ("identity", &wasm, None)] {
+        let response = anonymous
+            .get(format!("{public}/pkg/{hashed}"))
+            .header("accept-encoding", accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{hashed} ({accept})");
+        let headers = response.headers().clone();
+        assert_eq!(
+            headers["cache-control"], "public, max-age=31536000, immutable",
+            "{hashed}"
+        );
+        assert_eq!(
+            headers.get("content-encoding").map(|v| v.to_str().unwrap()),
+            encoding,
+            "{hashed} ({accept})"
+        );
+        assert_eq!(headers.get_all("x-content-type-options").iter().count(), 1);
+        assert_eq!(
+            &response.bytes().await.unwrap()[..],
+            &body[..],
+            "{hashed} ({accept})"
+        );
+    }
+    let missing = anonymous
+        .get(format!("{public}/pkg/certportal.fedcba9876543210fedc.wasm"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert!(
+        missing.headers().get("cache-control").is_none(),
+        "a 404 is never cached: {:?}",
+        missing.headers().get("cache-control")
+    );
     assert_eq!(
         deployment.upstreams_for("127.0.0.1", "GET /pkg/"),
         BTreeSet::from(["-".to_string()]),

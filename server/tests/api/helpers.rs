@@ -128,6 +128,8 @@ pub struct Options {
     pub annotation_cutoff: Option<time::Date>,
     /// A real-name check (`--real-name-check`); none by default.
     pub real_name: Option<std::sync::Arc<dyn app::infra::RealNameCheck>>,
+    /// The built site (`--site-root`); default `target/site`, which the tests do not build.
+    pub site_root: Option<std::path::PathBuf>,
 }
 
 impl Default for Options {
@@ -145,6 +147,7 @@ impl Default for Options {
             data_keys: None,
             annotation_cutoff: None,
             real_name: None,
+            site_root: None,
         }
     }
 }
@@ -230,7 +233,12 @@ async fn start(
         issuer_cert: None,
         leptos_options: LeptosOptions::builder()
             .output_name("certportal")
-            .site_root("target/site")
+            .site_root(
+                options
+                    .site_root
+                    .as_ref()
+                    .map_or("target/site".to_string(), |p| p.display().to_string()),
+            )
             .build(),
         workers: server::worker::WorkerConfig {
             workers: options.workers,

@@ -10,6 +10,7 @@ mod annotations;
 mod api_keys;
 mod api_snapshots;
 mod appeals;
+mod assets;
 mod at_rest;
 mod browser_hardening;
 mod certificates;
