@@ -1,4 +1,4 @@
-import { test as base, expect, Page } from "@playwright/test";
+import { test as base, expect, BrowserContext, Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 
 /** Messages in the browser console that mean something is broken (hydration, panics, 404s). */
@@ -72,8 +72,9 @@ export const test = base.extend<{
         if (jsEnabled) return page;
         const html = (await page.content()).replace(/<script\b[\s\S]*?<\/script>/gi, "");
         const origin = new URL(page.url()).origin;
-        const context = await browser.newContext({ javaScriptEnabled: true });
-        const copy = await context.newPage();
+        // One scripted context per worker serves every audit: a context per audit cost seconds.
+        auditContext ??= browser.newContext({ javaScriptEnabled: true });
+        const copy = await (await auditContext).newPage();
         await copy.setContent(html.replace(/<head>/i, `<head><base href="${origin}/">`), {
           waitUntil: "load",
         });
@@ -93,7 +94,7 @@ export const test = base.extend<{
           const result = await new AxeBuilder({ page: target })
             .withTags(WCAG_21_AA)
             .analyze()
-            .finally(() => (target !== page ? target.context().close() : undefined));
+            .finally(() => (target !== page ? target.close() : undefined));
           audited.add(key);
           for (const v of result.violations) {
             const nodes = v.nodes.map((n) => n.target.join(" ")).join(", ");
@@ -118,6 +119,9 @@ export const test = base.extend<{
 
 /** axe's rule tags for WCAG 2.0 and 2.1, levels A and AA. */
 const WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+/** The scripted context in which this worker audits pages served without JavaScript. */
+let auditContext: Promise<BrowserContext> | undefined;
 
 /** Page states this worker has audited (project + markup fingerprint). */
 const audited = new Set<string>();

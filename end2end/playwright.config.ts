@@ -37,7 +37,9 @@ const chromium = {
 
 export default defineConfig({
   testDir: "./tests",
-  timeout: 30_000,
+  // The longest stories (an appeal with its approval, without JavaScript) audit a dozen page
+  // states with axe on the way; 30 s left no room on a busy machine.
+  timeout: 60_000,
   expect: { timeout: 7_000 },
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
