@@ -278,3 +278,98 @@ mod tests {
         );
     }
 }
+
+/// How long a wallet link, and the QR code that holds it, fetches the credential.
+pub const WALLET_LINK_MINUTES: i64 = 10;
+
+/// What a wallet link's tag is made for ([`crate::storage::DataKeys::tag`]).
+const WALLET_LINK_PURPOSE: &str = "wallet-link";
+
+/// A link for a digital wallet to take the holder's credential without the holder's session:
+/// a wallet on the holder's phone scans it off the copy's page. It names the copy and when it
+/// stops working, with a keyed tag showing that this deployment made it for the copy's owner,
+/// so nothing is stored and a changed code or time is refused. Each fetch checks the copy
+/// again (ready, unexpired, not cancelled, its certificate standing), like the download.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WalletLink {
+    pub code: String,
+    pub until: Millis,
+}
+
+impl WalletLink {
+    /// A link to the copy `code`, working for [`WALLET_LINK_MINUTES`] from `now`.
+    pub fn new(code: &str, now: Millis) -> WalletLink {
+        WalletLink {
+            code: code.to_string(),
+            until: now + WALLET_LINK_MINUTES * 60_000,
+        }
+    }
+
+    /// The link's path segment: `<code>.<until>.<tag>`.
+    pub fn token(&self, keys: &crate::storage::DataKeys) -> String {
+        let signed = self.signed_part();
+        let tag = keys.tag(WALLET_LINK_PURPOSE, &signed);
+        format!("{signed}.{tag}")
+    }
+
+    /// The link a token stands for, if this deployment made it; expired or not.
+    pub fn parse(token: &str, keys: &crate::storage::DataKeys) -> Option<WalletLink> {
+        let (signed, tag) = token.rsplit_once('.')?;
+        let (code, until) = signed.split_once('.')?;
+        let link = WalletLink {
+            code: code.to_string(),
+            until: until.parse().ok()?,
+        };
+        // Only the exact text that was tagged (no sign, no leading zeros) is accepted.
+        (link.signed_part() == signed && keys.tag_matches(WALLET_LINK_PURPOSE, signed, tag))
+            .then_some(link)
+    }
+
+    pub fn expired(&self, now: Millis) -> bool {
+        now >= self.until
+    }
+
+    fn signed_part(&self) -> String {
+        format!("{}.{}", self.code, self.until)
+    }
+}
+
+#[cfg(test)]
+mod wallet_link_tests {
+    use super::*;
+    use crate::storage::DataKeys;
+
+    fn keys() -> DataKeys {
+        DataKeys::parse(&DataKeys::generate_text()).unwrap()
+    }
+
+    #[test]
+    fn a_link_parses_back_only_unchanged_and_with_its_deployments_key() {
+        let keys = keys();
+        let link = WalletLink::new("abcdefghjk23456789", 1_000);
+        assert_eq!(link.until, 1_000 + 600_000);
+        let token = link.token(&keys);
+        assert_eq!(WalletLink::parse(&token, &keys), Some(link.clone()));
+        assert!(!link.expired(600_999));
+        assert!(link.expired(601_000));
+
+        let later = token.replace(".601000.", ".999999999.");
+        assert_eq!(WalletLink::parse(&later, &keys), None, "a moved expiry");
+        let other = token.replace("abcdefghjk", "bbcdefghjk");
+        assert_eq!(WalletLink::parse(&other, &keys), None, "another copy");
+        let padded = token.replace(".601000.", ".0601000.");
+        assert_eq!(
+            WalletLink::parse(&padded, &keys),
+            None,
+            "the same time written otherwise"
+        );
+        assert_eq!(
+            WalletLink::parse(&token, &self::keys()),
+            None,
+            "another deployment"
+        );
+        for junk in ["", ".", "..", "a.b.c", "abc.1", &token[..token.len() - 1]] {
+            assert_eq!(WalletLink::parse(junk, &keys), None, "{junk}");
+        }
+    }
+}

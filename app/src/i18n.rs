@@ -538,6 +538,11 @@ messages! {
     LinkCopied { zh: "核验链接已复制。", en: "The link was copied." }
     LinkCopyByHand { zh: "无法自动复制，请选中链接后手动复制。", en: "It could not be copied automatically; select the link and copy it." }
     ShareQrAlt { zh: "加注件的核验二维码", en: "QR code of the copy's verification link" }
+    WalletTitle { zh: "添加到数字钱包", en: "Add to a digital wallet" }
+    WalletText { zh: "用手机上的数字钱包扫描下方二维码，或在钱包中打开此链接，即可收下本加注件的可验证凭证。链接仅供本人使用，{0} 分钟内有效，过期后刷新本页即可获得新链接。", en: "Scan the QR code below with the digital wallet on your phone, or open this link in the wallet, to receive this copy as a verifiable credential. The link is for you alone and works for {0} minutes; reload this page for a new one." }
+    WalletLinkLabel { zh: "钱包链接", en: "Wallet link" }
+    WalletQrAlt { zh: "数字钱包领取可验证凭证的二维码", en: "QR code for a digital wallet to receive the verifiable credential" }
+    WalletLinkExpired { zh: "此钱包链接已过期，请刷新加注件页面获取新的链接。", en: "This wallet link has expired; reload the annotated copy's page for a new one." }
     SampleTitle { zh: "加注后的电子证书样式", en: "What an annotated e-certificate looks like" }
     SampleLink { zh: "查看加注后的电子证书样式", en: "See what an annotated copy looks like" }
     SampleIntro { zh: "申请证书加注后，系统在几秒钟内生成以下样式的加注件（PDF），带有证书发放机构的电子印章和数字签名。", en: "After you apply, the system produces within seconds an annotated copy (PDF) like the one below, with the issuing authority's electronic seal and digital signature." }

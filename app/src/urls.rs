@@ -83,6 +83,11 @@ pub mod route {
     pub const DID_DOCUMENT: &str = "/.well-known/did.json";
     /// A revocation status list credential (Bitstring Status List), `{list}` from 1.
     pub const CREDENTIAL_STATUS_LIST: &str = "/credentials/status/{list}";
+    /// The credential for a digital wallet, by a short-lived link made on the copy's page
+    /// (`app::credentials::WalletLink`); no session needed.
+    pub const WALLET_CREDENTIAL: &str = "/credentials/copy/{token}";
+    /// That link as a QR code, for the wallet to scan off the holder's screen.
+    pub const WALLET_CREDENTIAL_QR: &str = "/credentials/copy/{token}/qr.svg";
 
     /// The verification page (the plain forms post here too).
     pub const VERIFY: &str = "/verify";
@@ -192,6 +197,16 @@ pub fn annotation_qr(code: &str) -> String {
 
 pub fn annotation_credential(code: &str) -> String {
     fill(route::ANNOTATION_CREDENTIAL, &[code])
+}
+
+/// The wallet link `token` on the site at `public_url` (no trailing slash).
+pub fn wallet_credential_at(public_url: &str, token: &str) -> String {
+    [public_url, &fill(route::WALLET_CREDENTIAL, &[token])].concat()
+}
+
+/// The QR code of the wallet link `token`.
+pub fn wallet_credential_qr(token: &str) -> String {
+    fill(route::WALLET_CREDENTIAL_QR, &[token])
 }
 
 /// The status list credential `list` on the site at `public_url` (no trailing slash).

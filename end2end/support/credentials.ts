@@ -31,3 +31,10 @@ export function operatorCommand(args: string[]): string {
     },
   }).toString();
 }
+
+/** The text of the QR code in the image `file`, as a phone's camera reads it (zbarimg). */
+export function readQrCode(file: string): string {
+  return execFileSync("zbarimg", ["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", file], { timeout: 30_000 })
+    .toString()
+    .trim();
+}

@@ -207,8 +207,20 @@ pub async fn usable_copy(
     if record.holder_id != session.owner.id_number || record.holder_name != session.owner.name {
         return Err(AppError::NotFound);
     }
-    match annotation_view(&annotation, &certificate, state.clock.now()).status {
-        AnnotationStatus::Ready { .. } => Ok((annotation, certificate)),
+    in_use(state, &annotation, &certificate)?;
+    Ok((annotation, certificate))
+}
+
+/// Whether a copy may be used now, whoever asks: its certificate standing, produced, and
+/// within its validity; else the refusal that says why. The owner's checks are
+/// [`usable_copy`]'s; a wallet link carries its owner's tag instead.
+pub fn in_use(
+    state: &AppState,
+    annotation: &Annotation,
+    certificate: &Certificate,
+) -> Result<(), AppError> {
+    match annotation_view(annotation, certificate, state.clock.now()).status {
+        AnnotationStatus::Ready { .. } => Ok(()),
         AnnotationStatus::CertificateRevoked => {
             Err(AppError::Refused(Text::new(Msg::AnnotateRevokedRefused)))
         }
@@ -268,9 +280,21 @@ pub async fn details(
     if record.holder_id != session.owner.id_number || record.holder_name != session.owner.name {
         return Err(AppError::NotFound);
     }
+    let now = state.clock.now();
+    let view = annotation_view(&annotation, &certificate, now);
+    let wallet = matches!(view.status, AnnotationStatus::Ready { .. }).then(|| {
+        let token = crate::credentials::WalletLink::new(&annotation.code, now)
+            .token(state.storage.data_keys());
+        WalletOffer {
+            url: crate::urls::wallet_credential_at(&state.settings.public_url, &token),
+            qr: crate::urls::wallet_credential_qr(&token),
+            minutes: crate::credentials::WALLET_LINK_MINUTES,
+        }
+    });
     Ok(AnnotationDetails {
         certificate: certificate_view(state, &certificate, 0),
-        annotation: annotation_view(&annotation, &certificate, state.clock.now()),
+        annotation: view,
         verify_url: crate::urls::verify_code_at(&state.settings.public_url, &annotation.code),
+        wallet,
     })
 }

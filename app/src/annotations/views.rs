@@ -68,6 +68,20 @@ pub struct AnnotationDetails {
     pub annotation: AnnotationView,
     /// The public verification link of the copy (what its QR code holds), to share.
     pub verify_url: String,
+    /// A short-lived link for a digital wallet to take the copy as a credential; only while
+    /// the copy may be used.
+    pub wallet: Option<WalletOffer>,
+}
+
+/// A wallet link made for the copy's page (`app::credentials::WalletLink`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WalletOffer {
+    /// The link the wallet fetches the credential from.
+    pub url: String,
+    /// The link's QR code (an image on this site).
+    pub qr: String,
+    /// Minutes the link works for.
+    pub minutes: i64,
 }
 
 /// `<certificate number>_<annotation number>.pdf`

@@ -2,7 +2,9 @@
 //! application form ([申请证书加注]) and the annotated copy (加注件).
 
 use crate::annotations::forms::{VALIDITY_CHOICES, VALIDITY_OTHER};
-use crate::annotations::views::{AnnotationOverview, AnnotationStatus, AnnotationView};
+use crate::annotations::views::{
+    AnnotationOverview, AnnotationStatus, AnnotationView, WalletOffer,
+};
 use crate::certificates::views::{CertificateView, ECertificate};
 use crate::components::error_view::{ErrorNotice, ErrorPage};
 use crate::components::guards::RequireHolder;
@@ -418,6 +420,25 @@ fn ShareCopy(code: String, link: String, valid_until: String) -> impl IntoView {
     }
 }
 
+/// Taking the copy into a digital wallet: a short-lived link to its credential and the link's
+/// QR code, for the wallet on the holder's phone to scan off this screen. Plain markup, so it
+/// works without JavaScript; reloading the page makes a new link.
+#[component]
+fn WalletCopy(offer: WalletOffer) -> impl IntoView {
+    view! {
+        <section class="share" aria-labelledby="wallet-title" data-testid="wallet">
+            <h2 id="wallet-title">{t(Msg::WalletTitle)}</h2>
+            <p>{tf(Msg::WalletText, &[&offer.minutes.to_string()])}</p>
+            <label class="field__label" for="wallet-link">{t(Msg::WalletLinkLabel)}</label>
+            <div class="share__link">
+                <input id="wallet-link" type="text" readonly value=offer.url.clone()/>
+            </div>
+            <img class="share__qr" src=offer.qr.clone() alt=t(Msg::WalletQrAlt)
+                width="176" height="176" data-testid="wallet-qr"/>
+        </section>
+    }
+}
+
 /// [作废此加注件]: folded, with what cancelling means, so that nobody cancels by a slip.
 #[component]
 fn CancelCopy(code: String) -> impl IntoView {
@@ -494,6 +515,7 @@ fn AnnotationContent() -> impl IntoView {
                                         <img class="copy-preview" src=urls::annotation_preview(&a.code) alt=t(Msg::CopyPreviewAlt)/>
                                     </object>
                                     <ShareCopy code=a.code.clone() link=d.verify_url.clone() valid_until/>
+                                    {d.wallet.clone().map(|offer| view! { <WalletCopy offer/> })}
                                     <CancelCopy code=a.code.clone()/>
                                 }.into_any(),
                                 AnnotationStatus::Cancelled { at } => view! {

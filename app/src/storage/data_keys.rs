@@ -46,6 +46,9 @@ pub const BATCH: i64 = 500;
 
 const SEALED_PREFIX: &str = "v1.";
 
+/// [`DataKeys::tag`]: 128 bits of the HMAC, in hex.
+const TAG_HEX_LEN: usize = 32;
+
 /// An ID number as a row stores it: its keyed lookup hash ([`DataKeys::id_lookup`]), which
 /// equality and the indexes compare, and the number sealed for its column.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -222,6 +225,30 @@ impl DataKeys {
         mac.update(b"\0");
         mac.update(value.as_bytes());
         hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// A tag (hex, 128 bits) showing that this deployment wrote `value` for the purpose
+    /// `what`: what a link handed out without a session carries (a wallet's link to a
+    /// credential), checked by [`DataKeys::tag_matches`].
+    pub fn tag(&self, what: &str, value: &str) -> String {
+        let mut tag = self.lookup_hash(what, value);
+        tag.truncate(TAG_HEX_LEN);
+        tag
+    }
+
+    /// Whether `tag` is [`DataKeys::tag`] of `value` for `what`, compared in constant time.
+    pub fn tag_matches(&self, what: &str, value: &str, tag: &str) -> bool {
+        let Ok(tag) = hex::decode(tag) else {
+            return false;
+        };
+        if tag.len() * 2 != TAG_HEX_LEN {
+            return false;
+        }
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.lookup).expect("any key length");
+        mac.update(what.as_bytes());
+        mac.update(b"\0");
+        mac.update(value.as_bytes());
+        mac.verify_truncated_left(&tag).is_ok()
     }
 
     /// Seals `clear` for the column named by `column` (its associated data).
@@ -692,6 +719,20 @@ mod tests {
         assert_eq!(lookup, keys.id_lookup(&id));
         assert_ne!(lookup, self::keys().id_lookup(&id));
         assert!(!lookup.contains("11010519491231002X"));
+    }
+
+    #[test]
+    fn tags_match_only_their_value_purpose_and_key() {
+        let keys = keys();
+        let tag = keys.tag("wallet", "abc.1");
+        assert_eq!(tag.len(), 32);
+        assert!(keys.tag_matches("wallet", "abc.1", &tag));
+        assert!(!keys.tag_matches("wallet", "abc.2", &tag));
+        assert!(!keys.tag_matches("other", "abc.1", &tag));
+        assert!(!self::keys().tag_matches("wallet", "abc.1", &tag));
+        assert!(!keys.tag_matches("wallet", "abc.1", &tag[..30]));
+        assert!(!keys.tag_matches("wallet", "abc.1", "not hex at all, not hex at all!!"));
+        assert!(!keys.tag_matches("wallet", "abc.1", ""));
     }
 
     #[test]

@@ -66,22 +66,25 @@ pub async fn annotated_qr(request: Owned) -> Response {
         Err(other) => return request.fail(other).await,
     }
     let link = urls::verify_code_at(&state.app.settings.public_url, code);
-    match certpdf::qr_svg(&link) {
-        Ok(svg) => (
-            [
-                (header::CONTENT_TYPE, "image/svg+xml"),
-                (header::CACHE_CONTROL, "private, no-store"),
-                (header::CONTENT_SECURITY_POLICY, "default-src 'none'"),
-            ],
-            svg,
-        )
-            .into_response(),
-        Err(err) => {
-            request
-                .fail(internal(format!("drawing the QR code failed: {err}")))
-                .await
-        }
+    match qr_image(&link) {
+        Ok(image) => image,
+        Err(err) => request.fail(err).await,
     }
+}
+
+/// `link` as a QR code image (SVG), not cached: it is shown only while it may be used.
+pub(super) fn qr_image(link: &str) -> Result<Response, AppError> {
+    let svg = certpdf::qr_svg(link)
+        .map_err(|err| internal(format!("drawing the QR code failed: {err}")))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "private, no-store"),
+            (header::CONTENT_SECURITY_POLICY, "default-src 'none'"),
+        ],
+        svg,
+    )
+        .into_response())
 }
 
 /// A PDF (`disposition`) or the SVG preview (`None`) of an annotated copy.

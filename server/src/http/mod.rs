@@ -250,6 +250,9 @@ fn plain_routes() -> Vec<(&'static str, MethodRouter<ServerState>)> {
         // The issuer's DID document and status lists, for any verifier or wallet (CORS).
         (r::DID_DOCUMENT, get(credentials::did_document).layer(public_read())),
         (r::CREDENTIAL_STATUS_LIST, get(credentials::status_list).layer(public_read())),
+        // A wallet takes the copy's credential by the short-lived link its page shows.
+        (r::WALLET_CREDENTIAL, get(credentials::wallet_credential)),
+        (r::WALLET_CREDENTIAL_QR, get(credentials::wallet_qr)),
         // The holder's personal data: a copy of it, and the account's deletion.
         (r::ACCOUNT_EXPORT, get(account::export)),
         (r::ACCOUNT_DELETE, post(forms::delete_account)),

@@ -3,7 +3,8 @@
 //! copy is refused), the DID document names its key, the uploaded credential verifies with
 //! the PDF's verdicts (valid, expired, revoked, cancelled, not genuine when changed, unknown
 //! issuer), the status list's bit follows the copy, and `server keys credential` rotates and
-//! retires keys. Interoperability with a verifier nobody here wrote is the Playwright test's
+//! retires keys, and a wallet takes the credential by the short-lived link on the copy's
+//! page. Interoperability with a verifier nobody here wrote is the Playwright test's
 //! (`end2end/tests/annotations/verifiable_credential.spec.ts`).
 
 use crate::accounts::{another_holder, resident_id};
@@ -426,8 +427,138 @@ async fn credential_keys_rotate_and_retire(db: Db) {
     assert_eq!(answer["file_problem"], "retired_key");
 }
 
+/// The value of `attribute` in the first tag of `html` that carries `marker`.
+fn attribute_of(html: &str, marker: &str, attribute: &str) -> Option<String> {
+    let at = html.find(marker)?;
+    let start = html[..at].rfind('<')?;
+    let tag = &html[start..start + html[start..].find('>')?];
+    let value = tag.split(&format!("{attribute}=\"")).nth(1)?;
+    Some(value[..value.find('"')?].to_string())
+}
+
+/// The wallet link and its QR code's path on the copy's page, as `client` sees it.
+async fn wallet_offer(
+    app: &TestApp,
+    client: &reqwest::Client,
+    code: &str,
+) -> Option<(String, String)> {
+    let page = client
+        .get(app.url(&format!("/annotations/{code}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let link = attribute_of(&page, "id=\"wallet-link\"", "value")?;
+    let qr = attribute_of(&page, "data-testid=\"wallet-qr\"", "src")?;
+    let path = link
+        .strip_prefix(app.state.settings.public_url.as_str())
+        .expect("a link on the public site")
+        .to_string();
+    Some((path, qr))
+}
+
+async fn get(client: &reqwest::Client, app: &TestApp, path: &str) -> reqwest::Response {
+    client.get(app.url(path)).send().await.unwrap()
+}
+
+async fn a_wallet_takes_the_credential_by_the_link_on_the_copys_page(db: Db) {
+    let app = spawn(db).await;
+    let (_, code, _) = produced_copy(&app, 77).await;
+    let owners = credential_of(&app, &code).await;
+    let (link, qr) = wallet_offer(&app, &app.client, &code)
+        .await
+        .expect("the ready copy's page offers a wallet link");
+    assert!(link.starts_with("/credentials/copy/"), "{link}");
+    assert_eq!(qr, format!("{link}/qr.svg"));
+
+    // A wallet has no session: the link alone gives the same credential, readable cross-site.
+    let wallet = client_for(&app.base);
+    let response = get(&wallet, &app, &link).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/vc+ld+json");
+    assert_eq!(response.headers()["access-control-allow-origin"], "*");
+    assert_eq!(response.headers()["cache-control"], "private, no-store");
+    let credential: Value = response.json().await.unwrap();
+    assert_eq!(credential["id"], owners["id"]);
+    assert_eq!(credential["credentialStatus"], owners["credentialStatus"]);
+    assert_eq!(verify(&app, &credential).await.1["verdict"], "valid");
+    let image = get(&wallet, &app, &qr).await;
+    assert_eq!(image.status(), StatusCode::OK);
+    assert_eq!(image.headers()["content-type"], "image/svg+xml");
+    assert!(image.text().await.unwrap().contains("<svg"));
+
+    // A link changed anywhere is not this server's: not found, like nonsense.
+    let token = link.rsplit('/').next().unwrap().to_string();
+    let (signed, tag) = token.rsplit_once('.').unwrap();
+    let (copy_code, until) = signed.split_once('.').unwrap();
+    let flipped = if tag.starts_with('0') { "1" } else { "0" };
+    let later: i64 = until.parse::<i64>().unwrap() + 86_400_000;
+    for forged in [
+        format!("{signed}.{flipped}{}", &tag[1..]),
+        format!("{copy_code}.{later}.{tag}"),
+        format!("nosuchcode2345678abcdefghij.{until}.{tag}"),
+        "x".to_string(),
+        "..".to_string(),
+    ] {
+        for path in [
+            format!("/credentials/copy/{forged}"),
+            format!("/credentials/copy/{forged}/qr.svg"),
+        ] {
+            let response = get(&wallet, &app, &path).await;
+            assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+        }
+    }
+
+    // Another holder's page of the copy offers nothing.
+    let other = another_holder(&app, &resident_id(78), "别人").await;
+    assert!(wallet_offer(&app, &other, &code).await.is_none());
+
+    // After ten minutes the link is gone, and says why in the reader's language.
+    app.state.clock.advance(10 * 60_000);
+    let expired = get(&wallet, &app, &link).await;
+    assert_eq!(expired.status(), StatusCode::GONE);
+    assert_eq!(expired.headers()["access-control-allow-origin"], "*");
+    assert!(expired.text().await.unwrap().contains("钱包链接已过期"));
+    let english = wallet
+        .get(app.url(&link))
+        .header("cookie", "lang=en")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(english.status(), StatusCode::GONE);
+    assert!(english
+        .text()
+        .await
+        .unwrap()
+        .contains("wallet link has expired"));
+    assert_eq!(get(&wallet, &app, &qr).await.status(), StatusCode::GONE);
+
+    // The page, reloaded, makes a new link; cancelling the copy ends it at once.
+    let (fresh, _) = wallet_offer(&app, &app.client, &code).await.unwrap();
+    assert_ne!(fresh, link);
+    assert_eq!(get(&wallet, &app, &fresh).await.status(), StatusCode::OK);
+    let cancelled = app
+        .client
+        .post(app.url(&format!("/annotations/{code}")))
+        .form(&[("code", code.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status(), StatusCode::SEE_OTHER);
+    let refused = get(&wallet, &app, &fresh).await;
+    assert_eq!(refused.status(), StatusCode::GONE);
+    assert!(refused.text().await.unwrap().contains("已作废"));
+    assert!(
+        wallet_offer(&app, &app.client, &code).await.is_none(),
+        "a cancelled copy's page offers no wallet link"
+    );
+}
+
 on_both_backends!(
     the_owner_downloads_a_credential_that_verifies,
     a_cancelled_copy_is_refused_and_its_bit_set,
     credential_keys_rotate_and_retire,
+    a_wallet_takes_the_credential_by_the_link_on_the_copys_page,
 );
