@@ -156,20 +156,12 @@ async fn without_a_message_gateway_only_a_demo_starts(db: Db) {
     assert!(String::from_utf8_lossy(&output.stderr).contains("--aliyun-access-key-secret"));
 }
 
-/// A production start (a real message gateway, no --demo) with no signing key configured
-/// refuses to generate a development key, and says what to pass instead.
-async fn a_development_key_is_refused_outside_a_demo(db: Db) {
-    let test_db = TestDb::new(db).await;
-    let data = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_server"))
+/// `server serve` as in production: a real message gateway (unreachable here), no --demo and
+/// no test controls; it is expected to refuse to start.
+fn production_start(url: &str, data_dir: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_server"))
         .env("PORTAL_DATA_KEY_FILE", crate::helpers::data_key_file())
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--database-url",
-            &test_db.url,
-        ])
+        .args(["serve", "--listen", "127.0.0.1:0", "--database-url", url])
         .args([
             "--sms-gateway",
             "aliyun",
@@ -187,14 +179,22 @@ async fn a_development_key_is_refused_outside_a_demo(db: Db) {
             "SMS_2",
         ])
         .arg("--data-dir")
-        .arg(data.path())
+        .arg(data_dir)
         .env("PORTAL_LOG", "warn")
         .env_remove("PORTAL_DEMO")
         .env_remove("PORTAL_DEMO_DATA")
         .env_remove("PORTAL_ISSUER_KEY")
         .env_remove("PORTAL_ISSUER_CERT")
         .output()
-        .expect("run the server binary");
+        .expect("run the server binary")
+}
+
+/// A production start (a real message gateway, no --demo) with no signing key configured
+/// refuses to generate a development key, and says what to pass instead.
+async fn a_development_key_is_refused_outside_a_demo(db: Db) {
+    let test_db = TestDb::new(db).await;
+    let data = tempfile::tempdir().unwrap();
+    let output = production_start(&test_db.url, data.path());
     assert!(!output.status.success(), "refused to start");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -208,6 +208,32 @@ async fn a_development_key_is_refused_outside_a_demo(db: Db) {
         !data.path().join("keys").exists(),
         "no development key was generated"
     );
+}
+
+/// With the PDF signing key in place but no credential key, a production start refuses too:
+/// a credential key generated at each start would change the issuer's DID document under
+/// every credential already handed out. It says which command makes one.
+async fn no_credential_key_is_generated_outside_a_demo(db: Db) {
+    use crate::operator::{run, stderr};
+    let test_db = TestDb::new(db).await;
+    let data = tempfile::tempdir().unwrap();
+    let pdf_key = run(&test_db.url, data.path(), &["keys", "generate"]);
+    assert!(pdf_key.status.success(), "{}", stderr(&pdf_key));
+
+    let output = production_start(&test_db.url, data.path());
+    assert!(!output.status.success(), "refused to start");
+    let said = stderr(&output);
+    assert!(
+        said.contains("no credential signing key")
+            && said.contains("server keys credential generate"),
+        "says why and what to run: {said}"
+    );
+    let credential_keys = std::fs::read_dir(data.path().join("keys"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("credential-"))
+        .count();
+    assert_eq!(credential_keys, 0, "no credential key was generated");
 }
 
 async fn test_controls_refuse_a_public_listen_address(db: Db) {
@@ -238,6 +264,7 @@ async fn test_controls_refuse_a_public_listen_address(db: Db) {
 
 on_both_backends!(
     a_development_key_is_refused_outside_a_demo,
+    no_credential_key_is_generated_outside_a_demo,
     test_controls_refuse_a_public_listen_address,
     a_killed_server_loses_and_repeats_nothing,
     sigterm_stops_the_server_cleanly,
