@@ -1,6 +1,7 @@
 //! Verifiable credentials: the registry of their Ed25519 keys and the status-list entries of
 //! the copies issued as credentials (migration 0017).
 
+use super::signing_keys::retire_registered_key;
 use super::AuditLine;
 use super::{Dialect, PgStorage, SqliteStorage, StorageError, StorageResult};
 use crate::domain::AuditEntry;
@@ -122,32 +123,14 @@ macro_rules! impl_credential_store {
                 now: i64,
                 audit: &AuditEntry,
             ) -> StorageResult<bool> {
-                let mut tx = self
-                    .pool()
-                    .begin_with(<Self as Dialect>::BEGIN_WRITE)
-                    .await?;
-                let sql = format!(
-                    "SELECT active, retired_at FROM credential_keys WHERE public_key = $1{}",
-                    <Self as Dialect>::FOR_UPDATE
-                );
-                let found: Option<(bool, Option<i64>)> = sqlx::query_as(&sql)
-                    .bind(public_key)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                match found {
-                    None => return Err(StorageError::NotFound),
-                    Some((true, _)) => return Err(StorageError::Conflict),
-                    Some((false, Some(_))) => return Ok(false),
-                    Some((false, None)) => {}
-                }
-                sqlx::query("UPDATE credential_keys SET retired_at = $2 WHERE public_key = $1")
-                    .bind(public_key)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.insert_audit(audit).await?;
-                tx.commit().await?;
-                Ok(true)
+                retire_registered_key!(
+                    self,
+                    "credential_keys",
+                    "public_key",
+                    public_key,
+                    now,
+                    audit
+                )
             }
 
             #[tracing::instrument(skip_all)]

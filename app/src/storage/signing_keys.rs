@@ -28,6 +28,54 @@ pub trait SigningKeyStore: Send + Sync {
     async fn signing_key_retired(&self, fingerprint: &str) -> StorageResult<bool>;
 }
 
+/// Retires a registered key that is not the active one, with its audit line, in one
+/// transaction (the trait methods' contract): shared by the PDF signing keys and the
+/// credential keys, whose registries differ only in the table's and the key column's names.
+/// Expands inside a storage `impl` (it uses `self.pool()` and `Self`'s dialect).
+macro_rules! retire_registered_key {
+    ($storage:ident, $table:literal, $key_column:literal, $key:expr, $now:expr, $audit:expr) => {{
+        let mut tx = $storage
+            .pool()
+            .begin_with(<Self as Dialect>::BEGIN_WRITE)
+            .await?;
+        let sql = format!(
+            concat!(
+                "SELECT active, retired_at FROM ",
+                $table,
+                " WHERE ",
+                $key_column,
+                " = $1{}"
+            ),
+            <Self as Dialect>::FOR_UPDATE
+        );
+        let found: Option<(bool, Option<i64>)> = sqlx::query_as(&sql)
+            .bind($key)
+            .fetch_optional(&mut *tx)
+            .await?;
+        match found {
+            None => return Err(StorageError::NotFound),
+            Some((true, _)) => return Err(StorageError::Conflict),
+            Some((false, Some(_))) => return Ok(false),
+            Some((false, None)) => {}
+        }
+        sqlx::query(concat!(
+            "UPDATE ",
+            $table,
+            " SET retired_at = $2 WHERE ",
+            $key_column,
+            " = $1"
+        ))
+        .bind($key)
+        .bind($now)
+        .execute(&mut *tx)
+        .await?;
+        tx.insert_audit($audit).await?;
+        tx.commit().await?;
+        Ok(true)
+    }};
+}
+pub(crate) use retire_registered_key;
+
 /// A registered key as read: fingerprint, subject, cert_pem, not_before, not_after, added_at,
 /// active, retired_at.
 pub type DbSigningKey = (String, String, String, i64, i64, i64, bool, Option<i64>);
@@ -95,29 +143,7 @@ macro_rules! impl_signing_key_store {
                 now: i64,
                 audit: &AuditEntry,
             ) -> StorageResult<bool> {
-                let mut tx = self.pool().begin_with(<Self as Dialect>::BEGIN_WRITE).await?;
-                let sql = format!(
-                    "SELECT active, retired_at FROM signing_keys WHERE fingerprint = $1{}",
-                    <Self as Dialect>::FOR_UPDATE
-                );
-                let found: Option<(bool, Option<i64>)> = sqlx::query_as(&sql)
-                    .bind(fingerprint)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                match found {
-                    None => return Err(StorageError::NotFound),
-                    Some((true, _)) => return Err(StorageError::Conflict),
-                    Some((false, Some(_))) => return Ok(false),
-                    Some((false, None)) => {}
-                }
-                sqlx::query("UPDATE signing_keys SET retired_at = $2 WHERE fingerprint = $1")
-                    .bind(fingerprint)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.insert_audit(audit).await?;
-                tx.commit().await?;
-                Ok(true)
+                retire_registered_key!(self, "signing_keys", "fingerprint", fingerprint, now, audit)
             }
 
             #[tracing::instrument(skip_all, fields(fingerprint = %fingerprint))]
