@@ -76,18 +76,21 @@ export default defineConfig({
       use: { ...devices["Desktop Chrome"], javaScriptEnabled: false, launchOptions: chromium },
     },
     // Tests that move the server's clock run alone, after everything else, so that they
-    // cannot expire the sessions of tests running beside them.
+    // cannot expire the sessions of tests running beside them; one at a time, for the same
+    // reason (one spec's day forward would expire another's session).
     {
       name: "clock",
       testMatch: /\.clock\.spec\.ts$/,
       dependencies: ["desktop", "mobile", "nojs"],
       fullyParallel: false,
+      workers: 1,
       use: { ...devices["Desktop Chrome"], launchOptions: chromium },
     },
     {
       name: "clock-nojs",
       testMatch: /\.clock\.spec\.ts$/,
       dependencies: ["clock"],
+      workers: 1,
       use: { ...devices["Desktop Chrome"], javaScriptEnabled: false, launchOptions: chromium },
     },
   ],
