@@ -113,6 +113,18 @@ async fn status_bit(app: &TestApp, credential: &Value) -> bool {
     bits.get(index)
 }
 
+/// [作废此加注件] → [确认作废], as the holder does without JavaScript.
+async fn cancel_copy(app: &TestApp, code: &str) {
+    let cancelled = app
+        .client
+        .post(app.url(&format!("/annotations/{code}")))
+        .form(&[("code", code)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status(), StatusCode::SEE_OTHER);
+}
+
 fn changed(credential: &Value, change: impl FnOnce(&mut Map<String, Value>)) -> Value {
     let mut doc = credential.as_object().unwrap().clone();
     change(&mut doc);
@@ -333,14 +345,7 @@ async fn a_cancelled_copy_is_refused_and_its_bit_set(db: Db) {
     let (_, code, _) = produced_copy(&app, 73).await;
     let credential = credential_of(&app, &code).await;
     assert!(!status_bit(&app, &credential).await);
-    let cancelled = app
-        .client
-        .post(app.url(&format!("/annotations/{code}")))
-        .form(&[("code", code.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(cancelled.status(), StatusCode::SEE_OTHER);
+    cancel_copy(&app, &code).await;
     assert_eq!(
         download(&app.client, &app, &code).await.status(),
         StatusCode::SEE_OTHER
@@ -539,14 +544,7 @@ async fn a_wallet_takes_the_credential_by_the_link_on_the_copys_page(db: Db) {
     let (fresh, _) = wallet_offer(&app, &app.client, &code).await.unwrap();
     assert_ne!(fresh, link);
     assert_eq!(get(&wallet, &app, &fresh).await.status(), StatusCode::OK);
-    let cancelled = app
-        .client
-        .post(app.url(&format!("/annotations/{code}")))
-        .form(&[("code", code.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(cancelled.status(), StatusCode::SEE_OTHER);
+    cancel_copy(&app, &code).await;
     let refused = get(&wallet, &app, &fresh).await;
     assert_eq!(refused.status(), StatusCode::GONE);
     assert!(refused.text().await.unwrap().contains("已作废"));
