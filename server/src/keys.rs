@@ -133,19 +133,24 @@ fn read(key: &Path, cert: &Path) -> anyhow::Result<IssuerKey> {
         .with_context(|| format!("loading the issuer key pair {}", key.display()))
 }
 
+/// Creates the key store directory `dir`, its owner's alone (an existing directory is left as
+/// it is): every private key file is written into it.
+fn create_key_store(dir: &Path) -> anyhow::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .with_context(|| format!("creating {}", dir.display()))
+}
+
 /// Writes a key pair, the private key readable by its owner only, without ever leaving a
 /// half-written file under the final name.
 pub fn write_pair(issuer: &IssuerKey, key: &Path, cert: &Path) -> anyhow::Result<()> {
     let (key_pem, cert_pem) = issuer.to_pem();
     if let Some(dir) = key.parent() {
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        // The key store is its owner's alone (an existing directory is left as it is).
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder
-            .create(dir)
-            .with_context(|| format!("creating {}", dir.display()))?;
+        create_key_store(dir)?;
     }
     write_atomically(key, key_pem.as_bytes(), 0o600)?;
     write_atomically(cert, cert_pem.as_bytes(), 0o644)?;
@@ -235,13 +240,7 @@ pub fn store_credential_key(key: &vcred::Key, data_dir: &Path) -> anyhow::Result
     let public_key = key.public_multibase();
     let path = credential_key_path(data_dir, &public_key);
     if let Some(dir) = path.parent() {
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder
-            .create(dir)
-            .with_context(|| format!("creating {}", dir.display()))?;
+        create_key_store(dir)?;
     }
     write_atomically(&path, format!("{}\n", hex(&key.seed())).as_bytes(), 0o600)?;
     Ok(public_key)
