@@ -25,23 +25,45 @@ pub fn create_private(path: &Path) -> io::Result<File> {
 
 /// Creates `path` empty and owner-only if it does not exist; if it exists with wider
 /// permissions, takes them away. Returns whether the permissions were narrowed.
+///
+/// An existing file is never opened, only changed by its path: for a SQLite database, closing
+/// any descriptor of the file releases every POSIX lock this process holds on it (SQLite's
+/// "how to corrupt a database", 2.2), so opening and closing it while another connection of
+/// the process has it open let another process's write be lost.
 pub fn ensure_private(path: &Path) -> io::Result<bool> {
     let mut options = OpenOptions::new();
-    options.write(true).create(true).truncate(false);
+    options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, PRIVATE_MODE);
-    let file = options.open(path)?;
-    restrict(&file)
-}
-
-/// Narrows an existing `path` to its owner if others may read or write it; a missing file
-/// is left missing. Returns whether the permissions were narrowed.
-pub fn narrow_private(path: &Path) -> io::Result<bool> {
-    match File::open(path) {
+    match options.open(path) {
+        // New, so nobody else has it open: the descriptor may close.
         Ok(file) => restrict(&file),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => narrow_private(path),
         Err(e) => Err(e),
     }
+}
+
+/// Narrows an existing `path` to its owner if others may read or write it, by its path (it is
+/// not opened; see [`ensure_private`]); a missing file is left missing. Returns whether the
+/// permissions were narrowed.
+pub fn narrow_private(path: &Path) -> io::Result<bool> {
+    let metadata = match std::fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = metadata.permissions().mode();
+        if mode & 0o077 != 0 {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode & 0o700))?;
+            return Ok(true);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = metadata;
+    Ok(false)
 }
 
 /// Narrows an open file to its owner if others may read or write it.
