@@ -80,12 +80,7 @@ async fn status_bit(app: &TestApp, credential: &Value) -> bool {
     );
     assert_eq!(list["issuer"], credential["issuer"]);
     // The list is signed by the issuer's key, like the credential.
-    let did_doc: Value = reqwest::get(app.url("/.well-known/did.json"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let did_doc = did_document(app).await;
     let method = list["proof"]["verificationMethod"]
         .as_str()
         .unwrap()
@@ -123,6 +118,16 @@ async fn cancel_copy(app: &TestApp, code: &str) {
         .await
         .unwrap();
     assert_eq!(cancelled.status(), StatusCode::SEE_OTHER);
+}
+
+/// The issuer's DID document, as any verifier fetches it.
+async fn did_document(app: &TestApp) -> Value {
+    reqwest::get(app.url("/.well-known/did.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }
 
 fn changed(credential: &Value, change: impl FnOnce(&mut Map<String, Value>)) -> Value {
@@ -392,12 +397,7 @@ async fn credential_keys_rotate_and_retire(db: Db) {
         "{listed}"
     );
     // Both keys are in the DID document: what the old one signed keeps verifying.
-    let did_doc: Value = reqwest::get(app.url("/.well-known/did.json"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let did_doc = did_document(&app).await;
     assert_eq!(did_doc["assertionMethod"].as_array().unwrap().len(), 2);
     assert_eq!(verify(&app, &credential).await.1["verdict"], "valid");
 
@@ -420,12 +420,7 @@ async fn credential_keys_rotate_and_retire(db: Db) {
         &["keys", "credential", "retire", &old, "--reason", "test"],
     );
     assert_eq!(retired.status.code(), Some(0), "{}", stderr(&retired));
-    let did_doc: Value = reqwest::get(app.url("/.well-known/did.json"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let did_doc = did_document(&app).await;
     assert!(!did_doc.to_string().contains(&old));
     let (_, answer) = verify(&app, &credential).await;
     assert_eq!(answer["verdict"], "not_genuine");
