@@ -4,6 +4,11 @@
 //! Basic Multilingual Plane or with the middle dot, some revoked certificates. The same seed
 //! gives the same file; numbers depend only on the row index, so two seeds give two versions
 //! of the same certificates (an import of the second updates them).
+//!
+//! With `--holders H` the rows belong to H people, row `i` to person `i % H`, as in a real
+//! registry where one person holds several certificates: [`holder_identity`] gives person
+//! `h`'s document and name (the same for every seed), so a benchmark can register the holders
+//! of an imported file and check which certificates each one sees.
 
 use crate::ops::import::columns::Column;
 use crate::ops::import::Format;
@@ -32,7 +37,16 @@ pub struct GenArgs {
     /// Override the format guessed from the extension.
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+
+    /// How many people hold the certificates (row `i` is person `i % H`'s); without it,
+    /// every row has its own random holder.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=MAX_HOLDERS))]
+    pub holders: Option<u64>,
 }
+
+/// The most people `--holders` can number uniquely (birth dates × sequence numbers of one
+/// region, see [`holder_identity`]).
+pub const MAX_HOLDERS: u64 = 51 * 12 * 28 * 1000;
 
 const SURNAMES: &[&str] = &[
     "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
@@ -106,49 +120,17 @@ const QUALIFICATIONS: &[(&str, &str, &str, &str)] = &[
 ];
 const REASONS: &[&str] = &["考试违纪，成绩无效", "以不正当手段取得证书", "本人申请注销"];
 
-/// One generated row, by [`Column`].
-pub fn row(rng: &mut StdRng, index: u64) -> [String; 13] {
+/// One generated row, by [`Column`]: its holder is random, or person `index % holders`.
+pub fn row(rng: &mut StdRng, index: u64, holders: Option<u64>) -> [String; 13] {
     let year = rng.gen_range(1995..=2025);
     let issued = format!(
         "{year}-{:02}-{:02}",
         rng.gen_range(1..=12),
         rng.gen_range(1..=28)
     );
-    let (id_type, id_number, name) = match rng.gen_range(0..100) {
-        0..=89 => {
-            let first17 = format!(
-                "{}{:02}{:02}{}{:02}{:02}{:03}",
-                PROVINCES[rng.gen_range(0..PROVINCES.len())],
-                rng.gen_range(1..=9),
-                rng.gen_range(1..=20),
-                rng.gen_range(1950..=2000),
-                rng.gen_range(1..=12),
-                rng.gen_range(1..=28),
-                rng.gen_range(0..1000)
-            );
-            let check = mod11_2_check(first17.as_bytes());
-            ("resident", format!("{first17}{check}"), chinese_name(rng))
-        }
-        90..=93 => (
-            "passport",
-            format!("E{:08}", rng.gen_range(0..100_000_000)),
-            latin_name(rng),
-        ),
-        94..=96 => (
-            "hkmo",
-            format!("H{:08}", rng.gen_range(0..100_000_000)),
-            chinese_name(rng),
-        ),
-        97..=98 => (
-            "tw",
-            format!("{:08}", rng.gen_range(0..100_000_000)),
-            chinese_name(rng),
-        ),
-        _ => (
-            "foreign",
-            format!("USA{:012}", rng.gen_range(0..1_000_000_000_000u64)),
-            latin_name(rng),
-        ),
+    let (id_type, id_number, name) = match holders {
+        Some(holders) => holder_identity(index % holders),
+        None => random_identity(rng),
     };
     let (qualification, level, specialty, issuer) =
         QUALIFICATIONS[rng.gen_range(0..QUALIFICATIONS.len())];
@@ -186,6 +168,77 @@ pub fn row(rng: &mut StdRng, index: u64) -> [String; 13] {
         revoked_on,
         reason.to_string(),
     ]
+}
+
+/// Person `h`'s ID document type, number and name: the same for every seed and file. The
+/// number is unique per person (it encodes `h`); the rest is drawn from a generator seeded by
+/// `h`. `h` must be below [`MAX_HOLDERS`].
+pub fn holder_identity(h: u64) -> (&'static str, String, String) {
+    let mut rng = StdRng::seed_from_u64(0x5eed_0000_0000 ^ h);
+    match rng.gen_range(0..100) {
+        0..=89 => {
+            let first17 = format!(
+                "{}{:02}{:02}{}{:02}{:02}{:03}",
+                PROVINCES[rng.gen_range(0..PROVINCES.len())],
+                rng.gen_range(1..=9),
+                rng.gen_range(1..=20),
+                1950 + (h / (12 * 28 * 1000)) % 51,
+                (h / (28 * 1000)) % 12 + 1,
+                (h / 1000) % 28 + 1,
+                h % 1000
+            );
+            let check = mod11_2_check(first17.as_bytes());
+            (
+                "resident",
+                format!("{first17}{check}"),
+                chinese_name(&mut rng),
+            )
+        }
+        90..=93 => ("passport", format!("E{h:08}"), latin_name(&mut rng)),
+        94..=96 => ("hkmo", format!("H{h:08}"), chinese_name(&mut rng)),
+        97..=98 => ("tw", format!("{h:08}"), chinese_name(&mut rng)),
+        _ => ("foreign", format!("USA{h:012}"), latin_name(&mut rng)),
+    }
+}
+
+/// A random holder: ID document type, number and name.
+fn random_identity(rng: &mut StdRng) -> (&'static str, String, String) {
+    match rng.gen_range(0..100) {
+        0..=89 => {
+            let first17 = format!(
+                "{}{:02}{:02}{}{:02}{:02}{:03}",
+                PROVINCES[rng.gen_range(0..PROVINCES.len())],
+                rng.gen_range(1..=9),
+                rng.gen_range(1..=20),
+                rng.gen_range(1950..=2000),
+                rng.gen_range(1..=12),
+                rng.gen_range(1..=28),
+                rng.gen_range(0..1000)
+            );
+            let check = mod11_2_check(first17.as_bytes());
+            ("resident", format!("{first17}{check}"), chinese_name(rng))
+        }
+        90..=93 => (
+            "passport",
+            format!("E{:08}", rng.gen_range(0..100_000_000)),
+            latin_name(rng),
+        ),
+        94..=96 => (
+            "hkmo",
+            format!("H{:08}", rng.gen_range(0..100_000_000)),
+            chinese_name(rng),
+        ),
+        97..=98 => (
+            "tw",
+            format!("{:08}", rng.gen_range(0..100_000_000)),
+            chinese_name(rng),
+        ),
+        _ => (
+            "foreign",
+            format!("USA{:012}", rng.gen_range(0..1_000_000_000_000u64)),
+            latin_name(rng),
+        ),
+    }
 }
 
 fn chinese_name(rng: &mut StdRng) -> String {
@@ -227,13 +280,13 @@ pub fn run(args: GenArgs) -> anyhow::Result<()> {
             let mut writer = csv::Writer::from_writer(&mut out);
             writer.write_record(names)?;
             for index in 0..args.rows {
-                writer.write_record(row(&mut rng, index))?;
+                writer.write_record(row(&mut rng, index, args.holders))?;
             }
             writer.flush()?;
         }
         Format::Jsonl => {
             for index in 0..args.rows {
-                let values = row(&mut rng, index);
+                let values = row(&mut rng, index, args.holders);
                 let object: serde_json::Map<String, serde_json::Value> = names
                     .iter()
                     .zip(values)
@@ -269,7 +322,7 @@ mod tests {
         let today = time::macros::date!(2026 - 11 - 26);
         let (mut rare, mut dotted, mut revoked) = (0, 0, 0);
         for index in 0..20_000 {
-            let values = row(&mut rng, index);
+            let values = row(&mut rng, index, None);
             let mut raw: RawRow<'_> = Default::default();
             for (i, v) in values.iter().enumerate() {
                 raw[i] = Some(Cow::Borrowed(v.as_str()));
@@ -297,15 +350,38 @@ mod tests {
         let a: Vec<_> = (0..50)
             .map({
                 let mut rng = StdRng::seed_from_u64(3);
-                move |i| row(&mut rng, i)
+                move |i| row(&mut rng, i, None)
             })
             .collect();
         let b: Vec<_> = (0..50)
             .map({
                 let mut rng = StdRng::seed_from_u64(3);
-                move |i| row(&mut rng, i)
+                move |i| row(&mut rng, i, None)
             })
             .collect();
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn with_holders_each_person_holds_every_nth_row_under_one_unique_identity() {
+        let today = time::macros::date!(2026 - 11 - 26);
+        let mut rng = StdRng::seed_from_u64(5);
+        let rows: Vec<_> = (0..30).map(|i| row(&mut rng, i, Some(7))).collect();
+        for (i, values) in rows.iter().enumerate() {
+            let owner = &rows[i % 7];
+            assert_eq!(values[1..4], owner[1..4], "row {i} is person {}'s", i % 7);
+            let mut raw: RawRow<'_> = Default::default();
+            for (c, v) in values.iter().enumerate() {
+                raw[c] = Some(Cow::Borrowed(v.as_str()));
+            }
+            validate(&raw, cert_number(&raw), today)
+                .unwrap_or_else(|p| panic!("row {i} {values:?}: {p:?}"));
+        }
+        // Every person has a number of their own, including the last that can be numbered.
+        let mut numbers = std::collections::HashSet::new();
+        for h in (0..300_000).chain(MAX_HOLDERS - 1_000..MAX_HOLDERS) {
+            let (id_type, number, _) = holder_identity(h);
+            assert!(numbers.insert((id_type, number)), "person {h}");
+        }
     }
 }
