@@ -79,6 +79,19 @@ ensure_postgres() {
   export TEST_DATABASE_URL="postgres://portal_test:portal_test@127.0.0.1:$port/postgres"
 }
 
+# tune_postgres — installs deploy/postgresql/certportal.conf into the local cluster's conf.d and
+# restarts it if that changed the file (the benchmark measures PostgreSQL as a deployer sets it up).
+tune_postgres() {
+  local version name
+  read -r version name _ <<<"$(pg_lsclusters -h | head -n 1)"
+  local target="/etc/postgresql/$version/$name/conf.d/certportal.conf"
+  if ! cmp -s "$ROOT/deploy/postgresql/certportal.conf" "$target"; then
+    step "Tuning PostgreSQL $version/$name (deploy/postgresql/certportal.conf)"
+    as_root install -m 644 "$ROOT/deploy/postgresql/certportal.conf" "$target"
+    as_root pg_ctlcluster "$version" "$name" restart
+  fi
+}
+
 # pg_admin PORT PSQL-ARGS... — runs psql as the postgres superuser.
 pg_admin() {
   local port=$1

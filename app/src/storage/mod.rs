@@ -66,7 +66,9 @@ pub use certificates::{
 };
 pub use codes::{CodeStore, OutboxMessage, SendLimit, StoredCode};
 pub use credentials::{CredentialKeyRecord, CredentialStore, STATUS_LIST_SIZE};
-pub use data_keys::{DataKeyStore, DataKeys, SealedId, CERTIFICATE_ID_NUMBER};
+pub use data_keys::{
+    DataKeyStore, DataKeys, SealedId, CERTIFICATE_ID_NUMBER, HOLDER_ID_NUMBER, HOLDER_MOBILE,
+};
 pub use error::{StorageError, StorageResult};
 pub use files::{DbFileMeta, FileStore, FILE_COLUMNS};
 pub use holders::{DbHolder, HolderDetail, HolderStore};
