@@ -203,7 +203,8 @@ def render(report, kept):
         "index), measured in the same run. `server import` validates every row (check "
         "characters, names, dates), seals the ID number (AES-256-GCM) and keys its lookup "
         "(HMAC), gives each certificate a random public id (a fourth, unique index) and a "
-        "content hash, and commits in batches that can be resumed.\n"
+        "content hash, and commits in batches that can be resumed (here the first-load batches "
+        "the README describes: `--batch-size 2000000 --batch-seconds 300`).\n"
     )
     out.append("| " + " | ".join(["", *[col_label(s, b) for s, b in cols]]) + " |")
     out.append("| --- |" + " ---: |" * len(cols))
