@@ -93,6 +93,10 @@ fn CertificateRow(c: CertificateView) -> impl IntoView {
     let valid = c.status.is_valid();
     let issuer = c.issuer.clone();
     let number = c.number.clone();
+    // The language once per row: each `t` would look it up in the reactive context again,
+    // and a page of certificates has eleven labels a row.
+    let lang = use_lang();
+    let t = move |msg: Msg| msg.text(lang);
     // One <tbody> per certificate keeps its row and its revocation note together, as one
     // card on phones.
     view! {
@@ -102,7 +106,7 @@ fn CertificateRow(c: CertificateView) -> impl IntoView {
                 <td data-label=t(Msg::FieldLevel)>{c.level}</td>
                 <td data-label=t(Msg::FieldSpecialty)>{c.specialty}</td>
                 <td data-label=t(Msg::FieldCertNumber) class="mono nowrap">{c.number}</td>
-                <td data-label=t(Msg::FieldIssuedOn) class="nowrap">{written_for(&c.issued_on, use_lang()).into_owned()}</td>
+                <td data-label=t(Msg::FieldIssuedOn) class="nowrap">{written_for(&c.issued_on, lang).into_owned()}</td>
                 <td data-label=t(Msg::FieldIssuer)>{c.issuer}</td>
                 <td data-label=t(Msg::FieldCertStatus)><StatusBadge status=c.status.clone()/></td>
                 <td data-label=t(Msg::Actions)>
@@ -112,7 +116,7 @@ fn CertificateRow(c: CertificateView) -> impl IntoView {
                             <A href=download attr:class="button button--small">{t(Msg::ActionDownload)}</A>
                         })}
                         {(valid && c.file_count > 0).then(|| view! {
-                            <span class="cert-table__files">{tf(Msg::FileCount, &[&c.file_count.to_string()])}</span>
+                            <span class="cert-table__files">{Msg::FileCount.format(lang, &[&c.file_count.to_string()])}</span>
                         })}
                     </div>
                 </td>
