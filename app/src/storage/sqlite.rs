@@ -62,6 +62,10 @@ impl SqliteStorage {
         let pool = SqlitePoolOptions::new()
             .acquire_timeout(Duration::from_secs(10))
             .max_connections(8)
+            // A file in this process cannot drop a connection the way a server can: the ping
+            // sqlx sends before handing one out would only add a round trip to the connection's
+            // thread to every query.
+            .test_before_acquire(false)
             .connect_with(options)
             .await?;
         let storage = SqliteStorage { pool, keys };
