@@ -675,8 +675,10 @@ async fn bare(url: &str, listen: std::net::SocketAddr) -> anyhow::Result<()> {
         )
     } else {
         Pool::Sqlite(
+            // As the portal's SQLite pool: no ping before each query.
             sqlx::sqlite::SqlitePoolOptions::new()
                 .max_connections(8)
+                .test_before_acquire(false)
                 .connect_with(
                     url.parse::<sqlx::sqlite::SqliteConnectOptions>()?
                         .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
