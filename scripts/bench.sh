@@ -3,9 +3,9 @@
 # and bench/report.json (a column per backend and scale; a run replaces its own scale's
 # columns and keeps the others).
 #
-#   ./scripts/bench.sh               100,000 certificates (about 8 minutes)
+#   ./scripts/bench.sh               100,000 certificates (about 10 minutes)
 #   ./scripts/bench.sh --scale 1m    1,000,000
-#   ./scripts/bench.sh --scale 10m   10,000,000 certificates of 1,000,000 holders (about an hour)
+#   ./scripts/bench.sh --scale 10m   10,000,000 certificates of 1,000,000 holders (37 minutes)
 #
 # For each backend it loads the same generated file (`server gen-import --holders`) twice: raw
 # (`sqlite3 .import` / `psql \copy` into a table with the same indexes the file can fill) and
@@ -280,6 +280,7 @@ done
 
 # ---- annotation ----
 step "Annotation: render + sign on one core, and the queue with 100 submitted at once"
+settle
 taskset -c 0 "$BIN/bench" render --count 500 | tail -n 1 |
   sed 's/^/{"kind":"render","result":/; s/$/}/' >>"$RESULTS"
 "$BIN/bench" queue --annotations 100 | tail -n 1 |
