@@ -177,22 +177,15 @@ pub fn holder_identity(h: u64) -> (&'static str, String, String) {
     let mut rng = StdRng::seed_from_u64(0x5eed_0000_0000 ^ h);
     match rng.gen_range(0..100) {
         0..=89 => {
-            let first17 = format!(
-                "{}{:02}{:02}{}{:02}{:02}{:03}",
-                PROVINCES[rng.gen_range(0..PROVINCES.len())],
-                rng.gen_range(1..=9),
-                rng.gen_range(1..=20),
-                1950 + (h / (12 * 28 * 1000)) % 51,
-                (h / (28 * 1000)) % 12 + 1,
-                (h / 1000) % 28 + 1,
-                h % 1000
-            );
-            let check = mod11_2_check(first17.as_bytes());
-            (
-                "resident",
-                format!("{first17}{check}"),
-                chinese_name(&mut rng),
-            )
+            let number = resident_number(&mut rng, |_| {
+                [
+                    1950 + (h / (12 * 28 * 1000)) % 51,
+                    (h / (28 * 1000)) % 12 + 1,
+                    (h / 1000) % 28 + 1,
+                    h % 1000,
+                ]
+            });
+            ("resident", number, chinese_name(&mut rng))
         }
         90..=93 => ("passport", format!("E{h:08}"), latin_name(&mut rng)),
         94..=96 => ("hkmo", format!("H{h:08}"), chinese_name(&mut rng)),
@@ -201,22 +194,40 @@ pub fn holder_identity(h: u64) -> (&'static str, String, String) {
     }
 }
 
+/// A resident ID number: a random region (drawn first), then the birth year, month, day and
+/// sequence number that `birth_and_sequence` gives, then the check character.
+fn resident_number(
+    rng: &mut StdRng,
+    birth_and_sequence: impl FnOnce(&mut StdRng) -> [u64; 4],
+) -> String {
+    let region = (
+        PROVINCES[rng.gen_range(0..PROVINCES.len())],
+        rng.gen_range(1..=9),
+        rng.gen_range(1..=20),
+    );
+    let [year, month, day, sequence] = birth_and_sequence(rng);
+    let first17 = format!(
+        "{}{:02}{:02}{year}{month:02}{day:02}{sequence:03}",
+        region.0, region.1, region.2
+    );
+    let check = mod11_2_check(first17.as_bytes());
+    format!("{first17}{check}")
+}
+
 /// A random holder: ID document type, number and name.
 fn random_identity(rng: &mut StdRng) -> (&'static str, String, String) {
     match rng.gen_range(0..100) {
         0..=89 => {
-            let first17 = format!(
-                "{}{:02}{:02}{}{:02}{:02}{:03}",
-                PROVINCES[rng.gen_range(0..PROVINCES.len())],
-                rng.gen_range(1..=9),
-                rng.gen_range(1..=20),
-                rng.gen_range(1950..=2000),
-                rng.gen_range(1..=12),
-                rng.gen_range(1..=28),
-                rng.gen_range(0..1000)
-            );
-            let check = mod11_2_check(first17.as_bytes());
-            ("resident", format!("{first17}{check}"), chinese_name(rng))
+            // The literals are i32 as they always were: the same seed gives the same file.
+            let number = resident_number(rng, |rng| {
+                [
+                    rng.gen_range(1950..=2000) as u64,
+                    rng.gen_range(1..=12) as u64,
+                    rng.gen_range(1..=28) as u64,
+                    rng.gen_range(0..1000) as u64,
+                ]
+            });
+            ("resident", number, chinese_name(rng))
         }
         90..=93 => (
             "passport",
