@@ -206,16 +206,21 @@ def render(report, kept):
         "content hash, and commits in batches that can be resumed (here the first-load batches "
         "the README describes: `--batch-size 2000000 --batch-seconds 300`).\n"
     )
-    out.append("| " + " | ".join(["", *[col_label(s, b) for s, b in cols]]) + " |")
-    out.append("| --- |" + " ---: |" * len(cols))
-
     def cell(s, b, f):
         try:
             return f(scales[s]["backends"][b])
         except (KeyError, TypeError, ZeroDivisionError):
             return ""
 
-    for label, f in (
+    def table(rows):
+        """A table with a column per backend and scale; rows: (label, figure of one column)."""
+        out.append("| " + " | ".join(["", *[col_label(s, b) for s, b in cols]]) + " |")
+        out.append("| --- |" + " ---: |" * len(cols))
+        for label, f in rows:
+            out.append(f"| {label} | " + " | ".join(cell(s, b, f) for s, b in cols) + " |")
+        out.append("")
+
+    table((
         ("Raw load, rows/s", lambda x: f"{x['raw_load']['rows_per_s']:,.0f}"),
         ("`server import`, rows/s", lambda x: f"{x['import']['rows_per_s']:,.0f}"),
         ("Import / raw", lambda x: f"{x['import']['vs_raw']:.2f}"),
@@ -223,9 +228,7 @@ def render(report, kept):
         ("Import max RSS", lambda x: f"{x['import']['max_rss_kb'] / 1024:,.0f} MB"),
         ("Load average before raw / import", lambda x: f"{x['raw_load']['load_before']} / {x['import']['load_before']}"),
         ("Holders + annotations seeded (`bench seed`), s", lambda x: f"{x['seed']['seconds']:,.1f}"),
-    ):
-        out.append(f"| {label} | " + " | ".join(cell(s, b, f) for s, b in cols) + " |")
-    out.append("")
+    ))
 
     out.append("## Database size\n")
     out.append(
@@ -233,29 +236,24 @@ def render(report, kept):
         "checkpoint. Per million certificates: the whole database divided by the certificates "
         "(holders and annotations are a tenth each).\n"
     )
-    out.append("| " + " | ".join(["", *[col_label(s, b) for s, b in cols]]) + " |")
-    out.append("| --- |" + " ---: |" * len(cols))
     mb = lambda v: f"{v / 1e6:,.0f} MB"
-    out.append("| Whole database | " + " | ".join(cell(s, b, lambda x: mb(x["size"]["total"])) for s, b in cols) + " |")
-    out.append("| Per million certificates | " + " | ".join(
-        cell(s, b, lambda x, s=s: mb(x["size"]["total"] / (scales[s]["file"]["rows"] / 1e6))) for s, b in cols) + " |")
-    for table in ("certificates", "holders", "annotations"):
-        for part in ("data", "indexes"):
-            out.append(f"| {table}: {part} | " + " | ".join(
-                cell(s, b, lambda x, t=table, p=part: mb(x["size"]["tables"][t][p])) for s, b in cols) + " |")
-    out.append("")
+    table((
+        ("Whole database", lambda x: mb(x["size"]["total"])),
+        ("Per million certificates", lambda x: mb(x["size"]["total"] / (x["import"]["rows"] / 1e6))),
+        *(
+            (f"{t}: {part}", lambda x, t=t, part=part: mb(x["size"]["tables"][t][part]))
+            for t in ("certificates", "holders", "annotations")
+            for part in ("data", "indexes")
+        ),
+    ))
 
     out.append("## Start-up, memory and the spot checks\n")
-    out.append("| " + " | ".join(["", *[col_label(s, b) for s, b in cols]]) + " |")
-    out.append("| --- |" + " ---: |" * len(cols))
-    for label, f in (
+    table((
         ("Process start to `/healthz`", lambda x: f"{x['startup']['ms']} ms"),
         ("Resident memory, idle", lambda x: f"{x['startup']['idle_rss_kb'] / 1024:,.0f} MB"),
         ("Resident memory under load", lambda x: f"{x['load_rss']['kb'] / 1024:,.0f} MB"),
         ("Spot checks (wrong / made)", lambda x: f"{x['check']['wrong']} / {x['check']['checks']}"),
-    ):
-        out.append(f"| {label} | " + " | ".join(cell(s, b, f) for s, b in cols) + " |")
-    out.append("")
+    ))
     out.append(
         "The spot checks (`bench check`): for sampled holders, the certificates the storage "
         "gives them are exactly the rows of the file that are theirs, and a person with the same "
