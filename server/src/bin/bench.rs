@@ -669,13 +669,14 @@ async fn bare(url: &str, listen: std::net::SocketAddr) -> anyhow::Result<()> {
         Pool::Postgres(
             sqlx::postgres::PgPoolOptions::new()
                 .max_connections(8)
+                .test_before_acquire(false)
                 .connect(url)
                 .await
                 .context("opening the database")?,
         )
     } else {
         Pool::Sqlite(
-            // As the portal's SQLite pool: no ping before each query.
+            // As the portal's pools: no ping before each query.
             sqlx::sqlite::SqlitePoolOptions::new()
                 .max_connections(8)
                 .test_before_acquire(false)
