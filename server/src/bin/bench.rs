@@ -230,12 +230,6 @@ fn person(h: u64) -> anyhow::Result<(IdNumber, HolderName)> {
     ))
 }
 
-fn today_in_china() -> time::Date {
-    time::OffsetDateTime::now_utc()
-        .to_offset(time::macros::offset!(+8))
-        .date()
-}
-
 async fn seed(
     url: &str,
     keys: std::sync::Arc<app::storage::DataKeys>,
@@ -287,8 +281,9 @@ async fn seed(
              WHERE c.electronic AND c.status = 'valid' ORDER BY c.id LIMIT {annotations}"
         ))
         .await?;
-    let now = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
-    let today = today_in_china();
+    // The portal's own clock: milliseconds, and the application day in China.
+    let clock = app::infra::Clock::default();
+    let (now, today) = (clock.now(), clock.today());
     let mut codes = String::with_capacity(owned.len() * 27);
     for (chunk, pairs) in owned.chunks(1000).enumerate() {
         let mut sql = String::from(
@@ -360,6 +355,7 @@ async fn check(
     let storage = server::open_storage(url, keys).await?;
     let mut rng = rand::thread_rng();
     let mut found = Findings::default();
+    let clock = app::infra::Clock::default();
 
     // Ownership: person h sees exactly the rows h, h + H, h + 2H… of the file, and a person
     // with the same document but another name sees none of them.
@@ -412,7 +408,6 @@ async fn check(
         .context("the sampled person has no account")?;
     let mut outcomes = Vec::new();
     for _ in 0..4 {
-        let now = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
         let outcome = storage
             .apply_annotation(&NewAnnotation {
                 code: app::infra::new_public_id(),
@@ -422,8 +417,8 @@ async fn check(
                 holder: holder.id,
                 scenario: Scenario::SelfUse,
                 validity: ValidityDays::from_trusted(90),
-                applied_at: now,
-                applied_on: today_in_china(),
+                applied_at: clock.now(),
+                applied_on: clock.today(),
             })
             .await?;
         outcomes.push(matches!(outcome, ApplyOutcome::Applied(_)));
