@@ -1,14 +1,13 @@
-//! Forms that work with and without JavaScript, through one code path on the server.
+//! Forms, one code path on the server.
 //!
-//! Every form is a plain `<form method="post">` to its page's own URL. Without JavaScript the
-//! browser posts it; the server runs the action and either redirects (success) or renders the
-//! same page again with the typed values and the errors ([`FormEcho`]). With JavaScript the
-//! submit is intercepted and sent to the action's server function instead; its errors appear
-//! next to the fields without a reload. Both paths call the same server-side action.
+//! Every form is a plain `<form method="post">` to its page's own URL, with or without
+//! JavaScript (forms are not islands: nothing of them ships to the browser). The server runs
+//! the action and either redirects (success) or renders the same page again with the typed
+//! values and the errors ([`FormEcho`]). The actions are also server functions, for API
+//! clients.
 
 use crate::error::AppError;
 use crate::i18n::{t, use_lang, Msg, Text};
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -76,13 +75,12 @@ pub trait EchoValues {
     fn echo_values(&self) -> Vec<(String, String)>;
 }
 
-/// The state of one form on a page: its errors, whether it is being submitted, its last
-/// confirmation, and the values to pre-fill.
+/// The state of one form on a page: its errors, its last confirmation, and the values to
+/// pre-fill.
 #[derive(Clone, Copy)]
 pub struct FormState {
     pub error: RwSignal<Option<AppError>>,
     pub message: RwSignal<Option<Text>>,
-    pub pending: RwSignal<bool>,
     echo: StoredValue<FormEcho>,
 }
 
@@ -107,7 +105,6 @@ impl FormState {
         FormState {
             error: RwSignal::new(echo.error.clone()),
             message: RwSignal::new(echo.message.clone()),
-            pending: RwSignal::new(false),
             echo: StoredValue::new(echo),
         }
     }
@@ -123,86 +120,6 @@ impl FormState {
         self.error
             .with(|e| e.as_ref().and_then(|e| e.field_text(field)).cloned())
     }
-
-    /// Submits through `action` (the form's server function) when JavaScript runs. The form's
-    /// fields are read as `T` exactly as the server would read a plain post.
-    pub fn submit_with<T, F, Fut>(self, action: F) -> impl Fn(SubmitEvent) + 'static
-    where
-        T: serde::de::DeserializeOwned + 'static,
-        F: Fn(T) -> Fut + Clone + 'static,
-        Fut: std::future::Future<Output = Result<FormDone, AppError>> + 'static,
-    {
-        move |ev: SubmitEvent| {
-            #[cfg(feature = "hydrate")]
-            {
-                ev.prevent_default();
-                if self.pending.get_untracked() {
-                    return;
-                }
-                let form: web_sys::HtmlFormElement =
-                    wasm_bindgen::JsCast::unchecked_into(ev.target().expect("submit target"));
-                let values = match read_form::<T>(&form) {
-                    Ok(values) => values,
-                    Err(err) => {
-                        self.error.set(Some(err));
-                        return;
-                    }
-                };
-                self.pending.set(true);
-                self.message.set(None);
-                let action = action.clone();
-                leptos::task::spawn_local(async move {
-                    let result = action(values).await;
-                    self.pending.set(false);
-                    match result {
-                        Ok(done) => {
-                            self.error.set(None);
-                            if let Some(to) = done.redirect {
-                                let _ = window().location().set_href(&to);
-                            } else {
-                                self.message.set(done.message);
-                                if !done.keep_values {
-                                    form.reset();
-                                }
-                            }
-                        }
-                        Err(err) => {
-                            self.error.set(Some(err));
-                            focus_first_invalid(&form);
-                        }
-                    }
-                });
-            }
-            #[cfg(not(feature = "hydrate"))]
-            {
-                let _ = (&ev, &action);
-            }
-        }
-    }
-}
-
-#[cfg(feature = "hydrate")]
-fn read_form<T: serde::de::DeserializeOwned>(
-    form: &web_sys::HtmlFormElement,
-) -> Result<T, AppError> {
-    let data = web_sys::FormData::new_with_form(form).map_err(|_| AppError::BadRequest)?;
-    let params = web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data)
-        .map_err(|_| AppError::BadRequest)?;
-    let encoded: String = params.to_string().into();
-    serde_urlencoded::from_str(&encoded).map_err(|_| AppError::BadRequest)
-}
-
-#[cfg(feature = "hydrate")]
-fn focus_first_invalid(form: &web_sys::HtmlFormElement) {
-    // After the error signal re-renders, move focus to the first field marked invalid.
-    let form = form.clone();
-    request_animation_frame(move || {
-        if let Ok(Some(el)) = form.query_selector("[aria-invalid=\"true\"]") {
-            if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
-                let _ = el.focus();
-            }
-        }
-    });
 }
 
 /// A form-level notice: the error that is not about one field, or a summary of the field
@@ -311,12 +228,8 @@ pub fn Field(
     }
 }
 
-/// The submit button, disabled while a JavaScript submission is in flight.
+/// The submit button.
 #[component]
-pub fn SubmitButton(state: FormState, label: Msg) -> impl IntoView {
-    view! {
-        <button type="submit" class="button" disabled=move || state.pending.get()>
-            {move || if state.pending.get() { t(Msg::Submitting) } else { t(label) }}
-        </button>
-    }
+pub fn SubmitButton(label: Msg) -> impl IntoView {
+    view! { <button type="submit" class="button">{t(label)}</button> }
 }

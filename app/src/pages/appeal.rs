@@ -8,7 +8,6 @@ use crate::domain::appeal::{AppealState, MAX_STATEMENT_CHARS};
 use crate::forms::{Field, FormNotice, FormState, SubmitButton};
 use crate::i18n::{t, tf, use_lang, Msg};
 use crate::pages::register::code_forms;
-use crate::server_fns::appeals::{appeal_status, confirm_appeal};
 use crate::urls::route;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -20,7 +19,6 @@ use leptos_router::hooks::use_query_map;
 pub fn AppealPage() -> impl IntoView {
     let lang = use_lang();
     let state = FormState::new("appeal");
-    let picker_open = RwSignal::new(false);
     let statement = state.value("statement");
     let statement_invalid = move || state.field_error("statement").is_some();
     let photo_invalid = move || state.field_error("photo").is_some();
@@ -30,7 +28,7 @@ pub fn AppealPage() -> impl IntoView {
                 <IdTypeSelect state/>
                 <Field state name="id_number" label=Msg::FieldIdNumber hint=Msg::IdNumberHint/>
                 <Field state name="name" label=Msg::FieldName hint=Msg::NameHint autocomplete="name">
-                    <RareCharButton open=picker_open/>
+                    <RareCharButton/>
                 </Field>
                 <Field state name="mobile" label=Msg::FieldMobile kind="tel" autocomplete="tel"
                     inputmode="tel"/>
@@ -59,7 +57,7 @@ pub fn AppealPage() -> impl IntoView {
                         {move || state.field_error("photo").map(|m| m.render(lang))}
                     </p>
                 </div>
-                <SubmitButton state label=Msg::AppealSubmit/>
+                <SubmitButton label=Msg::AppealSubmit/>
             </form>
     }
     .into_any();
@@ -74,7 +72,7 @@ pub fn AppealPage() -> impl IntoView {
                 <A href=route::APPEAL_STATUS>{t(Msg::AppealStatusLink)}</A>
             </p>
         </section>
-        <RareCharDialog open=picker_open target="field-name"/>
+        <RareCharDialog target="field-name"/>
     }
 }
 
@@ -90,7 +88,7 @@ pub fn AppealConfirmPage() -> impl IntoView {
             <p>{t(Msg::AppealConfirmText)}</p>
             <FormNotice state/>
             {code_forms(state, ticket.clone(), crate::urls::appeal_confirm(&ticket),
-                Msg::AppealConfirmSubmit, confirm_appeal, None)}
+                Msg::AppealConfirmSubmit, None)}
         </section>
     }
 }
@@ -152,7 +150,7 @@ pub fn AppealStatusPage() -> impl IntoView {
         }
     })
     .into_inner();
-    let result = RwSignal::new(posted.0);
+    let result = posted.0;
     let number_value = {
         let echoed = state.value("number");
         if echoed.is_empty() {
@@ -161,22 +159,11 @@ pub fn AppealStatusPage() -> impl IntoView {
             echoed
         }
     };
-    let on_submit = {
-        let submit = state.submit_with(move |form| async move {
-            let answer = appeal_status(form).await?;
-            result.set(Some(answer));
-            Ok(crate::forms::FormDone::default())
-        });
-        move |ev: leptos::ev::SubmitEvent| {
-            result.set(None);
-            submit(ev)
-        }
-    };
     let number_invalid = move || state.field_error("number").is_some();
     let lang = use_lang();
     let status_form = view! {
             <form method="post" action=route::APPEAL_STATUS novalidate class="form"
-                on:submit=on_submit data-testid="appeal-status-form">
+                data-testid="appeal-status-form">
                 <div class="field" class:field--invalid=number_invalid>
                     <label class="field__label" for="field-number">{t(Msg::FieldAppealNumber)}</label>
                     <div class="field__control">
@@ -191,7 +178,7 @@ pub fn AppealStatusPage() -> impl IntoView {
                 </div>
                 <IdTypeSelect state/>
                 <Field state name="id_number" label=Msg::FieldIdNumber/>
-                <SubmitButton state label=Msg::AppealStatusSubmit/>
+                <SubmitButton label=Msg::AppealStatusSubmit/>
             </form>
     }
     .into_any();
@@ -223,7 +210,7 @@ pub fn AppealStatusPage() -> impl IntoView {
             <h1>{t(Msg::AppealStatusTitle)}</h1>
             {notices}
             <div id="result">
-                {move || result.get().map(|view| view! { <AppealStatePanel view/> }.into_any())}
+                {result.map(|view| view! { <AppealStatePanel view/> })}
             </div>
             <p>{t(Msg::AppealStatusIntro)}</p>
             <FormNotice state/>

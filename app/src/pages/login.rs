@@ -1,7 +1,6 @@
 use crate::components::id_type_select::IdTypeSelect;
 use crate::forms::{Field, FormNotice, FormState, SubmitButton};
 use crate::i18n::{t, Msg};
-use crate::server_fns::accounts::log_in;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -25,13 +24,13 @@ pub fn LoginPage() -> impl IntoView {
                 </div>
             })}
             <FormNotice state/>
-            <form method="post" action=crate::urls::route::LOGIN novalidate class="form" on:submit=state.submit_with(log_in)>
+            <form method="post" action=crate::urls::route::LOGIN novalidate class="form">
                 <input type="hidden" name="next" value=next/>
                 <IdTypeSelect state/>
                 <Field state name="id_number" label=Msg::FieldIdNumber autocomplete="username"/>
                 <Field state name="password" label=Msg::FieldPassword kind="password"
                     autocomplete="current-password" prefill=false/>
-                <SubmitButton state label=Msg::LoginSubmit/>
+                <SubmitButton label=Msg::LoginSubmit/>
             </form>
             <p class="form-footer">
                 <A href=crate::urls::route::FORGOT_PASSWORD>{t(Msg::ForgotPasswordLink)}</A>

@@ -4,7 +4,6 @@ use crate::components::id_type_select::IdTypeSelect;
 use crate::forms::{Field, FormNotice, FormState, SubmitButton};
 use crate::i18n::{t, Msg};
 use crate::pages::register::code_forms;
-use crate::server_fns::accounts::{request_password_reset, reset_password};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -19,12 +18,12 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             <p>{t(Msg::ForgotPasswordIntro)}</p>
             <FormNotice state/>
             <form method="post" action=crate::urls::route::FORGOT_PASSWORD novalidate class="form"
-                on:submit=state.submit_with(request_password_reset)>
+               >
                 <IdTypeSelect state/>
                 <Field state name="id_number" label=Msg::FieldIdNumber autocomplete="username"/>
                 <Field state name="mobile" label=Msg::FieldMobile kind="tel" autocomplete="tel"
                     inputmode="tel"/>
-                <SubmitButton state label=Msg::ForgotPasswordSubmit/>
+                <SubmitButton label=Msg::ForgotPasswordSubmit/>
             </form>
         </section>
     }
@@ -41,7 +40,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
             <p>{t(Msg::ResetPasswordText)}</p>
             <FormNotice state/>
             {code_forms(state, ticket.clone(), crate::urls::reset_password(&ticket),
-                Msg::ResetPasswordSubmit, reset_password, Some(view! {
+                Msg::ResetPasswordSubmit, Some(view! {
                     <Field state name="password" label=Msg::FieldNewPassword
                         hint=Msg::PasswordHint kind="password" autocomplete="new-password"
                         prefill=false/>

@@ -2,7 +2,6 @@ use crate::components::id_type_select::IdTypeSelect;
 use crate::components::rare_chars::{RareCharButton, RareCharDialog};
 use crate::forms::{Field, FormNotice, FormState, SubmitButton};
 use crate::i18n::{t, Msg};
-use crate::server_fns::accounts::{confirm_registration, register_holder};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -12,7 +11,6 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let state = FormState::new("register");
-    let picker_open = RwSignal::new(false);
     view! {
         <Title text=t(Msg::RegisterTitle)/>
         <section class="panel panel--narrow">
@@ -24,13 +22,13 @@ pub fn RegisterPage() -> impl IntoView {
                 action=crate::urls::route::REGISTER
                 novalidate
                 class="form"
-                on:submit=state.submit_with(register_holder)
+
             >
                 <IdTypeSelect state/>
                 <Field state name="id_number" label=Msg::FieldIdNumber hint=Msg::IdNumberHint
                     autocomplete="username"/>
                 <Field state name="name" label=Msg::FieldName hint=Msg::NameHint autocomplete="name">
-                    <RareCharButton open=picker_open/>
+                    <RareCharButton/>
                 </Field>
                 <Field state name="mobile" label=Msg::FieldMobile kind="tel" autocomplete="tel"
                     inputmode="tel"/>
@@ -38,11 +36,11 @@ pub fn RegisterPage() -> impl IntoView {
                     kind="password" autocomplete="new-password" prefill=false/>
                 <Field state name="password2" label=Msg::FieldPassword2 kind="password"
                     autocomplete="new-password" prefill=false/>
-                <SubmitButton state label=Msg::RegisterSubmit/>
+                <SubmitButton label=Msg::RegisterSubmit/>
             </form>
             <p class="form-footer">{t(Msg::HaveAccount)} " " <A href="/login">{t(Msg::NavLogin)}</A></p>
         </section>
-        <RareCharDialog open=picker_open target="field-name"/>
+        <RareCharDialog target="field-name"/>
     }
 }
 
@@ -58,7 +56,7 @@ pub fn RegisterConfirmPage() -> impl IntoView {
             <p>{t(Msg::CodeSentText)}</p>
             <FormNotice state/>
             {code_forms(state, ticket.clone(), crate::urls::register_confirm(&ticket), Msg::CodeSubmit,
-                confirm_registration, None)}
+                None)}
         </section>
     }
 }
@@ -67,31 +65,23 @@ pub fn RegisterConfirmPage() -> impl IntoView {
 /// address that carries it too, so that the page re-rendered after an error (without
 /// JavaScript) still knows it. `extra` are the fields the confirming form asks for besides
 /// the code.
-pub fn code_forms<T, F, Fut>(
+pub fn code_forms(
     state: FormState,
     ticket: String,
     action: String,
     submit: Msg,
-    confirm: F,
     extra: Option<AnyView>,
-) -> impl IntoView
-where
-    T: serde::de::DeserializeOwned + 'static,
-    F: Fn(T) -> Fut + Clone + 'static,
-    Fut: std::future::Future<Output = Result<crate::forms::FormDone, crate::error::AppError>>
-        + 'static,
-{
-    let resend = confirm.clone();
+) -> impl IntoView {
     view! {
-        <form method="post" action=action.clone() novalidate class="form" on:submit=state.submit_with(confirm)>
+        <form method="post" action=action.clone() novalidate class="form">
             <input type="hidden" name="ticket" value=ticket.clone()/>
             <input type="hidden" name="intent" value="confirm"/>
             <Field state name="code" label=Msg::FieldCode hint=Msg::CodeHint
                 autocomplete="one-time-code" inputmode="numeric" maxlength=6/>
             {extra}
-            <SubmitButton state label=submit/>
+            <SubmitButton label=submit/>
         </form>
-        <form method="post" action=action class="form form--secondary" on:submit=state.submit_with(resend)>
+        <form method="post" action=action class="form form--secondary">
             <input type="hidden" name="ticket" value=ticket/>
             <input type="hidden" name="intent" value="resend"/>
             <button type="submit" class="button button--secondary">{t(Msg::CodeResend)}</button>

@@ -1,7 +1,6 @@
 use crate::components::guards::RequireSignedIn;
 use crate::forms::{FormNotice, FormState, SubmitButton};
 use crate::i18n::{t, tf, Msg};
-use crate::server_fns::accounts::{accept_terms, log_out};
 use crate::session::use_session;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -32,7 +31,6 @@ pub fn TermsPage() -> impl IntoView {
 #[component]
 fn TermsContent() -> impl IntoView {
     let state = FormState::new("terms");
-    let decline = FormState::new("logout");
     let next = use_query_map().with_untracked(|q| q.get("next").unwrap_or_default());
     let accepted = use_session().is_some_and(|s| s.terms_accepted);
     view! {
@@ -53,11 +51,11 @@ fn TermsContent() -> impl IntoView {
             })}
             <FormNotice state/>
             <div class="button-row">
-                <form method="post" action=crate::urls::route::TERMS class="inline-form" on:submit=state.submit_with(accept_terms)>
+                <form method="post" action=crate::urls::route::TERMS class="inline-form">
                     <input type="hidden" name="next" value=next/>
-                    <SubmitButton state label=Msg::TermsAgree/>
+                    <SubmitButton label=Msg::TermsAgree/>
                 </form>
-                <form method="post" action=crate::urls::route::LOGOUT class="inline-form" on:submit=decline.submit_with(log_out)>
+                <form method="post" action=crate::urls::route::LOGOUT class="inline-form">
                     <button type="submit" class="button button--secondary">{t(Msg::TermsDecline)}</button>
                 </form>
             </div>

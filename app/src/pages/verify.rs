@@ -4,7 +4,7 @@ use crate::components::error_view::ErrorPage;
 use crate::domain::time::written_for;
 use crate::forms::{Field, FormNotice, FormState, SubmitButton};
 use crate::i18n::{t, use_lang, Msg};
-use crate::server_fns::verification::{check_code, check_manual};
+use crate::server_fns::verification::check_code;
 use crate::verification::views::{
     FileProblem, Method, Verdict, VerificationLogEntry, VerificationResult,
 };
@@ -151,38 +151,26 @@ pub fn VerifyPage() -> impl IntoView {
         }
     })
     .into_inner();
-    let result = RwSignal::new(posted.0);
-    let on_submit = {
-        let submit = state.submit_with(move |form| async move {
-            let answer = check_manual(form).await?;
-            result.set(Some(answer));
-            // Whatever the verdict, the values stay beside it, as they do without JavaScript.
-            Ok(crate::forms::FormDone::keep_values())
-        });
-        move |ev: leptos::ev::SubmitEvent| {
-            result.set(None);
-            submit(ev)
-        }
-    };
+    let result = posted.0;
     view! {
         <Title text=t(Msg::VerifyTitle)/>
         <h1>{t(Msg::VerifyTitle)}</h1>
         <p class="lead">{t(Msg::VerifyIntro)}</p>
         <div id="result">
-            {move || result.get().map(|r| view! { <VerdictPanel result=r/> })}
+            {result.map(|r| view! { <VerdictPanel result=r/> })}
         </div>
         <div class="cards cards--two">
             <section class="card" aria-labelledby="verify-manual">
                 <h2 id="verify-manual">{t(Msg::VerifyManualTitle)}</h2>
                 <p>{t(Msg::VerifyManualText)}</p>
                 <FormNotice state/>
-                <form method="post" action=crate::urls::route::VERIFY novalidate class="form" on:submit=on_submit
+                <form method="post" action=crate::urls::route::VERIFY novalidate class="form"
                     data-testid="manual-form">
                     <Field state name="certificate_number" label=Msg::FieldCertNumberInput/>
                     <Field state name="holder_name" label=Msg::FieldHolderNameInput/>
                     <Field state name="annotation_number" label=Msg::FieldAnnotationNumberOptional/>
                     <Field state name="purpose" label=Msg::FieldPurpose hint=Msg::PurposeHint/>
-                    <SubmitButton state label=Msg::VerifySubmit/>
+                    <SubmitButton label=Msg::VerifySubmit/>
                 </form>
             </section>
             <section class="card" aria-labelledby="verify-file">

@@ -40,6 +40,48 @@ pub async fn search_rare_chars(
     #[server(default)] radical: String,
     #[server(default)] rare: bool,
 ) -> Result<Vec<CharCandidate>, AppError> {
+    find_rare_chars(&q, &strokes, &radical, rare).map_err(crate::server_fns::ssr::failed)
+}
+
+/// What the picker dialog shows for one search: the candidates, or why the search was
+/// refused, already in the reader's language (the browser half carries no translations).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PickerAnswer {
+    Found(Vec<CharCandidate>),
+    /// A line per refused field.
+    Refused(Vec<String>),
+}
+
+/// [`search_rare_chars`] for the picker dialog: a refusal is an answer to show, not an error,
+/// so the only error left is the one the transport makes.
+#[server(endpoint = "rare-chars/picker", input = GetUrl)]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(name = "pick_rare_chars", skip_all, fields(q = %q, strokes = %strokes, radical = %radical, rare))
+)]
+pub async fn pick_rare_chars(
+    #[server(default)] q: String,
+    #[server(default)] strokes: String,
+    #[server(default)] radical: String,
+    #[server(default)] rare: bool,
+) -> Result<PickerAnswer, ServerFnError> {
+    Ok(match find_rare_chars(&q, &strokes, &radical, rare) {
+        Ok(found) => PickerAnswer::Found(found),
+        Err(error) => PickerAnswer::Refused(crate::components::rare_chars::error_lines(
+            &error,
+            crate::i18n::Lang::detect(),
+        )),
+    })
+}
+
+/// The search behind both: every field's problem at once, or at most [`MAX_CANDIDATES`].
+#[cfg(feature = "ssr")]
+fn find_rare_chars(
+    q: &str,
+    strokes: &str,
+    radical: &str,
+    rare: bool,
+) -> Result<Vec<CharCandidate>, AppError> {
     use crate::error::FieldError;
     use crate::i18n::{Msg, Text};
 
@@ -80,9 +122,9 @@ pub async fn search_rare_chars(
         radical,
         extensions_only: rare,
     };
-    let hits = match hanzi::search_filtered(&q, &filter) {
+    let hits = match hanzi::search_filtered(q, &filter) {
         Ok(hits) if errors.is_empty() => hits,
-        Ok(_) => return Err(crate::server_fns::ssr::failed(AppError::Invalid(errors))),
+        Ok(_) => return Err(AppError::Invalid(errors)),
         Err(e) => {
             errors.insert(
                 0,
@@ -97,7 +139,7 @@ pub async fn search_rare_chars(
                     .into(),
                 },
             );
-            return Err(crate::server_fns::ssr::failed(AppError::Invalid(errors)));
+            return Err(AppError::Invalid(errors));
         }
     };
     Ok(hits
