@@ -1,5 +1,5 @@
 //! Holder accounts over HTTP, as a browser without JavaScript uses them (plain form posts), and
-//! through the server functions the hydrated pages call.
+//! through the server functions that API clients call.
 
 use crate::helpers::{client_for, inner_text, spawn_app, Db, TestApp};
 use crate::on_both_backends;
@@ -578,7 +578,7 @@ async fn changing_the_password_ends_other_sessions(db: Db) {
     );
 }
 
-async fn server_functions_work_as_the_hydrated_page_calls_them(db: Db) {
+async fn server_functions_work_as_api_clients_call_them(db: Db) {
     let app = spawn_app(db).await;
     let id = resident_id(11);
     let body = serde_urlencoded::to_string([
@@ -869,6 +869,6 @@ on_both_backends!(
     logging_in_over_an_expired_session_keeps_the_new_one,
     login_issues_a_new_session_id,
     changing_the_password_ends_other_sessions,
-    server_functions_work_as_the_hydrated_page_calls_them,
+    server_functions_work_as_api_clients_call_them,
     the_picker_finds_rare_characters_and_draws_them,
 );

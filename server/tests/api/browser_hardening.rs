@@ -110,7 +110,7 @@ async fn checked_page(app: &TestApp, path: &str, method_post: Option<&[(&str, &s
     let scripts = script_tags(&html);
     assert!(
         scripts.iter().any(|tag| tag.contains(r#"type="module""#)),
-        "{path}: the hydration script is there: {scripts:?}"
+        "{path}: the island script is there: {scripts:?}"
     );
     for tag in &scripts {
         assert!(
