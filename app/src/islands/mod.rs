@@ -13,6 +13,15 @@ pub mod refresh;
 pub mod share_link;
 pub mod validity;
 
+/// The element with `id` as the DOM type `T`; `None` when there is none or it is another kind.
+#[cfg(feature = "hydrate")]
+fn element_by_id<T: wasm_bindgen::JsCast>(id: &str) -> Option<T> {
+    use wasm_bindgen::JsCast;
+    leptos::prelude::document()
+        .get_element_by_id(id)
+        .and_then(|el| el.dyn_into::<T>().ok())
+}
+
 /// Marks `<body data-hydrated>` once the islands are live, so that end-to-end tests (and
 /// styles) can tell an interactive page from a static one. Leptos's island script hydrates
 /// the islands right after `hydrate` returns, in promise callbacks; a timer runs after all of

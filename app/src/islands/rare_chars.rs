@@ -86,26 +86,28 @@ pub fn RareCharButton(label: String) -> impl IntoView {
             aria-haspopup="dialog"
             hidden=move || !live.get()
             data-testid="rare-char-button"
-            on:click=move |_| open_dialog()
+            on:click=move |_| show_dialog(true)
         >
             {label.clone()}
         </button>
     }
 }
 
-fn open_dialog() {
+/// Opens (`true`) or closes the picker dialog.
+fn show_dialog(open: bool) {
     #[cfg(feature = "hydrate")]
     {
-        use wasm_bindgen::JsCast;
-        if let Some(dialog) = document()
-            .get_element_by_id(DIALOG_ID)
-            .and_then(|el| el.dyn_into::<web_sys::HtmlDialogElement>().ok())
-        {
-            if !dialog.open() {
-                let _ = dialog.show_modal();
-            }
+        let Some(dialog) = super::element_by_id::<web_sys::HtmlDialogElement>(DIALOG_ID) else {
+            return;
+        };
+        if !open {
+            dialog.close();
+        } else if !dialog.open() {
+            let _ = dialog.show_modal();
         }
     }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = open;
 }
 
 /// What the dialog shows under the search fields.
@@ -152,7 +154,7 @@ pub fn RareCharDialog(target: String, text: PickerText) -> impl IntoView {
     let target = StoredValue::new(target);
     let pick = move |ch: String| {
         insert_at_cursor(&target.get_value(), &ch);
-        close_dialog();
+        show_dialog(false);
     };
     let t = move |f: fn(&PickerText) -> &String| text.with_value(|t| f(t).clone());
 
@@ -163,7 +165,7 @@ pub fn RareCharDialog(target: String, text: PickerText) -> impl IntoView {
                 <button
                     type="button"
                     class="button button--secondary button--inline"
-                    on:click=move |_| close_dialog()
+                    on:click=move |_| show_dialog(false)
                 >
                     {t(|t| &t.close)}
                 </button>
@@ -265,19 +267,6 @@ fn candidate_grid(
     }
 }
 
-fn close_dialog() {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast;
-        if let Some(dialog) = document()
-            .get_element_by_id(DIALOG_ID)
-            .and_then(|el| el.dyn_into::<web_sys::HtmlDialogElement>().ok())
-        {
-            dialog.close();
-        }
-    }
-}
-
 /// Arrow keys move between candidates, as in a grid.
 fn move_focus_with_arrows(ev: leptos::ev::KeyboardEvent) {
     #[cfg(feature = "hydrate")]
@@ -317,11 +306,7 @@ fn move_focus_with_arrows(ev: leptos::ev::KeyboardEvent) {
 fn insert_at_cursor(target: &str, text: &str) {
     #[cfg(feature = "hydrate")]
     {
-        use wasm_bindgen::JsCast;
-        let Some(input) = document()
-            .get_element_by_id(target)
-            .and_then(|el| el.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
+        let Some(input) = super::element_by_id::<web_sys::HtmlInputElement>(target) else {
             return;
         };
         let value = input.value();
